@@ -1,0 +1,88 @@
+/**
+ * Node image codecs: files and bytes in (sharp/libvips, plus convlens' own BMP decoder),
+ * compressed PNG bytes out. Every decoded image is 8-bit sRGB RGB, EXIF-oriented, with
+ * alpha flattened onto white (see src/image/alpha.ts for why white).
+ */
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { ConvlensError } from '../errors.js';
+import { decodeBmp, isBmp } from '../image/bmp.js';
+import type { RgbImage } from '../image/types.js';
+import { assertRgbImage } from '../image/validate.js';
+
+/** The formats convlens promises to read, for error messages. */
+export const SUPPORTED_IMAGE_FORMATS = 'PNG, JPEG, WebP, GIF (first frame), TIFF and BMP';
+
+/**
+ * Reads and decodes an image file. Throws `IMAGE_NOT_FOUND` if the path does not name a
+ * readable file and `IMAGE_UNDECODABLE` if its contents are not a supported image.
+ *
+ * @example
+ * const img = await decodeImageFile('cat.jpg'); // { width, height, data: RGB bytes }
+ */
+export async function decodeImageFile(path: string): Promise<RgbImage> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file'
+      : code === 'EISDIR' ? 'it is a directory'
+        : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+          : (e as Error).message;
+    throw new ConvlensError('IMAGE_NOT_FOUND', `Cannot read image ${path}: ${why}. Check the path and try again.`, { cause: e });
+  }
+  return decodeImageBytes(bytes, path);
+}
+
+/**
+ * Decodes encoded image bytes (PNG, JPEG, WebP, GIF, TIFF, BMP; AVIF/HEIF, SVG where the
+ * installed libvips reads them). Applies the EXIF orientation, converts gray, CMYK and
+ * 16-bit images to 8-bit sRGB, keeps only the first frame of animations and flattens
+ * transparency onto white. `source` names the input in error messages.
+ *
+ * @example
+ * const img = await decodeImageBytes(new Uint8Array(await res.arrayBuffer()), url);
+ */
+export async function decodeImageBytes(bytes: Uint8Array, source: string): Promise<RgbImage> {
+  const undecodable = (why: string, cause?: unknown): ConvlensError => new ConvlensError('IMAGE_UNDECODABLE',
+    `Could not decode ${source}: ${why}. convlens reads ${SUPPORTED_IMAGE_FORMATS}; ` +
+    'convert the image to one of these (PNG or JPEG are safest) and try again.', { cause });
+  if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw undecodable('the data is empty');
+  if (isBmp(bytes)) return decodeBmp(bytes, source);
+  try {
+    const { data, info } = await sharp(bytes, { pages: 1, failOn: 'error' })
+      .autoOrient()
+      .flatten({ background: { r: 255, g: 255, b: 255 } })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`decoder produced ${info.channels} channels`);
+    return {
+      width: info.width,
+      height: info.height,
+      data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
+    };
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    const why = /unsupported image format/i.test(message) ? 'the data is not in a recognised image format' : message;
+    throw undecodable(why, e);
+  }
+}
+
+/**
+ * Encodes an RGB image as a compressed PNG with sharp (smaller than the isomorphic
+ * `encodePng`, for files written by the CLI).
+ *
+ * @example
+ * await writeFile('cat.gradcam.png', await encodePngBytes(overlay));
+ */
+export async function encodePngBytes(img: RgbImage): Promise<Uint8Array> {
+  assertRgbImage(img);
+  const input = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  const out = await sharp(input, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .png({ compressionLevel: 9, adaptiveFiltering: true })
+    .toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}

@@ -1,0 +1,1 @@
+export { inferShapes, shapeInferenceOps, type ShapeInfo } from './infer.js';
