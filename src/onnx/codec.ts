@@ -108,7 +108,7 @@ function decodeAttribute(a: any): Attribute {
 function decodeValueInfo(v: any): ValueInfo {
   const tt = v.type?.tensorType;
   const shape: Dim[] | null = tt?.shape
-    ? (tt.shape.dim ?? []).map((d: any): Dim => (d.dimValue !== undefined && d.dimValue !== null ? num(d.dimValue) : d.dimParam ? d.dimParam : null))
+    ? (tt.shape.dim ?? []).map((d: any): Dim => (d.value === 'dimValue' ? num(d.dimValue) : d.value === 'dimParam' ? d.dimParam : null))
     : null;
   return { name: v.name ?? '', elemType: tt?.elemType ?? 0, shape };
 }

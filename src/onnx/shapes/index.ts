@@ -1,1 +1,2 @@
 export { inferShapes, shapeInferenceOps, type ShapeInfo } from './infer.js';
+export { executionOrder, nodeLabel } from './order.js';

@@ -1,0 +1,171 @@
+/**
+ * Reverse-mode autodiff compiled to ONNX: from a model and a request, a new model whose
+ * extra inputs are target seeds and whose outputs are gradients (and forward taps).
+ */
+import { ConvlensError } from '../errors.js';
+import { executionOrder, nodeLabel, type ShapeInfo } from '../onnx/shapes/index.js';
+import type { Model, OnnxNode, ValueInfo } from '../onnx/types.js';
+import { DataType } from '../onnx/types.js';
+import { assembleVariant, valueInfo } from '../onnx/variants.js';
+import { GraphBuilder } from './builder.js';
+import { vjpRules } from './table.js';
+import type { ReluRule, VjpContext } from './vjp.js';
+
+export interface GradientSeed {
+  /** Forward tensor the seed weights (usually the logits). */
+  output: string;
+  /** Name of the new graph input that carries the seed; it has the output's shape. */
+  seed: string;
+}
+
+export interface GradientRequest {
+  /** Tensors to differentiate with respect to: graph inputs, intermediate tensors or weights. */
+  wrt: string[];
+  /** The scalar differentiated is the sum over seeds of <seed, output>. */
+  seeds: GradientSeed[];
+  relu?: ReluRule;
+  /** Forward tensors returned by the same run. */
+  taps?: string[];
+}
+
+export interface GradientGraph {
+  model: Model;
+  /** Output name of the gradient of each `wrt` tensor. */
+  gradients: Map<string, string>;
+}
+
+const PREFIX = 'convlens.grad';
+
+function isFloat(info: ShapeInfo, name: string): boolean {
+  return info.types.get(name) === DataType.FLOAT;
+}
+
+function opLabel(node: OnnxNode): string {
+  return node.domain ? `${node.domain}.${node.opType}` : node.opType;
+}
+
+/** Inputs of `node` a gradient can flow to. */
+function differentiableInputs(node: OnnxNode): number[] {
+  const entry = node.domain === '' ? vjpRules[node.opType] : undefined;
+  const all = node.inputs.map((_, i) => i);
+  return entry?.differentiable ? all.filter((i) => entry.differentiable!.includes(i)) : all;
+}
+
+/**
+ * Compiles the gradient graph for `request`. Only nodes on a path from a `wrt` tensor to a
+ * seeded output are differentiated; every gradient node uses standard `ai.onnx` ops of the
+ * model's own opset, so the result runs on every onnxruntime execution provider.
+ *
+ * @example
+ * const info = inferShapes(model.graph, 17, { input: [1, 3, 224, 224] });
+ * const g = buildGradientGraph(model, info, { wrt: ['input'], seeds: [{ output: 'logits', seed: 'seed' }], relu: 'guided' });
+ * // run g.model with feeds { input, seed }; fetch g.gradients.get('input')
+ */
+export function buildGradientGraph(model: Model, info: ShapeInfo, request: GradientRequest): GradientGraph {
+  const graph = model.graph;
+  const opset = model.opsets.find((o) => o.domain === '')?.version ?? 13;
+  const known = (name: string) => info.shapes.has(name);
+  for (const name of [...request.wrt, ...request.seeds.map((s) => s.output), ...(request.taps ?? [])]) {
+    if (!known(name)) throw new ConvlensError('UNKNOWN_LAYER', `Tensor "${name}" does not exist in the model; list its layers with \`convlens layers --model M.onnx\`.`);
+  }
+  for (const name of request.wrt) {
+    if (!isFloat(info, name)) throw new ConvlensError('NOT_DIFFERENTIABLE', `Tensor "${name}" is not a float tensor, so it has no gradient.`);
+  }
+  const inputs = graph.inputs.filter((v) => !graph.initializers.has(v.name));
+  const order = executionOrder(graph, new Set([...inputs.map((v) => v.name), ...graph.initializers.keys()]));
+
+  // Forward activity: tensors that depend on a wrt tensor through float values.
+  const active = new Set(request.wrt);
+  for (const i of order) {
+    const node = graph.nodes[i];
+    if (differentiableInputs(node).some((k) => active.has(node.inputs[k]))) {
+      for (const o of node.outputs) if (o && isFloat(info, o)) active.add(o);
+    }
+  }
+  // Backward relevance: active tensors a seeded output depends on.
+  const relevant = new Set(request.seeds.map((s) => s.output).filter((o) => active.has(o)));
+  const path: number[] = [];
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = graph.nodes[order[k]];
+    if (!node.outputs.some((o) => relevant.has(o))) continue;
+    const ins = differentiableInputs(node).filter((j) => active.has(node.inputs[j]));
+    if (ins.length === 0) continue;
+    path.push(order[k]);
+    for (const j of ins) relevant.add(node.inputs[j]);
+  }
+  const missing = path.map((i) => graph.nodes[i]).filter((n) => n.domain !== '' || !vjpRules[n.opType]);
+  if (missing.length > 0) {
+    const list = [...new Set(missing.map((n) => opLabel(n)))].map((op) => {
+      const names = missing.filter((n) => opLabel(n) === op).slice(0, 3).map((n) => `"${n.name || n.outputs[0]}"`);
+      return `${op} (${names.join(', ')})`;
+    });
+    throw new ConvlensError('NOT_DIFFERENTIABLE',
+      `convlens cannot differentiate through ${list.join('; ')}. Methods that need gradients do not work on this model; `
+      + 'occlusion and Score-CAM need no gradients, or re-export the model with standard ops at opset 13-18.');
+  }
+
+  const b = new GraphBuilder(opset, PREFIX, (name) => {
+    const s = info.shapes.get(name);
+    if (!s) throw new Error(`no shape for ${name}`);
+    return s;
+  });
+  const grads = new Map<string, string[]>();
+  const push = (name: string, g: string) => {
+    const list = grads.get(name);
+    if (list) list.push(g); else grads.set(name, [g]);
+  };
+  const total = (name: string): string | undefined => {
+    const list = grads.get(name);
+    if (!list || list.length === 0) return undefined;
+    const g = b.sum(list);
+    grads.set(name, [g]);
+    return g;
+  };
+  for (const s of request.seeds) if (relevant.has(s.output)) push(s.output, s.seed);
+
+  const relu = request.relu ?? 'standard';
+  for (const index of path) {
+    const node = graph.nodes[index];
+    const gy = node.outputs.map((o) => (o ? total(o) : undefined));
+    if (gy.every((g) => g === undefined)) continue;
+    const diff = differentiableInputs(node);
+    const ctx: VjpContext = {
+      node, b, gy, relu, opset,
+      needs: (i) => diff.includes(i) && !!node.inputs[i] && active.has(node.inputs[i]) && relevant.has(node.inputs[i]),
+      shape: (name) => b.shapeOf(name),
+      type: (name) => info.types.get(name) ?? DataType.FLOAT,
+      constValue: (name) => info.values.get(name),
+    };
+    let gx: (string | undefined)[];
+    try {
+      gx = vjpRules[node.opType].rule(ctx);
+    } catch (e) {
+      if (e instanceof ConvlensError) throw e;
+      throw new ConvlensError('NOT_DIFFERENTIABLE',
+        `Cannot differentiate node "${nodeLabel(node, index)}" (${node.opType}): ${(e as Error).message}.`, { cause: e });
+    }
+    gx.forEach((g, i) => { if (g && ctx.needs(i)) push(node.inputs[i], g); });
+  }
+
+  const gradients = new Map<string, string>();
+  const outputs: ValueInfo[] = (request.taps ?? []).map((t) => valueInfo(t, info.types.get(t) ?? DataType.FLOAT, info.shapes.get(t) ?? []));
+  request.wrt.forEach((name, k) => {
+    const shape = b.shapeOf(name);
+    const g = total(name) ?? b.op('ConstantOfShape', [b.constI(shape)]);
+    const out = `${PREFIX}.d/${k}/${name}`;
+    b.node('Identity', [g], {}, [out]);
+    gradients.set(name, out);
+    outputs.push(valueInfo(out, DataType.FLOAT, shape));
+  });
+
+  const seedInputs = request.seeds.map((s) => valueInfo(s.seed, DataType.FLOAT, b.shapeOf(s.output)));
+  const initializers = new Map([...graph.initializers, ...b.initializers]);
+  const gradModel = assembleVariant(model, info, {
+    nodes: [...order.map((i) => graph.nodes[i]), ...b.nodes],
+    initializers,
+    extraInputs: seedInputs,
+    outputs,
+    name: `${graph.name}_grad`,
+  });
+  return { model: gradModel, gradients };
+}

@@ -1,0 +1,53 @@
+/**
+ * ReLU-family rules. Saliency variants differ only here, so every op that acts as a ReLU
+ * (Relu, and Clip with a lower bound of 0 as ReLU6 exports) follows the requested rule.
+ */
+import type { VjpContext, VjpEntry } from '../vjp.js';
+import { attrFloat, optionalInput } from '../vjp.js';
+
+/** Applies the ReLU rule to `gy` given the float mask of where the forward input passed. */
+function reluGradient(ctx: VjpContext, gy: string, mask: () => string): string {
+  const { b } = ctx;
+  if (ctx.relu === 'deconvnet') return b.op('Relu', [gy]);
+  const g = ctx.relu === 'guided' ? b.op('Relu', [gy]) : gy;
+  return b.op('Mul', [g, mask()]);
+}
+
+function clipBounds(ctx: VjpContext): { min?: string; max?: string; minValue?: number } {
+  const { node, b } = ctx;
+  if (ctx.opset < 11) {
+    const min = attrFloat(node, 'min', -3.4028234663852886e38);
+    const max = attrFloat(node, 'max', 3.4028234663852886e38);
+    return { min: b.scalarF(min), max: b.scalarF(max), minValue: min };
+  }
+  const min = optionalInput(node, 1);
+  const max = optionalInput(node, 2);
+  const minValues = min ? ctx.constValue(min) : undefined;
+  return { min, max, minValue: minValues?.length === 1 ? minValues[0] : undefined };
+}
+
+export const reluRules: Record<string, VjpEntry> = {
+  Relu: {
+    rule: (ctx) => {
+      const x = ctx.node.inputs[0];
+      return [reluGradient(ctx, ctx.gy[0]!, () => ctx.b.maskOf(ctx.b.op('Greater', [x, ctx.b.scalarF(0)])))];
+    },
+  },
+  Clip: {
+    differentiable: [0],
+    rule: (ctx) => {
+      const { b } = ctx;
+      const x = ctx.node.inputs[0];
+      const { min, max, minValue } = clipBounds(ctx);
+      const inside = () => {
+        const above = min ? b.op('Greater', [x, min]) : undefined;
+        const below = max ? b.op('Less', [x, max]) : undefined;
+        const both = above && below ? b.op('And', [above, below]) : (above ?? below);
+        return b.maskOf(both!);
+      };
+      if (!min && !max) return [ctx.gy[0]];
+      if (minValue === 0) return [reluGradient(ctx, ctx.gy[0]!, inside)];
+      return [b.op('Mul', [ctx.gy[0]!, inside()])];
+    },
+  },
+};

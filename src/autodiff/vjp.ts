@@ -1,0 +1,77 @@
+/**
+ * The vocabulary of vector-Jacobian product rules. A rule sees one forward node and the
+ * gradients flowing into its outputs, and emits ONNX nodes (through a GraphBuilder) that
+ * compute the gradients of its inputs. Forward tensors are referenced by name: the gradient
+ * graph contains the forward graph, so a rule may read any input or output of its node.
+ */
+import type { Attribute, OnnxNode } from '../onnx/types.js';
+import type { GraphBuilder } from './builder.js';
+
+/**
+ * How gradients pass through ReLUs (Relu, and Clip with a lower bound of 0 such as ReLU6):
+ * - `standard`: the true derivative, gy where the input was positive;
+ * - `guided`: guided backpropagation, only positive gy where the input was positive;
+ * - `deconvnet`: only positive gy, whatever the input was.
+ */
+export type ReluRule = 'standard' | 'guided' | 'deconvnet';
+
+export interface VjpContext {
+  readonly node: OnnxNode;
+  readonly b: GraphBuilder;
+  /** Gradient of each output of the node; undefined where no gradient flows. */
+  readonly gy: readonly (string | undefined)[];
+  /** Whether input `i` needs a gradient (rules skip work for the others). */
+  needs(i: number): boolean;
+  /** Static shape of a forward tensor. */
+  shape(name: string): number[];
+  /** Element type (DataType) of a forward tensor. */
+  type(name: string): number;
+  /** Values of a forward tensor known before running (initializers, folded constants). */
+  constValue(name: string): number[] | undefined;
+  readonly relu: ReluRule;
+  readonly opset: number;
+}
+
+/**
+ * Returns one gradient name per node input (undefined for inputs that get none). Rules
+ * may assume that at least one output gradient is defined.
+ */
+export type VjpRule = (ctx: VjpContext) => (string | undefined)[];
+
+export interface VjpEntry {
+  rule: VjpRule;
+  /**
+   * Indices of the inputs a gradient can flow to (shapes, indices, axes and other integer
+   * operands never carry one). Omitted: every input.
+   */
+  differentiable?: readonly number[];
+}
+
+/** Reads attributes with the defaults the ONNX spec gives. */
+export function attrInt(node: OnnxNode, name: string, fallback: number): number {
+  const a: Attribute | undefined = node.attributes[name];
+  return a && a.kind === 'int' ? a.value : fallback;
+}
+
+export function attrFloat(node: OnnxNode, name: string, fallback: number): number {
+  const a = node.attributes[name];
+  if (a && a.kind === 'float') return a.value;
+  if (a && a.kind === 'int') return a.value;
+  return fallback;
+}
+
+export function attrInts(node: OnnxNode, name: string): number[] | undefined {
+  const a = node.attributes[name];
+  return a && a.kind === 'ints' ? a.value : undefined;
+}
+
+export function attrString(node: OnnxNode, name: string, fallback: string): string {
+  const a = node.attributes[name];
+  return a && a.kind === 'string' ? a.value : fallback;
+}
+
+/** The op's input `i`, or undefined when absent (optional inputs may be '' or missing). */
+export function optionalInput(node: OnnxNode, i: number): string | undefined {
+  const name = node.inputs[i];
+  return name ? name : undefined;
+}
