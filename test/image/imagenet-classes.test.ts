@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { imagenetClasses as classes } from '../../src/image/imagenet-classes.js';
 
-const classes = JSON.parse(readFileSync(new URL('../../assets/imagenet-classes.json', import.meta.url), 'utf8')) as unknown;
-
-describe('assets/imagenet-classes.json', () => {
+describe('imagenetClasses', () => {
   it('lists the 1000 ImageNet-1k classes in index order', () => {
     expect(Array.isArray(classes)).toBe(true);
     const names = classes as string[];

@@ -1,0 +1,125 @@
+/**
+ * Pooling: MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool. Max gradients go to the
+ * first maximum of each window in row-major order (PyTorch's tie-breaking), found with
+ * ArgMax over explicit window slices rather than MaxPool's Indices output, which
+ * onnxruntime-web's WebGPU provider cannot produce. Window gradients return to the input
+ * through one ConvTranspose over [N*C, cells, ...] with a constant kernel.
+ */
+import { float } from '../builder.js';
+import type { VjpContext, VjpEntry } from '../vjp.js';
+import { attrInt, attrInts } from '../vjp.js';
+import { kernelCells, scatterAttrs, windowAxes, type WindowAxis } from './window.js';
+
+const LOWEST_FLOAT = -3.4028234663852886e38;
+
+function poolAxes(ctx: VjpContext): WindowAxis[] {
+  const kernel = attrInts(ctx.node, 'kernel_shape');
+  if (!kernel) throw new Error('the pooling node has no kernel_shape');
+  return windowAxes(ctx.node, ctx.shape(ctx.node.inputs[0]), ctx.shape(ctx.node.outputs[0]), kernel, true);
+}
+
+/**
+ * Scatters `cells` ([N, C, cells, ...out]: one gradient per kernel cell and window) back
+ * to the input shape. `weight` ([cells, 1, ...kernel]) says where each cell lands.
+ */
+function scatter(ctx: VjpContext, cells: string, count: number, weight: string, axes: WindowAxis[]): string {
+  const { b } = ctx;
+  const [n, c, ...spatial] = ctx.shape(ctx.node.inputs[0]);
+  const flat = b.reshape(cells, [n * c, count, ...axes.map((a) => a.output)]);
+  const dx = b.op('ConvTranspose', [flat, weight], scatterAttrs(axes));
+  return b.reshape(dx, [n, c, ...spatial]);
+}
+
+/** Index of the first maximum along `axis` as a one-hot boolean over that axis of length `count`. */
+function firstMax(ctx: VjpContext, x: string, axis: number, count: number, rank: number): string {
+  const { b } = ctx;
+  const arg = b.op('ArgMax', [x], { axis, keepdims: 1 });
+  const ids = Array.from({ length: count }, (_, i) => i);
+  return b.op('Equal', [arg, b.constI(ids, [count, ...new Array<number>(rank - axis - 1).fill(1)])]);
+}
+
+function maxPool(ctx: VjpContext): string {
+  const { b } = ctx;
+  const x = ctx.node.inputs[0];
+  const axes = poolAxes(ctx);
+  const r = axes.length;
+  const [n, c] = ctx.shape(x);
+  const outSpatial = axes.map((a) => a.output);
+  // Padding with the lowest float keeps padded cells from ever being the maximum.
+  const pads = [0, 0, ...axes.map((a) => a.begin), 0, 0, ...axes.map((a) => Math.max(0, a.reach))];
+  const padded = pads.every((p) => p === 0) ? x
+    : ctx.opset >= 11 ? b.op('Pad', [x, b.constI(pads), b.scalarF(LOWEST_FLOAT)], { mode: 'constant' })
+      : b.op('Pad', [x], { pads, mode: 'constant', value: float(LOWEST_FLOAT) });
+  const spatialAxes = axes.map((_, i) => i + 2);
+  const cells = kernelCells(axes.map((a) => a.kernel));
+  const windows = cells.map((cell) => {
+    const starts = cell.map((k, i) => k * axes[i].dilation);
+    const ends = starts.map((s, i) => s + (axes[i].output - 1) * axes[i].stride + 1);
+    const view = b.slice(padded, starts, ends, spatialAxes, axes.map((a) => a.stride));
+    return b.reshape(view, [n, c, 1, ...outSpatial]);
+  });
+  const stacked = b.concat(windows, 2);
+  const winner = firstMax(ctx, stacked, 2, cells.length, r + 3);
+  const gy = b.reshape(ctx.gy[0]!, [n, c, 1, ...outSpatial]);
+  const routed = b.op('Where', [winner, gy, b.scalarF(0)]);
+  // Kernel cell k of the scatter kernel is 1 only at its own position.
+  const oneHot = new Float32Array(cells.length * cells.length);
+  cells.forEach((_, k) => { oneHot[k * cells.length + k] = 1; });
+  const weight = b.constF(oneHot, [cells.length, 1, ...axes.map((a) => a.kernel)]);
+  return scatter(ctx, routed, cells.length, weight, axes);
+}
+
+/** Number of window cells onnxruntime divides by, per output position along one axis. */
+function divisors(a: WindowAxis, includePad: boolean): number[] {
+  const lo = includePad ? -a.begin : 0;
+  const hi = includePad ? a.input + a.declaredEnd : a.input;
+  return Array.from({ length: a.output }, (_, o) => {
+    let n = 0;
+    for (let k = 0; k < a.kernel; k++) {
+      const p = o * a.stride - a.begin + k * a.dilation;
+      if (p >= lo && p < hi) n++;
+    }
+    return n;
+  });
+}
+
+function averagePool(ctx: VjpContext): string {
+  const { b } = ctx;
+  const axes = poolAxes(ctx);
+  const includePad = attrInt(ctx.node, 'count_include_pad', 0) === 1;
+  // Divisors are separable: the product of per-axis counts, known at compile time.
+  let counts = [1];
+  for (const a of axes) counts = counts.flatMap((c) => divisors(a, includePad).map((d) => c * d));
+  const [n, c] = ctx.shape(ctx.node.inputs[0]);
+  const outSpatial = axes.map((a) => a.output);
+  const scaled = counts.every((d) => d === counts[0])
+    ? b.op('Mul', [ctx.gy[0]!, b.scalarF(1 / counts[0])])
+    : b.op('Mul', [ctx.gy[0]!, b.constF(Float32Array.from(counts, (d) => 1 / d), outSpatial)]);
+  const size = axes.reduce((s, a) => s * a.kernel, 1);
+  const ones = b.constF(new Float32Array(size).fill(1), [1, 1, ...axes.map((a) => a.kernel)]);
+  return scatter(ctx, b.reshape(scaled, [n, c, 1, ...outSpatial]), 1, ones, axes);
+}
+
+export const poolRules: Record<string, VjpEntry> = {
+  MaxPool: { differentiable: [0], rule: (ctx) => [maxPool(ctx)] },
+  AveragePool: { rule: (ctx) => [averagePool(ctx)] },
+  GlobalAveragePool: {
+    rule: (ctx) => {
+      const { b } = ctx;
+      const shape = ctx.shape(ctx.node.inputs[0]);
+      const size = shape.slice(2).reduce((s, d) => s * d, 1);
+      return [b.op('Expand', [b.op('Mul', [ctx.gy[0]!, b.scalarF(1 / size)]), b.constI(shape)])];
+    },
+  },
+  GlobalMaxPool: {
+    rule: (ctx) => {
+      const { b } = ctx;
+      const shape = ctx.shape(ctx.node.inputs[0]);
+      const [n, c] = shape;
+      const size = shape.slice(2).reduce((s, d) => s * d, 1);
+      const winner = firstMax(ctx, b.reshape(ctx.node.inputs[0], [n, c, size]), 2, size, 3);
+      const routed = b.op('Where', [winner, b.reshape(ctx.gy[0]!, [n, c, 1]), b.scalarF(0)]);
+      return [b.reshape(routed, shape)];
+    },
+  },
+};

@@ -1,0 +1,88 @@
+/** `convlens explain`: predictions, explanation overlays and (with --raw) .npy maps per image. */
+import { basename, extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ConvlensModel } from '../engine/model.js';
+import { encodeNpy } from '../image/npy.js';
+import { overlayHeatmap, saliencyToImage } from '../image/overlay.js';
+import { tensorToImages } from '../image/preprocess.js';
+import type { FloatTensor, RgbImage } from '../image/types.js';
+import { forward } from '../methods/passes.js';
+import { findMethod, type MethodOutput } from '../methods/registry.js';
+import type { Target } from '../methods/targets.js';
+import { encodePngBytes } from '../node/codecs.js';
+import { loadImage } from '../node/index.js';
+import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
+import { OutputDir } from './output-dir.js';
+import { topPredictions } from './predictions.js';
+
+export function parseTarget(value: string | undefined): Target | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^top\d+$/.test(text)) return text as `top${number}`;
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length > 0 && parts.every((p) => /^\d+$/.test(p))) return parts.length === 1 ? Number(parts[0]) : parts.map(Number);
+  throw badUsage(`--target must be a class index, a comma-separated list of indices, or topK (e.g. top1); got "${value}".`);
+}
+
+function item(t: FloatTensor, m: number): FloatTensor {
+  const n = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  return { data: t.data.subarray(m * n, (m + 1) * n), shape: t.shape.slice(1) };
+}
+
+function stems(paths: string[]): string[] {
+  const seen = new Map<string, number>();
+  return paths.map((p) => {
+    const stem = basename(p, extname(p));
+    const k = seen.get(stem) ?? 0;
+    seen.set(stem, k + 1);
+    return k === 0 ? stem : `${stem}-${k + 1}`;
+  });
+}
+
+async function render(out: OutputDir, name: string, result: MethodOutput, images: RgbImage[], stemOf: (m: number) => string, raw: boolean): Promise<string[]> {
+  const files: string[] = [];
+  for (let m = 0; m < result.image.length; m++) {
+    const base = `${stemOf(m)}.${name}`;
+    const r = item(result.raw, m);
+    if (result.display === 'gradient') {
+      const shape = r.shape as [number, number, number];
+      files.push(out.add(`${base}.png`, await encodePngBytes(saliencyToImage(r.data, shape, { mode: 'color' }))));
+      files.push(out.add(`${base}.gray.png`, await encodePngBytes(saliencyToImage(r.data, shape, { mode: 'gray' }))));
+    } else {
+      files.push(out.add(`${base}.png`, await encodePngBytes(overlayHeatmap(images[result.image[m]], item(result.map, m).data, { alpha: 0.5 }))));
+    }
+    if (raw) files.push(out.add(`${base}.npy`, encodeNpy({ data: Float32Array.from(r.data), shape: r.shape })));
+  }
+  return files;
+}
+
+export async function explainCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: { ...modelOptionSpec, method: { type: 'string' }, layer: { type: 'string' }, target: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' } },
+  });
+  if (positionals.length === 0) throw badUsage('Give at least one image to explain.');
+  const methods = (values.method ?? 'gradcam,saliency').split(',').map((m) => findMethod(m.trim()));
+  const target = parseTarget(values.target);
+  const pictures = [];
+  for (const p of positionals) pictures.push(await loadImage(p));
+  const model: ConvlensModel = await openModelFromFlags(values);
+  try {
+    const x = await model.preprocess(pictures);
+    const seen = model.itemShape[0] === 3 ? tensorToImages(x, model.preprocessSpec) : pictures;
+    const names = stems(positionals);
+    const scores = (await forward(model, x, [model.outputName]))[model.outputName];
+    for (let i = 0; i < names.length; i++) print(`${positionals[i]}: ${topPredictions(item(scores, i).data, model.labels, 5)}`);
+    const out = new OutputDir(values.out ?? 'convlens-out');
+    for (const method of methods) {
+      const result = await method.run(model, x, { target, layer: values.layer });
+      const multi = result.image.length > names.length;
+      const stemOf = (m: number) => (multi && result.target[m] !== null ? `${names[result.image[m]]}.${result.target[m]}` : names[result.image[m]]);
+      await render(out, method.name, result, seen, stemOf, values.raw ?? false);
+    }
+    const written = await out.commit();
+    print(`wrote ${written.length} files to ${out.dir}`);
+  } finally {
+    await model.dispose();
+  }
+}

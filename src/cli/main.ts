@@ -1,0 +1,58 @@
+/** The `convlens` command line: dispatches to one file per command and turns errors into messages. */
+import { ConvlensError } from '../errors.js';
+import { annotateCommand } from './annotate-command.js';
+import { demoCommand } from './demo-command.js';
+import { explainCommand } from './explain-command.js';
+import { layersCommand } from './layers-command.js';
+
+const usage = `convlens: see what a convolutional network sees.
+
+  convlens demo     [--out DIR]
+  convlens layers   --model M.onnx [--json] [--size HxW]
+  convlens explain  IMAGE... --model M.onnx [--method gradcam,saliency,guided,deconvnet]
+                    [--layer L] [--target T|T1,T2|top1] [--out DIR] [--raw]
+  convlens annotate --model M.onnx [--preprocess imagenet|unit|symmetric|JSON]
+                    [--input-size HxW] [--labels FILE] [--out OUT.onnx]
+
+Model options: --preprocess P, --input-size HxW, --labels FILE, --memory-budget MIB.
+--model takes a path or an http(s) URL (downloaded once, then cached).`;
+
+type Command = (argv: string[], print: (line: string) => void) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  demo: demoCommand,
+  layers: layersCommand,
+  explain: explainCommand,
+  annotate: annotateCommand,
+};
+
+/** Runs the CLI; returns the exit code. Errors are printed as messages, never as stack traces. */
+export async function main(argv: string[], print = (l: string) => console.log(l), printError = (l: string) => console.error(l)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    print(usage);
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  if (!command) {
+    printError(`convlens: unknown command "${name}".\n\n${usage}`);
+    return 2;
+  }
+  try {
+    await command(rest, print);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConvlensError) {
+      printError(`convlens ${name}: ${e.message} [${e.code}]`);
+      return 1;
+    }
+    const err = e as Error & { code?: string };
+    if (err.code?.startsWith('ERR_PARSE_ARGS')) {
+      printError(`convlens ${name}: ${err.message}. Run \`convlens help\` for usage.`);
+      return 2;
+    }
+    printError(`convlens ${name}: unexpected error: ${err.message ?? String(e)}\nThis is a convlens bug; please report it with the command you ran.`);
+    if (process.env.CONVLENS_DEBUG) printError(String(err.stack));
+    return 1;
+  }
+}

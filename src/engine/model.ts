@@ -1,0 +1,116 @@
+/**
+ * A loaded model: the decoded graph (never modified), its engine, how images become its
+ * input, its class names and its layers. Platform entry points build it with `openModel`.
+ */
+import { differentiableOps } from '../autodiff/table.js';
+import { ConvlensError } from '../errors.js';
+import { imagenetClasses } from '../image/imagenet-classes.js';
+import { parsePreprocess, preprocessImages, type NormalizationChoice, type PreprocessSpec } from '../image/preprocess.js';
+import type { FloatTensor, RgbImage } from '../image/types.js';
+import { readAnnotations } from '../onnx/annotations.js';
+import { listLayers, resolveLayer, type Layer } from '../onnx/layers.js';
+import { checkSupportedOps } from '../onnx/op-support.js';
+import { shapeInferenceOps } from '../onnx/shapes/index.js';
+import { DataType, type Model } from '../onnx/types.js';
+import { Engine } from './engine.js';
+import type { Runtime } from './runtime.js';
+
+export interface ModelOptions {
+  /** Normalization: a preset name (`imagenet`, `unit`, `symmetric`), JSON, or `{ mean, std }`. Default: the model's annotation, else `imagenet`. */
+  preprocess?: string | NormalizationChoice;
+  /** Input `[height, width]` when the model leaves it free. Default: the annotation, else 224 x 224. */
+  inputSize?: [number, number];
+  /** `'crop'` (resize then centre-crop, default) or `'stretch'`. */
+  resize?: 'crop' | 'stretch';
+  /** Class names by output index. Default: the annotation, else ImageNet names for 1000-way models. */
+  labels?: string[];
+  /** Bytes of intermediate tensors one run may hold (batches are split to fit). */
+  memoryBudget?: number;
+}
+
+/** Ops convlens knows how to run and reason about (shape inference); gradients need {@link differentiableOps} too. */
+const supportedOps: ReadonlySet<string> = shapeInferenceOps;
+
+export class ConvlensModel {
+  readonly engine: Engine;
+  /** Name of the image input and of the output targets refer to. */
+  readonly inputName: string;
+  readonly outputName: string;
+  /** `[C, H, W]` of one input item. */
+  readonly itemShape: number[];
+  readonly preprocessSpec: PreprocessSpec;
+  readonly labels: readonly string[] | null;
+  private layerCache: Layer[] | null = null;
+
+  constructor(readonly graph: Model, runtime: Runtime, options: ModelOptions = {}) {
+    checkSupportedOps(graph, supportedOps, 'run');
+    const inputs = graph.graph.inputs.filter((v) => !graph.graph.initializers.has(v.name));
+    if (inputs.length !== 1) {
+      throw new ConvlensError('BAD_INPUT',
+        `convlens explains models with one image input; this model has ${inputs.length} (${inputs.map((v) => v.name).join(', ')}).`);
+    }
+    const input = inputs[0];
+    if (input.elemType !== DataType.FLOAT || (input.shape && input.shape.length !== 4)) {
+      throw new ConvlensError('BAD_INPUT', `The model input "${input.name}" is not a float32 [N, C, H, W] tensor; convlens needs an NCHW image input.`);
+    }
+    this.inputName = input.name;
+    this.outputName = graph.graph.outputs[0].name;
+    const notes = readAnnotations(graph);
+    const runtimeWithBudget = options.memoryBudget ? { ...runtime, memoryBudget: options.memoryBudget } : runtime;
+    this.engine = new Engine(runtimeWithBudget, graph, this.inputName);
+    const dims = input.shape ?? [null, 3, null, null];
+    const fixed = (d: unknown) => (typeof d === 'number' && d > 0 ? d : undefined);
+    const size = [fixed(dims[2]), fixed(dims[3])];
+    const wanted = options.inputSize ?? notes.inputSize ?? notes.preprocess?.size ?? [224, 224];
+    const hw: [number, number] = [size[0] ?? wanted[0], size[1] ?? wanted[1]];
+    this.itemShape = [fixed(dims[1]) ?? 3, ...hw];
+    const choice = options.preprocess !== undefined ? parsePreprocess(options.preprocess) : (notes.preprocess ?? { preset: 'imagenet' as const });
+    this.preprocessSpec = { ...choice, size: hw, resize: options.resize ?? notes.preprocess?.resize ?? 'crop' };
+    const outShape = this.engine.shapeInfo([this.engine.fixedBatch ?? 1, ...this.itemShape]).shapes.get(this.outputName) ?? [];
+    const classes = outShape.slice(1).reduce((a, b) => a * b, 1);
+    this.labels = options.labels ?? notes.labels ?? (classes === 1000 ? imagenetClasses : null);
+  }
+
+  /** Layers in execution order with their output shapes for one input of the model's size. */
+  get layers(): Layer[] {
+    this.layerCache ??= this.layersFor(this.itemShape);
+    return this.layerCache;
+  }
+
+  /** Layers with output shapes for a given `[C, H, W]` item shape. */
+  layersFor(itemShape: number[]): Layer[] {
+    return listLayers(this.graph, this.engine.shapeInfo([this.engine.fixedBatch ?? 1, ...itemShape]));
+  }
+
+  /** Tensor name for a module path, node name or tensor name; `UNKNOWN_LAYER` lists the closest matches. */
+  resolveLayer(name: string): string {
+    return resolveLayer(this.graph, this.layers, name);
+  }
+
+  /** Whether every op of the model has a gradient rule. */
+  get differentiable(): boolean {
+    return this.graph.graph.nodes.every((n) => differentiableOps.has(n.opType));
+  }
+
+  /** Images to the model's input tensor `[N, C, H, W]`. */
+  async preprocess(images: RgbImage[]): Promise<FloatTensor> {
+    if (images.length === 0) throw new ConvlensError('BAD_INPUT', 'No images were given; pass at least one.');
+    return preprocessImages(images, this.preprocessSpec);
+  }
+
+  /** Checks that a tensor fits the model input; throws `BAD_INPUT` saying what differs. */
+  checkInput(x: FloatTensor): void {
+    const ok = x && x.data instanceof Float32Array && Array.isArray(x.shape) && x.shape.length === 4
+      && x.shape[0] > 0 && x.shape.slice(1).every((d, i) => d === this.itemShape[i])
+      && x.data.length === x.shape.reduce((a, b) => a * b, 1);
+    if (!ok) {
+      throw new ConvlensError('BAD_INPUT',
+        `The input tensor has shape [${x?.shape?.join(', ')}] but the model takes [N, ${this.itemShape.join(', ')}] float32 values; build it with model.preprocess(images).`);
+    }
+  }
+
+  /** Releases the runtime sessions. */
+  dispose(): Promise<void> {
+    return this.engine.dispose();
+  }
+}

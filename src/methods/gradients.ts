@@ -1,0 +1,50 @@
+/** Gradient maps of the input: vanilla saliency, guided backpropagation and deconvnet. */
+import type { ProgressOptions } from '../engine/engine.js';
+import type { ConvlensModel } from '../engine/model.js';
+import { ConvlensError } from '../errors.js';
+import type { FloatTensor } from '../image/types.js';
+import { maxAbsOverChannels, normalizeItems } from './maps.js';
+import { backward } from './passes.js';
+import type { Target } from './targets.js';
+
+export type SaliencyRule = 'vanilla' | 'guided' | 'deconvnet';
+
+export interface SaliencyOptions extends ProgressOptions {
+  target?: Target;
+  rule?: SaliencyRule;
+}
+
+export interface ExplainedItems {
+  /** For each result item, the image it explains. */
+  image: number[];
+  /** For each result item, the class it explains (null for a weights target). */
+  target: (number | null)[];
+  /** Model outputs for each result item. */
+  scores: FloatTensor;
+}
+
+export interface SaliencyResult extends ExplainedItems {
+  /** `[M, C, H, W]` gradient of the target with respect to the input. */
+  raw: FloatTensor;
+  /** `[M, H, W]` max |gradient| over channels, each item scaled to [0, 1]. */
+  map: FloatTensor;
+}
+
+const reluOf = { vanilla: 'standard', guided: 'guided', deconvnet: 'deconvnet' } as const;
+
+/**
+ * Gradient of a target score with respect to the input pixels.
+ *
+ * @example
+ * const sal = await saliency(model, x, { target: 281, rule: 'guided' });
+ * sal.raw.shape; // [1, 3, 224, 224]
+ */
+export async function saliency(model: ConvlensModel, x: FloatTensor, options: SaliencyOptions = {}): Promise<SaliencyResult> {
+  const rule = options.rule ?? 'vanilla';
+  if (!(rule in reluOf)) {
+    throw new ConvlensError('BAD_OPTION', `Unknown saliency rule "${rule}"; use vanilla, guided or deconvnet.`);
+  }
+  const r = await backward(model, x, { ...options, relu: reluOf[rule], wrt: [model.inputName] });
+  const raw = r.gradients[model.inputName];
+  return { raw, map: normalizeItems(maxAbsOverChannels(raw)), image: r.targets.image, target: r.targets.target, scores: r.scores };
+}

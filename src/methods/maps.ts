@@ -1,0 +1,43 @@
+/** Map arithmetic shared by the methods: per-item scaling and upsampling to the input size. */
+import type { FloatTensor } from '../image/types.js';
+import { resizeMap } from '../image/resize.js';
+
+/** Scales each item of `[M, ...]` to [0, 1] by its own min and max (constant items become 0). */
+export function normalizeItems(t: FloatTensor): FloatTensor {
+  const n = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const data = new Float32Array(t.data.length);
+  for (let m = 0; m < t.shape[0]; m++) {
+    const item = t.data.subarray(m * n, (m + 1) * n);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of item) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    const range = hi - lo;
+    if (range > 0) for (let i = 0; i < n; i++) data[m * n + i] = (item[i] - lo) / range;
+  }
+  return { data, shape: [...t.shape] };
+}
+
+/** Bilinear upsampling of `[M, h, w]` maps to `[M, H, W]`. */
+export function upsampleItems(t: FloatTensor, H: number, W: number): FloatTensor {
+  const [M, h, w] = t.shape;
+  const data = new Float32Array(M * H * W);
+  for (let m = 0; m < M; m++) data.set(resizeMap(t.data.subarray(m * h * w, (m + 1) * h * w), h, w, H, W), m * H * W);
+  return { data, shape: [M, H, W] };
+}
+
+/** Per-pixel maximum of |values| over channels: `[M, C, H, W]` to `[M, H, W]`. */
+export function maxAbsOverChannels(t: FloatTensor): FloatTensor {
+  const [M, C, H, W] = t.shape;
+  const plane = H * W;
+  const data = new Float32Array(M * plane);
+  for (let m = 0; m < M; m++) {
+    for (let c = 0; c < C; c++) {
+      const base = (m * C + c) * plane;
+      for (let i = 0; i < plane; i++) {
+        const v = Math.abs(t.data[base + i]);
+        if (v > data[m * plane + i]) data[m * plane + i] = v;
+      }
+    }
+  }
+  return { data, shape: [M, H, W] };
+}

@@ -1,0 +1,56 @@
+/**
+ * Every explanation method under one name, as the CLI and reports call them. A method
+ * returns per-item raw maps plus the items' images and targets; rendering is separate.
+ */
+import type { ProgressOptions } from '../engine/engine.js';
+import type { ConvlensModel } from '../engine/model.js';
+import { ConvlensError } from '../errors.js';
+import type { FloatTensor } from '../image/types.js';
+import { gradCam } from './cam.js';
+import { saliency, type ExplainedItems } from './gradients.js';
+import type { Target } from './targets.js';
+
+export interface MethodOptions extends ProgressOptions {
+  target?: Target;
+  layer?: string;
+}
+
+export interface MethodOutput extends ExplainedItems {
+  /** The raw map: `[M, C, H, W]` input gradients, or `[M, h, w]` layer-resolution maps. */
+  raw: FloatTensor;
+  /** `[M, H, W]` in [0, 1] at input resolution, for heatmap overlays. */
+  map: FloatTensor;
+  /** How the result is best shown: signed input gradients or a heatmap. */
+  display: 'gradient' | 'heatmap';
+}
+
+export interface MethodEntry {
+  name: string;
+  description: string;
+  /** Whether the method needs a gradient graph (so every op must have a VJP rule). */
+  gradients: boolean;
+  usesLayer: boolean;
+  run(model: ConvlensModel, x: FloatTensor, options: MethodOptions): Promise<MethodOutput>;
+}
+
+const gradientMethod = (name: string, rule: 'vanilla' | 'guided' | 'deconvnet', description: string): MethodEntry => ({
+  name, description, gradients: true, usesLayer: false,
+  run: async (model, x, o) => ({ ...(await saliency(model, x, { ...o, rule })), display: 'gradient' }),
+});
+
+export const methodRegistry: readonly MethodEntry[] = [
+  gradientMethod('saliency', 'vanilla', 'gradient of the target score with respect to the input pixels'),
+  gradientMethod('guided', 'guided', 'guided backpropagation: only positive gradients through ReLUs'),
+  gradientMethod('deconvnet', 'deconvnet', 'deconvnet: ReLUs pass positive gradients whatever the input'),
+  {
+    name: 'gradcam', description: 'Grad-CAM: layer channels weighted by their mean gradient', gradients: true, usesLayer: true,
+    run: async (model, x, o) => ({ ...(await gradCam(model, x, o)), display: 'heatmap' }),
+  },
+];
+
+/** Looks a method up by name; `BAD_OPTION` lists the known names. */
+export function findMethod(name: string): MethodEntry {
+  const m = methodRegistry.find((e) => e.name === name);
+  if (!m) throw new ConvlensError('BAD_OPTION', `Unknown method "${name}"; use one of ${methodRegistry.map((e) => e.name).join(', ')}.`);
+  return m;
+}

@@ -1,0 +1,172 @@
+/**
+ * Opening a model the way users have it in Node: a file path, an http(s) URL they passed
+ * explicitly (downloaded once into a cache), or bytes already in memory. Weights kept in
+ * external data files next to the model are loaded too.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConvlensError } from '../errors.js';
+import { decodeModel, encodeModel } from '../onnx/codec.js';
+import { checkExternalLocation, externalTensorsByLocation, fillExternalTensor } from '../onnx/external-data.js';
+import type { Model } from '../onnx/types.js';
+
+export interface ModelSourceOptions {
+  /** Where downloaded models are kept; default `$XDG_CACHE_HOME/convlens` or `~/.cache/convlens`. */
+  cacheDir?: string;
+  /** The fetch to download with; default the global `fetch`. */
+  fetch?: typeof globalThis.fetch;
+  signal?: AbortSignal;
+}
+
+export interface ModelSource {
+  /**
+   * The model as ONNX bytes, self-contained: the file's own bytes, or, when weights came
+   * from external data files, the model encoded again with those weights inside.
+   */
+  bytes: Uint8Array;
+  model: Model;
+  /** The path or URL the model came from, for messages. */
+  label: string;
+}
+
+/** The default download cache, following the XDG base directory convention. */
+export function defaultCacheDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return xdg ? join(xdg, 'convlens') : join(homedir(), '.cache', 'convlens');
+}
+
+function errno(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException)?.code;
+}
+
+async function readModelFile(path: string): Promise<Uint8Array> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') {
+      throw new ConvlensError('MODEL_NOT_FOUND', `No model file at ${path}. Check the path (relative paths start from ${process.cwd()}).`, { cause: e });
+    }
+    throw new ConvlensError('MODEL_UNREADABLE', `Cannot read the model ${path}: ${(e as Error).message}. Check its permissions.`, { cause: e });
+  }
+  if (info.isDirectory()) {
+    throw new ConvlensError('MODEL_UNREADABLE', `${path} is a directory, not a model file. Pass the .onnx file inside it.`);
+  }
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new ConvlensError('MODEL_UNREADABLE', `Cannot read the model ${path}: ${(e as Error).message}. Check its permissions.`, { cause: e });
+  }
+}
+
+/** Loads every external data file the model refers to from `folder`. Returns whether there were any. */
+async function loadExternalData(model: Model, folder: string): Promise<boolean> {
+  const byLocation = externalTensorsByLocation(model);
+  for (const [location, tensors] of byLocation) {
+    checkExternalLocation(location, tensors[0]);
+    const file = join(folder, location);
+    let data: Uint8Array;
+    try {
+      data = await readFile(file);
+    } catch (e) {
+      const more = tensors.length > 1 ? ` and ${tensors.length - 1} other tensor${tensors.length > 2 ? 's' : ''}` : '';
+      throw new ConvlensError('EXTERNAL_DATA_MISSING',
+        `The model keeps the weights of tensor "${tensors[0].name}"${more} in ${file}, which cannot be read (${errno(e) ?? (e as Error).message}). Put the data file "${location}" next to the model file, as the exporter wrote it.`, { cause: e });
+    }
+    for (const t of tensors) fillExternalTensor(t, data, file);
+  }
+  return byLocation.size > 0;
+}
+
+function refuseExternalData(model: Model, label: string, remedy: string): void {
+  const byLocation = externalTensorsByLocation(model);
+  if (byLocation.size === 0) return;
+  const [location, tensors] = [...byLocation][0];
+  throw new ConvlensError('EXTERNAL_DATA_MISSING',
+    `${label} keeps the weights of tensor "${tensors[0].name}" in an external file "${location}" that convlens cannot find from here. ${remedy}`);
+}
+
+async function download(url: URL, options: ModelSourceOptions): Promise<Uint8Array> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const cached = join(cacheDir, `${createHash('sha256').update(url.href).digest('hex')}.onnx`);
+  try {
+    return await readFile(cached);
+  } catch (e) {
+    if (errno(e) !== 'ENOENT') throw new ConvlensError('MODEL_UNREADABLE', `Cannot read the cached download ${cached}: ${(e as Error).message}. Delete it and try again.`, { cause: e });
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  let bytes: Uint8Array;
+  try {
+    const res = await fetchImpl(url, { signal: options.signal });
+    if (!res.ok) {
+      throw new ConvlensError('DOWNLOAD_FAILED', `Downloading ${url.href} failed: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}. Check the URL, or download the file yourself and pass its path.`);
+    }
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    if (e instanceof ConvlensError) throw e;
+    if (options.signal?.aborted) throw new ConvlensError('ABORTED', `Downloading ${url.href} was aborted.`, { cause: e });
+    throw new ConvlensError('DOWNLOAD_FAILED', `Downloading ${url.href} failed: ${(e as Error).message}. Check the URL and your network, or download the file yourself and pass its path.`, { cause: e });
+  }
+  // Only a model that decodes is cached, so an error page served with status 200 is not kept.
+  decodeModel(bytes, url.href);
+  // Written under a temporary name and renamed: an interrupted download never leaves a partial cache file.
+  const tmp = `${cached}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    await writeFile(tmp, bytes);
+    await rename(tmp, cached);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new ConvlensError('OUTPUT_UNWRITABLE', `Cannot write the downloaded model to the cache ${cacheDir}: ${(e as Error).message}. Pass a writable cacheDir.`, { cause: e });
+  }
+  return bytes;
+}
+
+function asUrl(source: string | URL): URL | null {
+  if (source instanceof URL) return source;
+  return /^(https?|file):\/\//i.test(source) ? new URL(source) : null;
+}
+
+/**
+ * Reads and decodes a model from a file path, an http(s) or file URL, or bytes.
+ *
+ * - A path that does not exist gives `MODEL_NOT_FOUND`; a directory or an unreadable file
+ *   `MODEL_UNREADABLE`; bytes that are not ONNX `NOT_ONNX`.
+ * - A URL is downloaded with `fetch` only because the caller passed it, once: later calls
+ *   read the cached copy (keyed by the URL's SHA-256). A failed request gives `DOWNLOAD_FAILED`.
+ * - External data files are read from the model file's folder; one that is missing gives
+ *   `EXTERNAL_DATA_MISSING` naming it. Bytes and URLs cannot bring their data files along.
+ *
+ * @example
+ * const { model, bytes } = await readModelSource('resnet50.onnx');
+ * const remote = await readModelSource(new URL('https://example.org/squeezenet.onnx'), { cacheDir: '/tmp/models' });
+ */
+export async function readModelSource(source: string | Uint8Array | URL, options: ModelSourceOptions = {}): Promise<ModelSource> {
+  if (source instanceof Uint8Array) {
+    const label = 'the model bytes';
+    const model = decodeModel(source, label);
+    refuseExternalData(model, 'The model given as bytes', 'Pass the path of the .onnx file instead, with its data files next to it.');
+    return { bytes: source, model, label };
+  }
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    throw new ConvlensError('BAD_OPTION', `A model source must be a path, a URL or a Uint8Array, got ${typeof source}.`);
+  }
+  const url = asUrl(source);
+  if (url && url.protocol !== 'file:') {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ConvlensError('BAD_OPTION', `Cannot open models from ${url.protocol} URLs; pass a path, or an http(s) URL.`);
+    }
+    const bytes = await download(url, options);
+    const model = decodeModel(bytes, url.href);
+    refuseExternalData(model, `The model at ${url.href}`, 'Download the model and its data files into one folder and pass the path of the .onnx file.');
+    return { bytes, model, label: url.href };
+  }
+  const path = resolve(url ? fileURLToPath(url) : String(source));
+  const bytes = await readModelFile(path);
+  const model = decodeModel(bytes, path);
+  const external = await loadExternalData(model, dirname(path));
+  return { bytes: external ? encodeModel(model) : bytes, model, label: path };
+}
