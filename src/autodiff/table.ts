@@ -12,7 +12,6 @@ import { padRules } from './rules/pad.js';
 import { poolRules } from './rules/pool.js';
 import { reduceRules } from './rules/reduce.js';
 import { reluRules } from './rules/relu.js';
-import { slicingRules } from './rules/slicing.js';
 import type { VjpEntry } from './vjp.js';
 
 export const vjpRules: Readonly<Record<string, VjpEntry>> = {
@@ -21,7 +20,6 @@ export const vjpRules: Readonly<Record<string, VjpEntry>> = {
   ...activationRules,
   ...linearRules,
   ...layoutRules,
-  ...slicingRules,
   ...reduceRules,
   ...convRules,
   ...poolRules,

@@ -38,6 +38,12 @@ export function defaultCacheDir(): string {
   return xdg ? join(xdg, 'convlens') : join(homedir(), '.cache', 'convlens');
 }
 
+/** File contents as a plain Uint8Array: callers should not get Node's Buffer semantics. */
+async function readBytes(path: string): Promise<Uint8Array> {
+  const b = await readFile(path);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 function errno(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException)?.code;
 }
@@ -56,7 +62,7 @@ async function readModelFile(path: string): Promise<Uint8Array> {
     throw new ConvlensError('MODEL_UNREADABLE', `${path} is a directory, not a model file. Pass the .onnx file inside it.`);
   }
   try {
-    return await readFile(path);
+    return await readBytes(path);
   } catch (e) {
     throw new ConvlensError('MODEL_UNREADABLE', `Cannot read the model ${path}: ${(e as Error).message}. Check its permissions.`, { cause: e });
   }
@@ -70,7 +76,7 @@ async function loadExternalData(model: Model, folder: string): Promise<boolean> 
     const file = join(folder, location);
     let data: Uint8Array;
     try {
-      data = await readFile(file);
+      data = await readBytes(file);
     } catch (e) {
       const more = tensors.length > 1 ? ` and ${tensors.length - 1} other tensor${tensors.length > 2 ? 's' : ''}` : '';
       throw new ConvlensError('EXTERNAL_DATA_MISSING',
@@ -93,7 +99,7 @@ async function download(url: URL, options: ModelSourceOptions): Promise<Uint8Arr
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const cached = join(cacheDir, `${createHash('sha256').update(url.href).digest('hex')}.onnx`);
   try {
-    return await readFile(cached);
+    return await readBytes(cached);
   } catch (e) {
     if (errno(e) !== 'ENOENT') throw new ConvlensError('MODEL_UNREADABLE', `Cannot read the cached download ${cached}: ${(e as Error).message}. Delete it and try again.`, { cause: e });
   }

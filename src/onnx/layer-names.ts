@@ -87,21 +87,33 @@ export function hasDynamoMetadata(node: OnnxNode): boolean {
 /** TensorFlow wraps converted functions in these scopes; they are not Keras layers. */
 const TF_WRAPPERS = /^(Stateful)?PartitionedCall(_\d+)?$/;
 
+function kerasParts(nodeName: string): string[] {
+  const parts = nodeName.split('/').filter((p) => p !== '');
+  while (parts.length > 0 && TF_WRAPPERS.test(parts[0])) parts.shift();
+  return parts;
+}
+
+/** The scope every slash-named node shares (the Keras model's own name), or null. */
+export function kerasModelScope(nodeNames: readonly string[]): string | null {
+  const firsts = nodeNames.filter((n) => n.includes('/') && !n.startsWith('/')).map((n) => kerasParts(n)).filter((p) => p.length > 1).map((p) => p[0]);
+  return firsts.length >= 2 && firsts.every((f) => f === firsts[0]) ? firsts[0] : null;
+}
+
 /**
  * Keras layer path from a tf2onnx node name: the scopes between the model's own scope and
  * the op, stopping at the first TensorFlow op scope (those are CamelCase, Keras layer names
  * are snake_case). `model/conv2d_1/BiasAdd` → `conv2d_1`,
  * `StatefulPartitionedCall/model/resnet50/conv1_conv/Conv2D` → `resnet50.conv1_conv`.
+ *
+ * @param modelScope the model's scope (see {@link kerasModelScope}); null when names have
+ *   none; when omitted, the first of two or more scopes is taken for it
  */
-export function moduleFromKerasName(nodeName: string): string | null {
+export function moduleFromKerasName(nodeName: string, modelScope?: string | null): string | null {
   if (nodeName.startsWith('/') || !nodeName.includes('/')) return null;
-  const parts = nodeName.split('/').filter((p) => p !== '');
-  while (parts.length > 0 && TF_WRAPPERS.test(parts[0])) parts.shift();
-  const scopes = parts.slice(0, -1);
-  // A bare `layer/Op` has no model scope; otherwise the first scope is the model itself.
-  const layers = scopes.length >= 2 ? scopes.slice(1) : scopes;
+  const scopes = kerasParts(nodeName).slice(0, -1);
+  const dropFirst = modelScope === undefined ? scopes.length >= 2 : modelScope !== null && scopes[0] === modelScope;
   const kept: string[] = [];
-  for (const s of layers) {
+  for (const s of dropFirst ? scopes.slice(1) : scopes) {
     if (/^[A-Z]/.test(s)) break;
     kept.push(s);
   }
@@ -192,13 +204,14 @@ function unfoldBatchNorm(node: OnnxNode, module: string, graph: Graph): NodeModu
 export function nodeModules(graph: Graph): NodeModule[] {
   const legacy = graph.nodes.some((n) => n.name.startsWith('/')) ? legacyModules(graph) : [];
   const dynamo = graph.nodes.some(hasDynamoMetadata);
+  const kerasScope = kerasModelScope(graph.nodes.map((n) => n.name));
   const out = graph.nodes.map((node, i): NodeModule => {
     if (hasDynamoMetadata(node)) {
       const module = moduleFromDynamoMetadata(node.metadata);
       return module === null ? { module, aliases: [] } : unfoldBatchNorm(node, module, graph);
     }
     if (node.name.startsWith('/')) return { module: legacy[i] ?? null, aliases: [] };
-    return { module: dynamo ? null : moduleFromKerasName(node.name), aliases: [] };
+    return { module: dynamo ? null : moduleFromKerasName(node.name, kerasScope), aliases: [] };
   });
   if (dynamo) inferFromConsumers(graph, out);
   return out;

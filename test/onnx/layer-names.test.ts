@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeModel } from '../../src/onnx/codec.js';
 import {
-  joinLegacyScope, legacyScopeParts, moduleFromDynamoMetadata, moduleFromKerasName, nodeModules, parsePythonStringList,
+  joinLegacyScope, kerasModelScope, legacyScopeParts, moduleFromDynamoMetadata, moduleFromKerasName, nodeModules, parsePythonStringList,
 } from '../../src/onnx/layer-names.js';
 import { float32Tensor } from '../../src/onnx/tensor.js';
 import type { Graph, OnnxNode } from '../../src/onnx/types.js';
@@ -130,12 +130,26 @@ describe('Keras / tf2onnx names', () => {
     expect(moduleFromKerasName('StatefulPartitionedCall/sequential/dense/Tensordot/MatMul')).toBe('dense');
     expect(moduleFromKerasName('StatefulPartitionedCall/model/resnet50/conv5_block3_out/Relu')).toBe('resnet50.conv5_block3_out');
     expect(moduleFromKerasName('conv2d/BiasAdd')).toBe('conv2d');
-    expect(moduleFromKerasName('model/Flatten__12')).toBeNull();
+    expect(moduleFromKerasName('model/Flatten__12', 'model')).toBeNull();
+    expect(moduleFromKerasName('model/conv2d/BiasAdd', null)).toBe('model.conv2d');
     expect(moduleFromKerasName('Transpose__45')).toBeNull();
   });
 
-  it('is used for graphs with slash-separated names', () => {
-    const g = graph([node('StatefulPartitionedCall/model/block1_conv1/Conv2D', 'Conv', ['x']), node('Identity', 'Identity', ['y'])]);
-    expect(modulesOf(g)).toEqual({ 'StatefulPartitionedCall/model/block1_conv1/Conv2D': 'block1_conv1', Identity: null });
+  it('finds the model scope shared by all names and leaves it out', () => {
+    const g = graph([
+      node('StatefulPartitionedCall/model/block1_conv1/Conv2D', 'Conv', ['x']),
+      node('StatefulPartitionedCall/model/block1_conv1/Relu', 'Relu', ['a']),
+      node('model/flatten/Reshape', 'Reshape', ['b']),
+      node('model/Flatten__12', 'Reshape', ['c']),
+      node('Identity', 'Identity', ['y']),
+    ]);
+    expect(kerasModelScope(g.nodes.map((n) => n.name))).toBe('model');
+    expect(modulesOf(g)).toEqual({
+      'StatefulPartitionedCall/model/block1_conv1/Conv2D': 'block1_conv1',
+      'StatefulPartitionedCall/model/block1_conv1/Relu': 'block1_conv1',
+      'model/flatten/Reshape': 'flatten',
+      'model/Flatten__12': null,
+      Identity: null,
+    });
   });
 });

@@ -1,0 +1,57 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeNpy } from '../../src/image/npy.js';
+import { gradCam } from '../../src/methods/cam.js';
+import { saliency } from '../../src/methods/gradients.js';
+import { loadImage, loadModel } from '../../src/node/index.js';
+import { fixtureModel, listFiles, runCli, tempDir, testPng } from './cli-harness.js';
+
+describe('convlens explain', () => {
+  it('prints top-5 predictions, writes overlays, and --raw maps equal to the library results', async () => {
+    const dir = tempDir();
+    const image = join(dir, 'scene.png');
+    writeFileSync(image, testPng());
+    const out = join(dir, 'out');
+    const model = fixtureModel('resnet_basic.legacy-dynbatch');
+    const r = await runCli(['explain', image, '--model', model, '--method', 'gradcam,guided', '--layer', 'layer3', '--target', '4', '--preprocess', 'unit', '--out', out, '--raw']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0].split(' | ')).toHaveLength(5);
+    expect(listFiles(out)).toEqual(['scene.gradcam.npy', 'scene.gradcam.png', 'scene.guided.gray.png', 'scene.guided.npy', 'scene.guided.png']);
+
+    const m = await loadModel(model, { preprocess: 'unit' });
+    const x = await m.preprocess([await loadImage(image)]);
+    const cam = await gradCam(m, x, { layer: 'layer3', target: 4 });
+    const guided = await saliency(m, x, { target: 4, rule: 'guided' });
+    const camNpy = decodeNpy(readFileSync(join(out, 'scene.gradcam.npy')));
+    expect(camNpy.shape).toEqual([4, 4]);
+    expect(Array.from(camNpy.data)).toEqual(Array.from(cam.raw.data));
+    const guidedNpy = decodeNpy(readFileSync(join(out, 'scene.guided.npy')));
+    expect(guidedNpy.shape).toEqual([3, 64, 64]);
+    expect(Array.from(guidedNpy.data)).toEqual(Array.from(guided.raw.data));
+    await m.dispose();
+  });
+
+  it('explains several classes per image with one file per (image, class)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.png'), testPng(64, 64));
+    const out = join(dir, 'out');
+    const r = await runCli(['explain', join(dir, 'a.png'), '--model', fixtureModel('resnet_basic.legacy-dynbatch'), '--method', 'gradcam', '--target', '1,2', '--out', out, '--raw']);
+    expect(r.code, r.err).toBe(0);
+    expect(listFiles(out)).toEqual(['a.1.gradcam.npy', 'a.1.gradcam.png', 'a.2.gradcam.npy', 'a.2.gradcam.png']);
+  });
+});
+
+describe('convlens layers', () => {
+  it('lists layers with module paths and shapes, as a table and as JSON', async () => {
+    const model = fixtureModel('resnet_basic.legacy');
+    const table = await runCli(['layers', '--model', model]);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/layer4\.1\s+Add\s+\[2, 16, 2, 2\]/);
+    const json = await runCli(['layers', '--model', model, '--json']);
+    const layers = JSON.parse(json.out) as { module: string; op: string; shape: number[] }[];
+    expect(layers[0]).toMatchObject({ module: 'conv1', op: 'Conv', shape: [2, 8, 32, 32] });
+    expect(layers.at(-1)).toMatchObject({ op: 'Gemm', shape: [2, 10] });
+  });
+});
