@@ -97,5 +97,7 @@ export async function readModelSource(
     const data = await fetchBytes(dataUrl, `external data for tensor "${tensors[0].name}" from`, options, 'EXTERNAL_DATA_MISSING');
     for (const t of tensors) fillExternalTensor(t, data, dataUrl.href);
   }
-  return { bytes: byLocation.size > 0 ? encodeModel(model) : bytes, model, label: url.href };
+  // Re-encoded bytes are a Buffer when bundled for Node; a plain view keeps Uint8Array semantics.
+  const encoded = byLocation.size > 0 ? encodeModel(model) : bytes;
+  return { bytes: new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength), model, label: url.href };
 }

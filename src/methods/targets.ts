@@ -12,9 +12,10 @@ import type { FloatTensor } from '../image/types.js';
  * - a list of class indices: each image is explained for every class listed;
  * - `'top1'` (default) or `'top3'`...: each image's own highest-scoring classes;
  * - `{ perImage: [3, 7] }`: one class per image;
- * - `{ weights: [...] }`: any weight vector over the output (regression, multi-output models).
+ * - `{ weights: [...] }`: any weight vector over the output (regression, multi-output models),
+ *   one for all images, or a list with one vector per image.
  */
-export type Target = number | number[] | `top${number}` | { perImage: number[] } | { weights: ArrayLike<number> };
+export type Target = number | number[] | `top${number}` | { perImage: number[] } | { weights: ArrayLike<number> | ArrayLike<number>[] };
 
 export interface ResolvedTargets {
   /** `[M, ...output item shape]` seed per explained item. */
@@ -50,12 +51,18 @@ export function resolveTargets(target: Target | undefined, images: number, outpu
   const classesPerImage: number[][] = [];
   const t = target ?? 'top1';
   if (typeof t === 'object' && !Array.isArray(t) && 'weights' in t) {
-    const w = Array.from(t.weights);
-    if (w.length !== outputs || w.some((v) => !Number.isFinite(v))) {
-      throw new ConvlensError('BAD_TARGET', `A weights target needs ${outputs} finite numbers (one per output value); got ${w.length}.`);
+    const perImage = Array.from(t.weights as ArrayLike<unknown>).every((v) => typeof v === 'object' && v !== null);
+    const vectors = perImage ? Array.from(t.weights as ArrayLike<number>[], (v) => Array.from(v)) : new Array(images).fill(Array.from(t.weights as ArrayLike<number>));
+    if (vectors.length !== images) {
+      throw new ConvlensError('BAD_TARGET', `A per-image weights target needs one vector per image: ${images} vectors, got ${vectors.length}.`);
     }
     const data = new Float32Array(images * outputs);
-    for (let i = 0; i < images; i++) data.set(w, i * outputs);
+    vectors.forEach((w: number[], i) => {
+      if (w.length !== outputs || w.some((v) => !Number.isFinite(v))) {
+        throw new ConvlensError('BAD_TARGET', `A weights target needs ${outputs} finite numbers (one per output value); got ${w.length}.`);
+      }
+      data.set(w, i * outputs);
+    });
     return { seeds: { data, shape: [images, ...outputShape] }, image: Array.from({ length: images }, (_, i) => i), target: new Array(images).fill(null) };
   }
   if (typeof t === 'number') {

@@ -38,10 +38,16 @@ export function defaultCacheDir(): string {
   return xdg ? join(xdg, 'convlens') : join(homedir(), '.cache', 'convlens');
 }
 
-/** File contents as a plain Uint8Array: callers should not get Node's Buffer semantics. */
+/**
+ * A plain Uint8Array view of a Buffer. protobufjs decodes a Buffer into Buffer slices, whose
+ * `slice()` shares memory instead of copying, which code written for Uint8Array does not expect.
+ */
+function plain(b: Uint8Array): Uint8Array {
+  return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 async function readBytes(path: string): Promise<Uint8Array> {
-  const b = await readFile(path);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return plain(await readFile(path));
 }
 
 function errno(e: unknown): string | undefined {
@@ -153,9 +159,10 @@ function asUrl(source: string | URL): URL | null {
 export async function readModelSource(source: string | Uint8Array | URL, options: ModelSourceOptions = {}): Promise<ModelSource> {
   if (source instanceof Uint8Array) {
     const label = 'the model bytes';
-    const model = decodeModel(source, label);
+    const bytes = plain(source);
+    const model = decodeModel(bytes, label);
     refuseExternalData(model, 'The model given as bytes', 'Pass the path of the .onnx file instead, with its data files next to it.');
-    return { bytes: source, model, label };
+    return { bytes, model, label };
   }
   if (typeof source !== 'string' && !(source instanceof URL)) {
     throw new ConvlensError('BAD_OPTION', `A model source must be a path, a URL or a Uint8Array, got ${typeof source}.`);
@@ -174,5 +181,5 @@ export async function readModelSource(source: string | Uint8Array | URL, options
   const bytes = await readModelFile(path);
   const model = decodeModel(bytes, path);
   const external = await loadExternalData(model, dirname(path));
-  return { bytes: external ? encodeModel(model) : bytes, model, label: path };
+  return { bytes: external ? plain(encodeModel(model)) : bytes, model, label: path };
 }

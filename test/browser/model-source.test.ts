@@ -19,7 +19,7 @@ function site(files: Record<string, Uint8Array>, asked: string[] = []): typeof f
     const url = String(input instanceof Request ? input.url : input);
     asked.push(url);
     const body = files[url];
-    return body ? new Response(body) : new Response('not here', { status: 404, statusText: 'Not Found' });
+    return body ? new Response(new Blob([body as Uint8Array<ArrayBuffer>])) : new Response('not here', { status: 404, statusText: 'Not Found' });
   };
 }
 

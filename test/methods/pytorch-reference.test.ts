@@ -43,4 +43,22 @@ describe.each((only ?? models).flatMap((m) => ['legacy', 'dynamo'].map((e) => [m
       expectClose(cam.raw, refs.array('gradcam'), TOL, 'Grad-CAM');
     }
   });
+
+  it('first convolution weight gradient of the mean cross-entropy', async () => {
+    const m = await open();
+    const dynamo = exporter === 'dynamo';
+    const weight = String(dynamo ? refs.json.firstConvWeightDynamo : refs.json.firstConvWeight);
+    const expected = refs.array(String(dynamo ? refs.json.firstConvWeightDynamoGradArray : refs.json.firstConvWeightGradArray));
+    // d mean_i CE(logits_i, t_i) / d logits_i = (softmax(logits_i) - onehot(t_i)) / N
+    const logits = refs.array('logits');
+    const [n, k] = logits.shape;
+    const seeds = refs.json.targets.map((t, i) => {
+      const row = Array.from(logits.data.subarray(i * k, (i + 1) * k));
+      const max = Math.max(...row);
+      const total = row.reduce((a, v) => a + Math.exp(v - max), 0);
+      return row.map((v, c) => (Math.exp(v - max) / total - (c === t ? 1 : 0)) / n);
+    });
+    const r = await backward(m, x, { target: { weights: seeds }, wrt: [weight] });
+    expectClose(r.gradients[weight], expected, TOL, 'first conv weight gradient');
+  });
 });

@@ -37,6 +37,14 @@ describe('model files', () => {
     expect(tensorToFloat32(byBytes.model.graph.initializers.get('fc.bias')!)).toEqual(tensorToFloat32(byPath.model.graph.initializers.get('fc.bias')!));
   });
 
+  it('reads weights correctly from a Buffer, whose slices share memory', async () => {
+    const fromBuffer = await readModelSource(readFileSync(fixturePath));
+    const bias = (m: typeof fromBuffer) => [...tensorToFloat32(m.model.graph.initializers.get('conv2.bias')!)];
+    const expected = bias(await readModelSource(fixturePath));
+    expect(expected).toHaveLength(6);
+    expect(bias(fromBuffer)).toEqual(expected);
+  });
+
   it('reports a missing file with its absolute path, and a directory', async () => {
     const dir = tempDir();
     const missing = await errorOf(readModelSource(join(dir, 'nope.onnx')));

@@ -16,7 +16,7 @@ function pointwise(derivative: (ctx: VjpContext, x: string, y: string) => string
 const positive = (ctx: VjpContext, x: string) => ctx.b.op('Greater', [x, ctx.b.scalarF(0)]);
 
 /** Where x > 0 the derivative is `slope`, elsewhere `other`. */
-const split = (ctx: VjpContext, x: string, slope: number, other: string) =>
+const ifPositive = (ctx: VjpContext, x: string, slope: number, other: string) =>
   ctx.b.op('Where', [positive(ctx, x), ctx.b.scalarF(slope), other]);
 
 /**
@@ -103,19 +103,19 @@ const SELU_ALPHA = 1.67326319217681884765625;
 const SELU_GAMMA = 1.05070102214813232421875;
 
 export const activationRules: Record<string, VjpEntry> = {
-  LeakyRelu: pointwise((ctx, x) => split(ctx, x, 1, ctx.b.scalarF(attrFloat(ctx.node, 'alpha', 0.01)))),
+  LeakyRelu: pointwise((ctx, x) => ifPositive(ctx, x, 1, ctx.b.scalarF(attrFloat(ctx.node, 'alpha', 0.01)))),
   PRelu: prelu,
   // Below zero, Elu's derivative alpha·e^x equals y + alpha.
-  Elu: pointwise((ctx, x, y) => split(ctx, x, 1, ctx.b.op('Add', [y, ctx.b.scalarF(attrFloat(ctx.node, 'alpha', 1))]))),
+  Elu: pointwise((ctx, x, y) => ifPositive(ctx, x, 1, ctx.b.op('Add', [y, ctx.b.scalarF(attrFloat(ctx.node, 'alpha', 1))]))),
   Selu: pointwise((ctx, x, y) => {
     const alpha = attrFloat(ctx.node, 'alpha', SELU_ALPHA);
     const gamma = attrFloat(ctx.node, 'gamma', SELU_GAMMA);
-    return split(ctx, x, gamma, ctx.b.op('Add', [y, ctx.b.scalarF(alpha * gamma)]));
+    return ifPositive(ctx, x, gamma, ctx.b.op('Add', [y, ctx.b.scalarF(alpha * gamma)]));
   }),
   // Below zero, Celu's derivative e^(x/alpha) equals y/alpha + 1.
   Celu: pointwise((ctx, x, y) => {
     const alpha = attrFloat(ctx.node, 'alpha', 1);
-    return split(ctx, x, 1, ctx.b.op('Add', [ctx.b.op('Mul', [y, ctx.b.scalarF(1 / alpha)]), ctx.b.scalarF(1)]));
+    return ifPositive(ctx, x, 1, ctx.b.op('Add', [ctx.b.op('Mul', [y, ctx.b.scalarF(1 / alpha)]), ctx.b.scalarF(1)]));
   }),
   Sigmoid: pointwise((ctx, _x, y) => ctx.b.op('Mul', [y, ctx.b.op('Sub', [ctx.b.scalarF(1), y])])),
   Tanh: pointwise((ctx, _x, y) => ctx.b.op('Sub', [ctx.b.scalarF(1), ctx.b.op('Mul', [y, y])])),

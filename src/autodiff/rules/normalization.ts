@@ -11,9 +11,9 @@ const range = (from: number, to: number) => Array.from({ length: to - from }, (_
 /** Every axis but the channel axis 1. */
 const notChannel = (rank: number) => [0, ...range(2, rank)];
 
-/** Reshapes a per-channel vector [C] so it broadcasts against [N, C, ...]. */
-function perChannel(ctx: VjpContext, v: string, rank: number): string {
-  return ctx.b.reshape(v, [ctx.shape(v)[0], ...new Array<number>(rank - 2).fill(1)]);
+/** Reshapes a per-channel vector [C] so it broadcasts against x: [N, C, ...]. */
+function perChannel(ctx: VjpContext, v: string, x: number[]): string {
+  return ctx.b.reshape(v, [x[1], ...new Array<number>(x.length - 2).fill(1)]);
 }
 
 function batchNormalization(ctx: VjpContext): (string | undefined)[] {
@@ -23,15 +23,16 @@ function batchNormalization(ctx: VjpContext): (string | undefined)[] {
   }
   const [x, scale, , mean, variance] = node.inputs;
   const gy = ctx.gy[0]!;
-  const rank = ctx.shape(x).length;
+  const xShape = ctx.shape(x);
+  const rank = xShape.length;
   const varEps = b.op('Add', [variance, b.scalarF(attrFloat(node, 'epsilon', 1e-5))]);
   const rstd = b.op('Reciprocal', [b.op('Sqrt', [varEps])]);
   const gain = b.op('Mul', [scale, rstd]);
   // Nodes of gradients nobody asked for are pruned when the variant is assembled.
   const sumGy = b.reduceSum(gy, notChannel(rank), false);
-  const sumGyXc = b.reduceSum(b.op('Mul', [gy, b.op('Sub', [x, perChannel(ctx, mean, rank)])]), notChannel(rank), false);
+  const sumGyXc = b.reduceSum(b.op('Mul', [gy, b.op('Sub', [x, perChannel(ctx, mean, xShape)])]), notChannel(rank), false);
   return [
-    b.op('Mul', [gy, perChannel(ctx, gain, rank)]),
+    b.op('Mul', [gy, perChannel(ctx, gain, xShape)]),
     b.op('Mul', [sumGyXc, rstd]),
     sumGy,
     b.op('Neg', [b.op('Mul', [sumGy, gain])]),
@@ -80,8 +81,9 @@ function layerNormalization(ctx: VjpContext): (string | undefined)[] {
 function instanceNormalization(ctx: VjpContext): (string | undefined)[] {
   const { node, b } = ctx;
   const [x, scale] = node.inputs;
-  const rank = ctx.shape(x).length;
-  const { dx, gyXhat } = standardize(ctx, perChannel(ctx, scale, rank), range(2, rank), attrFloat(node, 'epsilon', 1e-5));
+  const xShape = ctx.shape(x);
+  const rank = xShape.length;
+  const { dx, gyXhat } = standardize(ctx, perChannel(ctx, scale, xShape), range(2, rank), attrFloat(node, 'epsilon', 1e-5));
   return [
     dx,
     b.reduceSum(gyXhat, notChannel(rank), false),
