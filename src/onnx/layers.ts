@@ -32,8 +32,8 @@ const FLOAT_TYPES: ReadonlySet<number> = new Set([DataType.FLOAT, DataType.DOUBL
  * @param shapeInfo the result of `inferShapes` on `model.graph`
  * @example
  * const info = inferShapes(model.graph, 17, { input: [1, 3, 224, 224] });
- * listLayers(model, info).filter((l) => l.module === 'layer4.1.relu');
- * // [{ name: '/layer4/layer4.1/relu_1/Relu', module: 'layer4.1.relu', op: 'Relu', shape: [1, 512, 7, 7], tensor: '/layer4/layer4.1/relu_1/Relu_output_0' }]
+ * listLayers(model, info).find((l) => l.module === 'layer4.1.conv2');
+ * // { name: '/layer4/layer4.1/conv2/Conv', module: 'layer4.1.conv2', op: 'Conv', shape: [1, 512, 7, 7], tensor: '/layer4/layer4.1/conv2/Conv_output_0' }
  */
 export function listLayers(model: Model, shapeInfo: ShapeInfo): Layer[] {
   const graph = model.graph;
@@ -113,6 +113,9 @@ export function closestNames(name: string, candidates: Iterable<string>, limit =
  * resolveLayer(model, layers, 'layer4'); // '/layer4/layer4.1/relu_1/Relu_output_0'
  */
 export function resolveLayer(model: Model, layers: readonly Layer[], name: string, modelLabel = 'MODEL.onnx'): string {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new ConvlensError('UNKNOWN_LAYER', `A layer name is needed, got ${JSON.stringify(name)}. Run \`convlens layers --model ${modelLabel}\` to list every layer.`);
+  }
   const producer = new Map<string, number>();
   model.graph.nodes.forEach((n, i) => n.outputs.forEach((o) => { if (o) producer.set(o, i); }));
   const modules = nodeModules(model.graph);

@@ -152,6 +152,7 @@ describe('resolveLayer', () => {
     expect(matches.length).toBeLessThanOrEqual(5);
     const none = errorOf(() => resolveLayer(legacy.model, legacy.layers, 'transformer.blocks.11.attn'));
     expect(none.message).not.toContain('Closest');
+    expect(errorOf(() => resolveLayer(legacy.model, legacy.layers, ' ')).message).toContain('A layer name is needed');
   });
 
   it('explains that inputs and shape tensors are not layers', () => {
