@@ -66,7 +66,8 @@ export function tensorToFloat32(t: Tensor): Float32Array {
   if (t.dataType === DataType.FLOAT) {
     const n = elementCount(t.dims);
     if (t.raw.byteOffset % 4 === 0) return new Float32Array(t.raw.buffer, t.raw.byteOffset, n);
-    return new Float32Array(t.raw.slice(0, n * 4).buffer);
+    // Uint8Array's own slice copies; a Node Buffer's slice would be a view into a shared pool.
+    return new Float32Array(Uint8Array.prototype.slice.call(t.raw, 0, n * 4).buffer);
   }
   return Float32Array.from(tensorToNumbers(t));
 }

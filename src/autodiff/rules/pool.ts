@@ -50,22 +50,17 @@ function maxPool(ctx: VjpContext): string {
   const padded = pads.every((p) => p === 0) ? x
     : ctx.opset >= 11 ? b.op('Pad', [x, b.constI(pads), b.scalarF(LOWEST_FLOAT)], { mode: 'constant' })
       : b.op('Pad', [x], { pads, mode: 'constant', value: float(LOWEST_FLOAT) });
-  const spatialAxes = axes.map((_, i) => i + 2);
   const cells = kernelCells(axes.map((a) => a.kernel));
-  const windows = cells.map((cell) => {
-    const starts = cell.map((k, i) => k * axes[i].dilation);
-    const ends = starts.map((s, i) => s + (axes[i].output - 1) * axes[i].stride + 1);
-    const view = b.slice(padded, starts, ends, spatialAxes, axes.map((a) => a.stride));
-    return b.reshape(view, [n, c, 1, ...outSpatial]);
-  });
-  const stacked = b.concat(windows, 2);
-  const winner = firstMax(ctx, stacked, 2, cells.length, r + 3);
-  const gy = b.reshape(ctx.gy[0]!, [n, c, 1, ...outSpatial]);
-  const routed = b.op('Where', [winner, gy, b.scalarF(0)]);
-  // Kernel cell k of the scatter kernel is 1 only at its own position.
+  // Cell k of a one-hot kernel picks one window cell: a Conv by it gathers every window of
+  // every channel into [N*C, cells, ...out] in one op (products by 0 and 1 are exact).
   const oneHot = new Float32Array(cells.length * cells.length);
   cells.forEach((_, k) => { oneHot[k * cells.length + k] = 1; });
   const weight = b.constF(oneHot, [cells.length, 1, ...axes.map((a) => a.kernel)]);
+  const flat = b.reshape(padded, [n * c, 1, ...axes.map((a) => a.input + a.begin + Math.max(0, a.reach))]);
+  const stacked = b.op('Conv', [flat, weight], { strides: axes.map((a) => a.stride), dilations: axes.map((a) => a.dilation) });
+  const winner = firstMax(ctx, stacked, 1, cells.length, r + 2);
+  const gy = b.reshape(ctx.gy[0]!, [n * c, 1, ...outSpatial]);
+  const routed = b.op('Where', [winner, gy, b.scalarF(0)]);
   return scatter(ctx, routed, cells.length, weight, axes);
 }
 
