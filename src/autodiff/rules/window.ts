@@ -76,10 +76,3 @@ export function scatterAttrs(axes: WindowAxis[]): Record<string, AttrInput | und
     output_padding: leftover.some((p) => p > 0) ? leftover : undefined,
   };
 }
-
-/** Every kernel cell as a multi-index, in row-major order (the order ties are broken in). */
-export function kernelCells(kernel: number[]): number[][] {
-  let cells: number[][] = [[]];
-  for (const k of kernel) cells = cells.flatMap((c) => Array.from({ length: k }, (_, i) => [...c, i]));
-  return cells;
-}
