@@ -15,13 +15,15 @@ import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { topPredictions } from './predictions.js';
 
+/** `--target`: a class index or name, a comma-separated list of them, topK, or sum. */
 export function parseTarget(value: string | undefined): Target | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
-  if (/^top\d+$/.test(text)) return text as `top${number}`;
-  const parts = text.split(',').map((p) => p.trim());
-  if (parts.length > 0 && parts.every((p) => /^\d+$/.test(p))) return parts.length === 1 ? Number(parts[0]) : parts.map(Number);
-  throw badUsage(`--target must be a class index, a comma-separated list of indices, or topK (e.g. top1); got "${value}".`);
+  if (/^top\d+$/.test(text) || text === 'sum') return text;
+  const parts = text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  if (parts.length === 0) throw badUsage('--target is empty; give a class index or name, a list, topK or sum.');
+  const classes = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  return classes.length === 1 ? classes[0] : classes;
 }
 
 function item(t: FloatTensor, m: number): FloatTensor {

@@ -12,6 +12,8 @@ export interface CamOptions extends ProgressOptions {
   /** Layer (module path, node or tensor name), or several; default: the last spatial layer. */
   layer?: string | string[];
   target?: Target;
+  /** Model output the target refers to (default: the first). */
+  output?: string;
 }
 
 export interface CamMap {

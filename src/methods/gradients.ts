@@ -11,6 +11,8 @@ export type SaliencyRule = 'vanilla' | 'guided' | 'deconvnet';
 
 export interface SaliencyOptions extends ProgressOptions {
   target?: Target;
+  /** Model output the target refers to (default: the first). */
+  output?: string;
   rule?: SaliencyRule;
 }
 

@@ -6,6 +6,7 @@ import { buildGradientGraph } from '../autodiff/gradient-graph.js';
 import type { ReluRule } from '../autodiff/vjp.js';
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
+import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import { tapGraph } from '../onnx/variants.js';
 import { gatherItems, needsScores, resolveTargets, type ResolvedTargets, type Target } from './targets.js';
@@ -25,8 +26,25 @@ export async function forward(model: ConvlensModel, x: FloatTensor, tensors: str
   });
 }
 
+/** The output a target refers to: `name` when given (it must be a graph output), else the first. */
+export function selectOutput(model: ConvlensModel, name?: string): string {
+  if (name === undefined) return model.outputName;
+  const outputs = model.graph.graph.outputs.map((o) => o.name);
+  if (!outputs.includes(name)) {
+    throw new ConvlensError('BAD_OPTION', `"${name}" is not an output of the model; its outputs are ${outputs.map((o) => `"${o}"`).join(', ')}.`);
+  }
+  return name;
+}
+
+/** Shape of one item of a tensor at the model's input size. */
+export function itemShapeOf(model: ConvlensModel, tensor: string): number[] {
+  return model.engine.shapeInfo([model.engine.fixedBatch ?? 1, ...model.itemShape]).shapes.get(tensor)!.slice(1);
+}
+
 export interface BackwardRequest extends ProgressOptions {
   target?: Target;
+  /** Which model output the target refers to (default: the first). */
+  output?: string;
   relu?: ReluRule;
   /** Tensors to differentiate with respect to (the input, layer outputs, weights). */
   wrt: string[];
@@ -47,10 +65,9 @@ export interface BackwardResult {
 /** Gradients of the target with respect to `wrt`, plus taps and scores, from one batched run. */
 export async function backward(model: ConvlensModel, x: FloatTensor, req: BackwardRequest): Promise<BackwardResult> {
   model.checkInput(x);
-  const output = model.outputName;
-  const outShape = model.engine.shapeInfo([model.engine.fixedBatch ?? 1, ...model.itemShape]).shapes.get(output)!.slice(1);
+  const output = selectOutput(model, req.output);
   const scores0 = needsScores(req.target) ? (await forward(model, x, [output], req))[output] : undefined;
-  const targets = resolveTargets(req.target, x.shape[0], outShape, scores0);
+  const targets = resolveTargets(req.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: scores0, labels: model.labels });
   const items = gatherItems(x, targets.image);
   const weights = req.wrt.filter((w) => model.graph.graph.initializers.has(w));
   const taps = [...new Set([...(req.taps ?? []), output])];

@@ -12,6 +12,8 @@ import type { Target } from './targets.js';
 
 export interface MethodOptions extends ProgressOptions {
   target?: Target;
+  /** Model output the target refers to (default: the first). */
+  output?: string;
   layer?: string;
 }
 

@@ -5,17 +5,29 @@
  */
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
+import { closestNames } from '../onnx/layers.js';
 
 /**
  * What to explain:
- * - a class index, the same for every image;
- * - a list of class indices: each image is explained for every class listed;
+ * - a class index or a class name from the model's labels, the same for every image;
+ * - a list of classes: each image is explained for every class listed (one batched run);
  * - `'top1'` (default) or `'top3'`...: each image's own highest-scoring classes;
+ * - `'sum'`: the sum of all outputs (e.g. every sensor of a regression model);
  * - `{ perImage: [3, 7] }`: one class per image;
  * - `{ weights: [...] }`: any weight vector over the output (regression, multi-output models),
  *   one for all images, or a list with one vector per image.
  */
-export type Target = number | number[] | `top${number}` | { perImage: number[] } | { weights: ArrayLike<number> | ArrayLike<number>[] };
+export type Target = number | string | (number | string)[] | { perImage: (number | string)[] } | { weights: ArrayLike<number> | ArrayLike<number>[] };
+
+export interface TargetContext {
+  images: number;
+  /** Shape of one item of the output the target refers to. */
+  outputShape: number[];
+  /** Model outputs, needed for `top*` targets. */
+  scores?: FloatTensor;
+  /** Class names, for targets given by name. */
+  labels?: readonly string[] | null;
+}
 
 export interface ResolvedTargets {
   /** `[M, ...output item shape]` seed per explained item. */
@@ -35,21 +47,30 @@ export function needsScores(target: Target | undefined): boolean {
   return target === undefined || (typeof target === 'string' && /^top\d+$/.test(target));
 }
 
-function checkClass(c: number, outputs: number): void {
+function classIndex(c: number | string, outputs: number, labels: readonly string[] | null | undefined): number {
+  if (typeof c === 'string') {
+    const i = labels?.indexOf(c) ?? -1;
+    if (i >= 0) return i;
+    if (/^\d+$/.test(c)) return classIndex(Number(c), outputs, labels);
+    if (!labels) {
+      throw new ConvlensError('BAD_TARGET', `Target "${c}" is a class name but the model has no labels; give a class index, or labels (loadModel option labels, --labels FILE, or convlens annotate).`);
+    }
+    const near = closestNames(c, labels);
+    throw new ConvlensError('BAD_TARGET', `Target "${c}" is not one of the model's class names${near.length ? `; closest: ${near.map((n) => `"${n}"`).join(', ')}` : ''}.`);
+  }
   if (!Number.isInteger(c) || c < 0 || c >= outputs) {
     throw new ConvlensError('BAD_TARGET',
       `Target class ${c} is out of range: the model has ${outputs} outputs, so a class is an integer from 0 to ${outputs - 1}.`);
   }
+  return c;
 }
 
-/**
- * Resolves a target for `images` inputs against an output with `outputShape` per item
- * (`scores` are the model outputs, needed for `top*` targets).
- */
-export function resolveTargets(target: Target | undefined, images: number, outputShape: number[], scores?: FloatTensor): ResolvedTargets {
+/** Resolves a target into one seed per explained (image, target) item. */
+export function resolveTargets(target: Target | undefined, context: TargetContext): ResolvedTargets {
+  const { images, outputShape, scores, labels } = context;
   const outputs = outputShape.reduce((a, b) => a * b, 1);
-  const classesPerImage: number[][] = [];
-  const t = target ?? 'top1';
+  const classesPerImage: (number | string)[][] = [];
+  const t = target === 'sum' ? { weights: new Array(outputs).fill(1) } : (target ?? 'top1');
   if (typeof t === 'object' && !Array.isArray(t) && 'weights' in t) {
     const perImage = Array.from(t.weights as ArrayLike<unknown>).every((v) => typeof v === 'object' && v !== null);
     const vectors = perImage ? Array.from(t.weights as ArrayLike<number>[], (v) => Array.from(v)) : new Array(images).fill(Array.from(t.weights as ArrayLike<number>));
@@ -65,7 +86,7 @@ export function resolveTargets(target: Target | undefined, images: number, outpu
     });
     return { seeds: { data, shape: [images, ...outputShape] }, image: Array.from({ length: images }, (_, i) => i), target: new Array(images).fill(null) };
   }
-  if (typeof t === 'number') {
+  if (typeof t === 'number' || (typeof t === 'string' && !/^top\d+$/.test(t))) {
     for (let i = 0; i < images; i++) classesPerImage.push([t]);
   } else if (Array.isArray(t)) {
     if (t.length === 0) throw new ConvlensError('BAD_TARGET', 'The target list is empty; give at least one class index.');
@@ -82,11 +103,11 @@ export function resolveTargets(target: Target | undefined, images: number, outpu
     for (let i = 0; i < images; i++) classesPerImage.push(topK(scores.data.subarray(i * outputs, (i + 1) * outputs), k));
   } else {
     throw new ConvlensError('BAD_TARGET',
-      `Unknown target ${JSON.stringify(t)}: use a class index, a list of indices, "top1", { perImage: [...] } or { weights: [...] }.`);
+      `Unknown target ${JSON.stringify(t)}: use a class index or name, a list of them, "top1", "sum", { perImage: [...] } or { weights: [...] }.`);
   }
   const image: number[] = [];
   const classes: number[] = [];
-  classesPerImage.forEach((cs, i) => cs.forEach((c) => { checkClass(c, outputs); image.push(i); classes.push(c); }));
+  classesPerImage.forEach((cs, i) => cs.forEach((c) => { classes.push(classIndex(c, outputs, labels)); image.push(i); }));
   const data = new Float32Array(image.length * outputs);
   classes.forEach((c, m) => { data[m * outputs + c] = 1; });
   return { seeds: { data, shape: [image.length, ...outputShape] }, image, target: classes };

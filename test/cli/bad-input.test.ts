@@ -81,7 +81,7 @@ describe('bad input', () => {
 
   it('out-of-range and malformed targets', async () => {
     await explainFails(['--model', model, '--target', '10'], 'BAD_TARGET', /0 to 9/);
-    await explainFails(['--model', model, '--target', 'cat'], 'BAD_OPTION', /--target/);
+    await explainFails(['--model', model, '--target', 'cat'], 'BAD_TARGET', /no labels/);
     const m = await loadModel(model);
     const x = { data: new Float32Array(3 * 64 * 64), shape: [1, 3, 64, 64] };
     await expectCode(saliency(m, x, { target: -1 }), 'BAD_TARGET', /out of range/);

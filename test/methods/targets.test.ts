@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { gradCam } from '../../src/methods/cam.js';
 import { saliency } from '../../src/methods/gradients.js';
+import { readFileSync } from 'node:fs';
+import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
+import { tensorToFloat32 } from '../../src/onnx/tensor.js';
 import { loadModel } from '../../src/node/index.js';
 import { loadRefs, modelPath } from './refs.js';
 
@@ -43,5 +46,31 @@ describe('targets and layers in one run', () => {
     expect(top.target).toEqual(argmax);
     const explicit = await saliency(model, x, { target: { perImage: argmax } });
     expect(Array.from(top.raw.data)).toEqual(Array.from(explicit.raw.data));
+  });
+
+  it('class names, the sum of all outputs, and a chosen output', async () => {
+    const labels = Array.from({ length: 10 }, (_, i) => `class ${i}`);
+    const model = await loadModel(modelPath(refs.json.exports['legacy-dynbatch'].file), { preprocess: 'unit', labels });
+    const byName = await saliency(model, x, { target: 'class 7' });
+    const byIndex = await saliency(model, x, { target: 7 });
+    expect(Array.from(byName.raw.data)).toEqual(Array.from(byIndex.raw.data));
+    await expect(saliency(model, x, { target: 'class 77' })).rejects.toMatchObject({ code: 'BAD_TARGET', message: expect.stringMatching(/closest: "class 7"/) });
+    const sum = await saliency(model, x, { target: 'sum' });
+    const ones = await saliency(model, x, { target: { weights: new Array(10).fill(1) } });
+    expect(Array.from(sum.raw.data)).toEqual(Array.from(ones.raw.data));
+    expect(sum.target).toEqual([null, null]);
+
+    // A second output: the pooled features feeding fc. Since logits = W pooled + b, weighting the
+    // pooled output by row c of W must give the gradient of logit c.
+    const decoded = decodeModel(new Uint8Array(readFileSync(modelPath(refs.json.exports['legacy-dynbatch'].file))));
+    const fc = decoded.graph.nodes.find((n) => n.opType === 'Gemm')!;
+    const pooled = fc.inputs[0];
+    const two = await loadModel(encodeModel({ ...decoded, graph: { ...decoded.graph, outputs: [...decoded.graph.outputs, { name: pooled, elemType: 1, shape: null }] } }), { preprocess: 'unit' });
+    const W = tensorToFloat32(decoded.graph.initializers.get(fc.inputs[1])!);
+    const width = W.length / 10;
+    const row = Array.from(W.subarray(7 * width, 8 * width));
+    const viaPooled = await saliency(two, x, { output: pooled, target: { weights: row } });
+    viaPooled.raw.data.forEach((v, i) => expect(v).toBeCloseTo(byIndex.raw.data[i], 5));
+    await expect(saliency(two, x, { output: 'nope', target: 0 })).rejects.toMatchObject({ code: 'BAD_OPTION' });
   });
 });
