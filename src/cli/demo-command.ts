@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { overlayHeatmap, saliencyToImage } from '../image/overlay.js';
+import { methodImage } from '../render/method-image.js';
 import { encodePng, pngDataUrl } from '../image/png.js';
 import type { RgbImage } from '../image/types.js';
 import { forward } from '../methods/passes.js';
@@ -32,10 +32,7 @@ export async function demoCommand(argv: string[], print: (line: string) => void)
     const figures: { name: string; description: string; image: RgbImage }[] = [{ name: 'scene', description: 'the input', image: scene }];
     for (const method of methodRegistry) {
       const r = await method.run(model, x, { target: 'top1' });
-      const image = r.display === 'heatmap'
-        ? overlayHeatmap(scene, r.map.data, { alpha: 0.5 })
-        : saliencyToImage(r.raw.data, r.raw.shape.slice(1) as [number, number, number], { mode: 'color' });
-      figures.push({ name: method.name, description: method.description, image });
+      figures.push({ name: method.name, description: method.description, image: methodImage(r, 0, [scene]) });
     }
     for (const f of figures) out.add(`${f.name}.png`, encodePng(f.image));
     const cells = figures.map((f) => `<figure><img src="${pngDataUrl(f.image)}" width="192" height="192" alt="${escapeHtml(f.name)}"><figcaption><b>${escapeHtml(f.name)}</b>: ${escapeHtml(f.description)}</figcaption></figure>`);

@@ -3,9 +3,9 @@ import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConvlensModel } from '../engine/model.js';
 import { encodeNpy } from '../image/npy.js';
-import { overlayHeatmap, saliencyToImage } from '../image/overlay.js';
 import { tensorToImages } from '../image/preprocess.js';
-import type { FloatTensor, RgbImage } from '../image/types.js';
+import type { RgbImage } from '../image/types.js';
+import { itemOf, methodImage } from '../render/method-image.js';
 import { forward } from '../methods/passes.js';
 import { findMethod, type MethodOutput } from '../methods/registry.js';
 import type { Target } from '../methods/targets.js';
@@ -26,11 +26,6 @@ export function parseTarget(value: string | undefined): Target | undefined {
   return classes.length === 1 ? classes[0] : classes;
 }
 
-function item(t: FloatTensor, m: number): FloatTensor {
-  const n = t.shape.slice(1).reduce((a, b) => a * b, 1);
-  return { data: t.data.subarray(m * n, (m + 1) * n), shape: t.shape.slice(1) };
-}
-
 function stems(paths: string[]): string[] {
   const seen = new Map<string, number>();
   return paths.map((p) => {
@@ -41,21 +36,16 @@ function stems(paths: string[]): string[] {
   });
 }
 
-async function render(out: OutputDir, name: string, result: MethodOutput, images: RgbImage[], stemOf: (m: number) => string, raw: boolean): Promise<string[]> {
-  const files: string[] = [];
+async function render(out: OutputDir, name: string, result: MethodOutput, images: RgbImage[], stemOf: (m: number) => string, raw: boolean): Promise<void> {
   for (let m = 0; m < result.image.length; m++) {
     const base = `${stemOf(m)}.${name}`;
-    const r = item(result.raw, m);
-    if (result.display === 'gradient') {
-      const shape = r.shape as [number, number, number];
-      files.push(out.add(`${base}.png`, await encodePngBytes(saliencyToImage(r.data, shape, { mode: 'color' }))));
-      files.push(out.add(`${base}.gray.png`, await encodePngBytes(saliencyToImage(r.data, shape, { mode: 'gray' }))));
-    } else {
-      files.push(out.add(`${base}.png`, await encodePngBytes(overlayHeatmap(images[result.image[m]], item(result.map, m).data, { alpha: 0.5 }))));
+    out.add(`${base}.png`, await encodePngBytes(methodImage(result, m, images)));
+    if (result.display === 'gradient') out.add(`${base}.gray.png`, await encodePngBytes(methodImage(result, m, images, { gradient: 'gray' })));
+    if (raw) {
+      const r = itemOf(result.raw, m);
+      out.add(`${base}.npy`, encodeNpy({ data: Float32Array.from(r.data), shape: r.shape }));
     }
-    if (raw) files.push(out.add(`${base}.npy`, encodeNpy({ data: Float32Array.from(r.data), shape: r.shape })));
   }
-  return files;
 }
 
 export async function explainCommand(argv: string[], print: (line: string) => void): Promise<void> {
@@ -74,7 +64,7 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
     const seen = model.itemShape[0] === 3 ? tensorToImages(x, model.preprocessSpec) : pictures;
     const names = stems(positionals);
     const scores = (await forward(model, x, [model.outputName]))[model.outputName];
-    for (let i = 0; i < names.length; i++) print(`${positionals[i]}: ${topPredictions(item(scores, i).data, model.labels, 5)}`);
+    for (let i = 0; i < names.length; i++) print(`${positionals[i]}: ${topPredictions(itemOf(scores, i).data, model.labels, 5)}`);
     const out = new OutputDir(values.out ?? 'convlens-out');
     for (const method of methods) {
       const result = await method.run(model, x, { target, layer: values.layer });

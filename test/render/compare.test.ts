@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { ConvlensModel } from '../../src/engine/model.js';
+import { tensorToImages } from '../../src/image/preprocess.js';
+import type { RgbImage } from '../../src/image/types.js';
+import { findMethod } from '../../src/methods/registry.js';
+import { loadModel } from '../../src/node/index.js';
+import { compare } from '../../src/render/compare.js';
+import { methodImage } from '../../src/render/method-image.js';
+import { testPicture } from '../cli/cli-harness.js';
+import { modelPath } from '../methods/refs.js';
+
+/** Whether `tile` appears pixel for pixel somewhere in `figure`. */
+function contains(figure: RgbImage, tile: RgbImage): boolean {
+  for (let y = 0; y + tile.height <= figure.height; y++) {
+    for (let x = 0; x + tile.width <= figure.width; x++) {
+      let same = true;
+      for (let r = 0; r < tile.height && same; r++) {
+        const a = ((y + r) * figure.width + x) * 3;
+        const b = r * tile.width * 3;
+        for (let k = 0; k < tile.width * 3; k++) if (figure.data[a + k] !== tile.data[b + k]) { same = false; break; }
+      }
+      if (same) return true;
+    }
+  }
+  return false;
+}
+
+const inputs = [{ name: 'a', image: testPicture(64, 64) }, { name: 'b', image: testPicture(80, 64) }];
+const path = modelPath('models/resnet_basic.legacy-dynbatch.onnx');
+
+async function expected(model: ConvlensModel, method: string, options: object, i: number) {
+  const x = await model.preprocess(inputs.map((n) => n.image));
+  const r = await findMethod(method).run(model, x, options);
+  return methodImage(r, r.image.indexOf(i), tensorToImages(x, model.preprocessSpec));
+}
+
+describe('comparison figures', () => {
+  it('across layers and classes, every cell is the separately computed map', async () => {
+    const model = await loadModel(path, { preprocess: 'unit', labels: Array.from({ length: 10 }, (_, i) => `c${i}`) });
+    const byLayer = await compare(inputs, 'gradcam', { by: 'layer', model, layers: ['layer2', 'layer3'] }, { target: 3 });
+    expect(byLayer.columnLabels).toEqual(['layer2', 'layer3']);
+    expect(byLayer.rowLabels).toEqual(['a', 'b']);
+    for (const layer of ['layer2', 'layer3']) {
+      for (const i of [0, 1]) expect(contains(byLayer.figure, await expected(model, 'gradcam', { layer, target: 3 }, i))).toBe(true);
+    }
+    const byClass = await compare(inputs, 'guided', { by: 'class', model, targets: [1, 'c7'] });
+    expect(byClass.columnLabels).toEqual(['c1', 'c7']);
+    expect(byClass.captions[0][1]).toMatch(/^c7 \d+%$/);
+    expect(contains(byClass.figure, await expected(model, 'guided', { target: 7 }, 1))).toBe(true);
+    await expect(compare(inputs, 'saliency', { by: 'layer', model, layers: ['layer3'] })).rejects.toMatchObject({ code: 'BAD_OPTION' });
+  });
+
+  it('across models, opening each model only after the previous one is released', async () => {
+    const events: string[] = [];
+    const entry = (name: string, file: string) => ({
+      name,
+      open: async () => {
+        events.push(`open ${name}`);
+        const m = await loadModel(modelPath(file), { preprocess: 'unit' });
+        const dispose = m.dispose.bind(m);
+        m.dispose = async () => { events.push(`close ${name}`); await dispose(); };
+        return m;
+      },
+    });
+    const result = await compare(inputs, 'gradcam', { by: 'model', models: [entry('basic', 'models/resnet_basic.legacy-dynbatch.onnx'), entry('dynamo', 'models/resnet_basic.dynamo.onnx')] }, { layer: 'layer4', target: 2 });
+    expect(events).toEqual(['open basic', 'close basic', 'open dynamo', 'close dynamo']);
+    expect(result.columnLabels).toEqual(['basic', 'dynamo']);
+    const model = await loadModel(path, { preprocess: 'unit' });
+    expect(contains(result.figure, await expected(model, 'gradcam', { layer: 'layer4', target: 2 }, 0))).toBe(true);
+  });
+});
