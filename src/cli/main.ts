@@ -1,6 +1,7 @@
 /** The `convlens` command line: dispatches to one file per command and turns errors into messages. */
 import { ConvlensError } from '../errors.js';
 import { annotateCommand } from './annotate-command.js';
+import { compareCommand } from './compare-command.js';
 import { demoCommand } from './demo-command.js';
 import { explainCommand } from './explain-command.js';
 import { layersCommand } from './layers-command.js';
@@ -11,6 +12,8 @@ const usage = `convlens: see what a convolutional network sees.
   convlens layers   --model M.onnx [--json] [--size HxW]
   convlens explain  IMAGE... --model M.onnx [--method gradcam,saliency,guided,deconvnet]
                     [--layer L] [--target T|T1,T2|top1] [--out DIR] [--raw]
+  convlens compare  IMAGE... --model M.onnx [--model N.onnx ...] [--method gradcam]
+                    [--layers L1,L2 | --targets T1,T2] [--layer L] [--target T] [--out FILE.png]
   convlens annotate --model M.onnx [--preprocess imagenet|unit|symmetric|JSON]
                     [--input-size HxW] [--labels FILE] [--out OUT.onnx]
 
@@ -24,6 +27,7 @@ const commands: Record<string, Command> = {
   layers: layersCommand,
   explain: explainCommand,
   annotate: annotateCommand,
+  compare: compareCommand,
 };
 
 /** Runs the CLI; returns the exit code. Errors are printed as messages, never as stack traces. */
