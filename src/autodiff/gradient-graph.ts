@@ -26,6 +26,12 @@ export interface GradientRequest {
   relu?: ReluRule;
   /** Forward tensors returned by the same run. */
   taps?: string[];
+  /**
+   * Several seeds per forward item: the seeds (and gradients) hold `count` items per forward
+   * item, item-major, while the forward pass runs once. `batched` names the forward tensors
+   * whose dim 0 is the batch; the backward pass reads them repeated `count` times.
+   */
+  repeats?: { count: number; batched: ReadonlySet<string> };
 }
 
 export interface GradientGraph {
@@ -104,11 +110,14 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
       + 'occlusion and Score-CAM need no gradients, or re-export the model with standard ops at opset 13-18.');
   }
 
+  const repeat = repeatedTensors(request.repeats, info);
   const b = new GraphBuilder(opset, PREFIX, (name) => {
-    const s = info.shapes.get(name);
+    const s = info.shapes.get(name) ?? repeat.shapes.get(name);
     if (!s) throw new Error(`no shape for ${name}`);
     return s;
   });
+  const view = (name: string) => repeat.view(b, name);
+  const gradShape = (name: string) => b.shapeOf(view(name));
   const grads = new Map<string, string[]>();
   const push = (name: string, g: string) => {
     const list = grads.get(name);
@@ -129,12 +138,13 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
     const gy = node.outputs.map((o) => (o ? total(o) : undefined));
     if (gy.every((g) => g === undefined)) continue;
     const diff = differentiableInputs(node);
+    const proxy = repeat.active ? { ...node, inputs: node.inputs.map((n) => (n ? view(n) : n)), outputs: node.outputs.map((n) => (n ? view(n) : n)) } : node;
     const ctx: VjpContext = {
-      node, b, gy, relu, opset,
+      node: proxy, b, gy, relu, opset,
       needs: (i) => diff.includes(i) && !!node.inputs[i] && active.has(node.inputs[i]) && relevant.has(node.inputs[i]),
       shape: (name) => b.shapeOf(name),
-      type: (name) => info.types.get(name) ?? DataType.FLOAT,
-      constValue: (name) => info.values.get(name),
+      type: (name) => info.types.get(repeat.source(name)) ?? DataType.FLOAT,
+      constValue: (name) => info.values.get(repeat.source(name)),
     };
     let gx: (string | undefined)[];
     try {
@@ -150,7 +160,7 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
   const gradients = new Map<string, string>();
   const outputs: ValueInfo[] = (request.taps ?? []).map((t) => valueInfo(t, info.types.get(t) ?? DataType.FLOAT, info.shapes.get(t) ?? []));
   request.wrt.forEach((name, k) => {
-    const shape = b.shapeOf(name);
+    const shape = gradShape(name);
     const g = total(name) ?? b.op('ConstantOfShape', [b.constI(shape)]);
     const out = `${PREFIX}.d/${k}/${name}`;
     b.node('Identity', [g], {}, [out]);
@@ -158,7 +168,7 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
     outputs.push(valueInfo(out, DataType.FLOAT, shape));
   });
 
-  const seedInputs = request.seeds.map((s) => valueInfo(s.seed, DataType.FLOAT, b.shapeOf(s.output)));
+  const seedInputs = request.seeds.map((s) => valueInfo(s.seed, DataType.FLOAT, gradShape(s.output)));
   const initializers = new Map([...graph.initializers, ...b.initializers]);
   const gradModel = assembleVariant(model, info, {
     nodes: [...order.map((i) => graph.nodes[i]), ...b.nodes],
@@ -168,4 +178,33 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
     name: `${graph.name}_grad`,
   });
   return { model: gradModel, gradients };
+}
+
+/**
+ * Views of batched forward tensors with each item repeated `count` times, made on first use
+ * (Unsqueeze, Expand, Reshape), so the backward pass of several seeds per item can read the
+ * forward values of a single forward pass.
+ */
+function repeatedTensors(repeats: GradientRequest['repeats'], info: ShapeInfo) {
+  const views = new Map<string, string>();
+  const sources = new Map<string, string>();
+  const shapes = new Map<string, number[]>();
+  const count = repeats?.count ?? 1;
+  return {
+    active: count > 1,
+    shapes,
+    source: (name: string) => sources.get(name) ?? name,
+    view(b: GraphBuilder, name: string): string {
+      if (count <= 1 || !repeats!.batched.has(name)) return name;
+      const hit = views.get(name);
+      if (hit) return hit;
+      const [n, ...rest] = info.shapes.get(name)!;
+      const expanded = b.op('Expand', [b.unsqueeze(name, [1]), b.constI([n, count, ...rest])]);
+      const out = b.reshape(expanded, [n * count, ...rest]);
+      views.set(name, out);
+      sources.set(out, name);
+      shapes.set(out, [n * count, ...rest]);
+      return out;
+    },
+  };
 }

@@ -21,7 +21,10 @@ export interface RunRequest {
   /** Identity of the variant (everything `compile` depends on besides the input shape). */
   key: string;
   compile: (info: ShapeInfo) => CompiledVariant;
-  /** Feeds split along dim 0; all have the same number of items. The model input is among them. */
+  /**
+   * Feeds split along dim 0. The model input is among them; another feed may hold a whole
+   * multiple of its items (several seeds per image), and is split in step.
+   */
   batched: Record<string, FloatTensor>;
   /** How each result joins across chunks: per-item results concatenate, weight gradients sum. */
   results: Record<string, 'concat' | 'sum'>;
@@ -113,6 +116,8 @@ export class Engine {
     const chunk = this.chunkSize(input.shape.slice(1), items, req.memoryFactor ?? 1);
     const ranges = chunkRanges(items, chunk);
     const parts: Record<string, FloatTensor[]> = Object.fromEntries(Object.keys(req.results).map((k) => [k, []]));
+    // Items of each result chunk to keep: padding dropped, repeated items kept in step.
+    const kept: Record<string, number[]> = Object.fromEntries(Object.keys(req.results).map((k) => [k, []]));
     const { ort } = this.runtime;
     let done = 0;
     for (const [start, count] of ranges) {
@@ -121,7 +126,8 @@ export class Engine {
       const { session, meta } = await this.session(req.key, [size, ...input.shape.slice(1)], req.compile);
       const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
       for (const [name, t] of Object.entries(req.batched)) {
-        const part = sliceBatch(t, start, count, size);
+        const r = t.shape[0] / items;
+        const part = sliceBatch(t, start * r, count * r, size * r);
         feeds[name] = new ort.Tensor('float32', part.data, part.shape);
       }
       let out;
@@ -133,14 +139,14 @@ export class Engine {
       for (const [result, name] of Object.entries(meta.outputs)) {
         const t = out[name];
         parts[result].push({ data: t.data as Float32Array, shape: [...t.dims] });
+        kept[result].push(count * (Number(t.dims[0]) / size));
       }
       done += count;
       req.onProgress?.(done, items);
     }
-    const counts = ranges.map(([, c]) => c);
     const joined: Record<string, FloatTensor> = {};
     for (const [result, how] of Object.entries(req.results)) {
-      joined[result] = how === 'sum' ? sumBatches(parts[result]) : concatBatches(parts[result], counts);
+      joined[result] = how === 'sum' ? sumBatches(parts[result]) : concatBatches(parts[result], kept[result]);
     }
     return joined;
   }

@@ -8,6 +8,7 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
+import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { tapGraph } from '../onnx/variants.js';
 import { gatherItems, needsScores, resolveTargets, type ResolvedTargets, type Target } from './targets.js';
 
@@ -68,7 +69,12 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
   const output = selectOutput(model, req.output);
   const scores0 = needsScores(req.target) ? (await forward(model, x, [output], req))[output] : undefined;
   const targets = resolveTargets(req.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: scores0, labels: model.labels });
-  const items = gatherItems(x, targets.image);
+  const perImage = targets.image.length / x.shape[0];
+  const uniform = Number.isInteger(perImage) && targets.image.every((img, m) => img === Math.floor(m / perImage));
+  // Several targets per image share one forward pass when every batch-dependent tensor keeps the batch in dim 0.
+  const repeats = perImage > 1 && uniform && !model.engine.fixedBatch
+    && batchedTensors(model, model.engine.shapeInfo([1, ...model.itemShape])) !== null ? perImage : 1;
+  const items = repeats > 1 ? x : gatherItems(x, targets.image);
   const weights = req.wrt.filter((w) => model.graph.graph.initializers.has(w));
   const taps = [...new Set([...(req.taps ?? []), output])];
   const relu = req.relu ?? 'standard';
@@ -76,9 +82,12 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
   for (const w of req.wrt) results[`d:${w}`] = weights.includes(w) ? 'sum' : 'concat';
   for (const t of taps) results[`t:${t}`] = 'concat';
   const out = await model.engine.run({
-    key: `gradient|${relu}|${req.wrt.join(',')}|${taps.join(',')}`,
+    key: `gradient|${relu}|${repeats}|${req.wrt.join(',')}|${taps.join(',')}`,
     compile: (info) => {
-      const g = buildGradientGraph(model.graph, info, { wrt: req.wrt, seeds: [{ output, seed: SEED }], relu, taps });
+      const batched = repeats > 1 ? batchedTensors(model, info) : null;
+      const g = buildGradientGraph(model.graph, info, {
+        wrt: req.wrt, seeds: [{ output, seed: SEED }], relu, taps, repeats: batched ? { count: repeats, batched } : undefined,
+      });
       const outputs: Record<string, string> = {};
       for (const w of req.wrt) outputs[`d:${w}`] = g.gradients.get(w)!;
       for (const t of taps) outputs[`t:${t}`] = t;
@@ -86,15 +95,43 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
     },
     batched: { [model.inputName]: items, [SEED]: targets.seeds },
     results,
-    memoryFactor: 3,
+    memoryFactor: 1 + 2 * repeats,
     signal: req.signal,
     onProgress: req.onProgress,
   });
+  const perItem = (t: FloatTensor) => (repeats > 1 ? gatherItems(t, targets.image) : t);
   return {
     targets,
-    x: items,
+    x: gatherItems(x, targets.image),
     gradients: Object.fromEntries(req.wrt.map((w) => [w, out[`d:${w}`]])),
-    taps: Object.fromEntries(taps.map((t) => [t, out[`t:${t}`]])),
-    scores: out[`t:${output}`],
+    taps: Object.fromEntries(taps.map((t) => [t, perItem(out[`t:${t}`])])),
+    scores: perItem(out[`t:${output}`]),
   };
+}
+
+/**
+ * Tensors whose dim 0 is the batch, found by comparing shapes at two batch sizes; null when
+ * some tensor depends on the batch size in another way (a transposed batch), where repeating
+ * items along dim 0 would be wrong.
+ */
+function batchedTensors(model: ConvlensModel, info: ShapeInfo): Set<string> | null {
+  const n = info.shapes.get(model.inputName)![0];
+  let other: ShapeInfo;
+  try {
+    other = model.engine.shapeInfo([n + 1, ...model.itemShape]);
+  } catch {
+    return null; // the graph bakes in its batch size somewhere
+  }
+  const batched = new Set<string>();
+  for (const [name, shape] of info.shapes) {
+    const s2 = other.shapes.get(name);
+    if (!s2 || (s2.length === shape.length && s2.every((d, i) => d === shape[i]))) continue;
+    const dim0 = shape[0] === n && s2[0] === n + 1 && s2.length === shape.length && s2.every((d, i) => i === 0 || d === shape[i]);
+    if (!dim0 || info.types.get(name) !== 1) {
+      if (info.types.get(name) === 1) return null;
+      continue;
+    }
+    batched.add(name);
+  }
+  return batched;
 }
