@@ -29,7 +29,7 @@ function black(model: ConvlensModel, x: FloatTensor): FloatTensor {
   return { data, shape: [...x.shape] };
 }
 
-/** One axis of a Gaussian blur: `count` lines of `length` values, `stride` apart within a line. */
+/** One axis of a Gaussian blur over `lines`, each given by its first index and the stride between its `length` values. */
 function blurAxis(src: Float32Array, dst: Float32Array, lines: [number, number][], length: number, kernel: Float64Array): void {
   const r = (kernel.length - 1) / 2;
   for (const [start, stride] of lines) {

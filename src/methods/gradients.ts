@@ -32,7 +32,8 @@ export interface SaliencyResult extends ExplainedItems {
   map: FloatTensor;
 }
 
-const reluOf = { vanilla: 'standard', guided: 'guided', deconvnet: 'deconvnet' } as const;
+/** The gradient graph's ReLU rule for each saliency rule. */
+export const reluOf = { vanilla: 'standard', guided: 'guided', deconvnet: 'deconvnet' } as const;
 
 /**
  * Gradient of a target score with respect to the input pixels.

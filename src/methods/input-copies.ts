@@ -8,7 +8,7 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
-import type { SaliencyRule } from './gradients.js';
+import { reluOf, type SaliencyRule } from './gradients.js';
 import { backward, forward, itemShapeOf, selectOutput } from './passes.js';
 import { gatherItems, resolveTargets, type ResolvedTargets, type Target } from './targets.js';
 
@@ -25,14 +25,12 @@ export interface TargetsOnInput {
   scores: FloatTensor;
 }
 
-const reluRules = { vanilla: 'standard', guided: 'guided', deconvnet: 'deconvnet' } as const;
-
 /** The ReLU rule of the gradient graph for a saliency rule (default vanilla). */
 export function reluOfSaliencyRule(rule: SaliencyRule = 'vanilla'): ReluRule {
-  if (!Object.hasOwn(reluRules, rule)) {
+  if (!Object.hasOwn(reluOf, rule)) {
     throw new ConvlensError('BAD_OPTION', `Unknown gradient rule "${rule}"; use vanilla, guided or deconvnet.`);
   }
-  return reluRules[rule];
+  return reluOf[rule];
 }
 
 /**

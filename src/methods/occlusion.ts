@@ -51,6 +51,8 @@ export interface OcclusionResult extends ExplainedItems {
   map: FloatTensor;
 }
 
+const MAX_BATCH = 64;
+
 interface Geometry { ph: number; pw: number; sh: number; sw: number; gridH: number; gridW: number }
 
 function sizePair(value: number | [number, number], name: string): [number, number] {
@@ -211,6 +213,16 @@ function coverageMap(raw: FloatTensor, g: Geometry, H: number, W: number): Float
 }
 
 /**
+ * Occluded inputs per forward call: what fits the memory budget, at most 64 (or a multiple of
+ * a fixed model batch). Per-call overhead dominates with a few items per call; beyond 64,
+ * CPU runs of the fixtures were no faster per image, and the inputs built at once stay small.
+ */
+function defaultBatchSize(model: ConvlensModel, total: number): number {
+  const fixed = model.engine.fixedBatch;
+  return fixed ? fixed * Math.max(1, Math.floor(MAX_BATCH / fixed)) : Math.min(MAX_BATCH, model.engine.chunkSize(model.itemShape, total, 1));
+}
+
+/**
  * Occlusion sensitivity: the drop of the target score (or of a unit's activation) when a
  * patch of the input is replaced, for every patch position on a strided grid.
  *
@@ -239,7 +251,7 @@ export async function occlusion(model: ConvlensModel, x: FloatTensor, options: O
 
   const patches = g.gridH * g.gridW;
   const total = N * patches;
-  const batchSize = options.batchSize ?? model.engine.chunkSize(model.itemShape, total, 1);
+  const batchSize = options.batchSize ?? defaultBatchSize(model, total);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConvlensError('BAD_OPTION', `batchSize must be a positive integer, got ${batchSize}.`);
   const raw = new Float32Array(M * patches);
   const itemsOf = Array.from({ length: N }, (_, n) => targets.image.flatMap((i, m) => (i === n ? [m] : [])));

@@ -63,7 +63,7 @@ function noisyCopies(x: FloatTensor, samples: number, noise: number, normal: () 
  * sg.raw.shape; // [1, 3, 224, 224]
  */
 export async function smoothGrad(model: ConvlensModel, x: FloatTensor, options: SmoothGradOptions = {}): Promise<SaliencyResult> {
-  const o = { samples: 25, noise: 0.15, seed: 0, ...options };
+  const o = { ...options, samples: options.samples ?? 25, noise: options.noise ?? 0.15, seed: options.seed ?? 0 };
   checkOptions(o);
   const relu = reluOfSaliencyRule(o.rule);
   const normal = seededNormal(o.seed);
