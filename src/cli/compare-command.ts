@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { encodePngBytes } from '../node/codecs.js';
 import { loadImage, loadModel } from '../node/index.js';
 import { compare, type CompareAxis } from '../render/compare.js';
-import { parseTarget } from './explain-command.js';
+import { methodOptionSpec, parseMethodOptions } from './method-options.js';
 import { badUsage, modelOptions, modelOptionSpec } from './options.js';
 import { OutputDir } from './output-dir.js';
 
@@ -15,8 +15,7 @@ export async function compareCommand(argv: string[], print: (line: string) => vo
     args: argv, allowPositionals: true, strict: true,
     options: {
       ...modelOptionSpec, model: { type: 'string', multiple: true },
-      method: { type: 'string' }, layer: { type: 'string' }, layers: { type: 'string' },
-      target: { type: 'string' }, targets: { type: 'string' }, out: { type: 'string' },
+      ...methodOptionSpec, method: { type: 'string' }, layers: { type: 'string' }, targets: { type: 'string' }, out: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw badUsage('Give at least one image to compare on.');
@@ -28,7 +27,7 @@ export async function compareCommand(argv: string[], print: (line: string) => vo
   const inputs = [];
   for (const p of positionals) inputs.push({ name: basename(p, extname(p)), image: await loadImage(p) });
   const method = values.method ?? 'gradcam';
-  const methodOptions = { target: parseTarget(values.target), layer: values.layer };
+  const methodOptions = parseMethodOptions(values);
   const single = models.length === 1 ? await loadModel(models[0], options) : undefined;
   try {
     let axis: CompareAxis;

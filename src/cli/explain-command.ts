@@ -8,23 +8,12 @@ import type { RgbImage } from '../image/types.js';
 import { itemOf, methodImage } from '../render/method-image.js';
 import { forward } from '../methods/passes.js';
 import { findMethod, type MethodOutput } from '../methods/registry.js';
-import type { Target } from '../methods/targets.js';
 import { encodePngBytes } from '../node/codecs.js';
 import { loadImage } from '../node/index.js';
+import { methodOptionSpec, parseMethodOptions } from './method-options.js';
 import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { topPredictions } from './predictions.js';
-
-/** `--target`: a class index or name, a comma-separated list of them, topK, or sum. */
-export function parseTarget(value: string | undefined): Target | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^top\d+$/.test(text) || text === 'sum') return text;
-  const parts = text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  if (parts.length === 0) throw badUsage('--target is empty; give a class index or name, a list, topK or sum.');
-  const classes = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  return classes.length === 1 ? classes[0] : classes;
-}
 
 function stems(paths: string[]): string[] {
   const seen = new Map<string, number>();
@@ -51,11 +40,13 @@ async function render(out: OutputDir, name: string, result: MethodOutput, images
 export async function explainCommand(argv: string[], print: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { ...modelOptionSpec, method: { type: 'string' }, layer: { type: 'string' }, target: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' } },
+    options: {
+      ...modelOptionSpec, ...methodOptionSpec, method: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' },
+    },
   });
   if (positionals.length === 0) throw badUsage('Give at least one image to explain.');
   const methods = (values.method ?? 'gradcam,saliency').split(',').map((m) => findMethod(m.trim()));
-  const target = parseTarget(values.target);
+  const methodOptions = parseMethodOptions(values);
   const pictures = [];
   for (const p of positionals) pictures.push(await loadImage(p));
   const model: ConvlensModel = await openModelFromFlags(values);
@@ -67,7 +58,7 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
     for (let i = 0; i < names.length; i++) print(`${positionals[i]}: ${topPredictions(itemOf(scores, i).data, model.labels, 5)}`);
     const out = new OutputDir(values.out ?? 'convlens-out');
     for (const method of methods) {
-      const result = await method.run(model, x, { target, layer: values.layer });
+      const result = await method.run(model, x, methodOptions);
       const multi = result.image.length > names.length;
       const stemOf = (m: number) => (multi && result.target[m] !== null ? `${names[result.image[m]]}.${result.target[m]}` : names[result.image[m]]);
       await render(out, method.name, result, seen, stemOf, values.raw ?? false);

@@ -1,5 +1,6 @@
 /** The `convlens` command line: dispatches to one file per command and turns errors into messages. */
 import { ConvlensError } from '../errors.js';
+import { methodRegistry } from '../methods/registry.js';
 import { annotateCommand } from './annotate-command.js';
 import { compareCommand } from './compare-command.js';
 import { demoCommand } from './demo-command.js';
@@ -10,13 +11,16 @@ const usage = `convlens: see what a convolutional network sees.
 
   convlens demo     [--out DIR]
   convlens layers   --model M.onnx [--json] [--size HxW]
-  convlens explain  IMAGE... --model M.onnx [--method gradcam,saliency,guided,deconvnet]
-                    [--layer L] [--target T|T1,T2|top1] [--out DIR] [--raw]
+  convlens explain  IMAGE... --model M.onnx [--method M1,M2,...] [--layer L]
+                    [--target T|T1,T2|NAME|top1|sum] [--output NAME] [--out DIR] [--raw]
   convlens compare  IMAGE... --model M.onnx [--model N.onnx ...] [--method gradcam]
                     [--layers L1,L2 | --targets T1,T2] [--layer L] [--target T] [--out FILE.png]
   convlens annotate --model M.onnx [--preprocess imagenet|unit|symmetric|JSON]
                     [--input-size HxW] [--labels FILE] [--out OUT.onnx]
 
+Methods: ${methodRegistry.map((m) => m.name).join(', ')}.
+Method options: --samples N --noise S --seed N (smoothgrad), --steps N --baseline black|zero|blur (ig),
+                --patch HxW --stride HxW --fill zero|mean|blur|V (occlusion).
 Model options: --preprocess P, --input-size HxW, --labels FILE, --memory-budget MIB.
 --model takes a path or an http(s) URL (downloaded once, then cached).`;
 

@@ -6,8 +6,13 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
+import type { Baseline } from './baselines.js';
 import { gradCam } from './cam.js';
+import { gradientTimesInput } from './grad-x-input.js';
 import { saliency, type ExplainedItems } from './gradients.js';
+import { integratedGradients } from './integrated-gradients.js';
+import { occlusion, type OcclusionFill } from './occlusion.js';
+import { smoothGrad } from './smoothgrad.js';
 import type { Target } from './targets.js';
 
 export interface MethodOptions extends ProgressOptions {
@@ -15,6 +20,17 @@ export interface MethodOptions extends ProgressOptions {
   /** Model output the target refers to (default: the first). */
   output?: string;
   layer?: string;
+  /** SmoothGrad: noisy copies per image, noise level, seed. */
+  samples?: number;
+  noise?: number;
+  seed?: number;
+  /** Integrated gradients: path steps and start. */
+  steps?: number;
+  baseline?: Baseline;
+  /** Occlusion: patch size, stride and fill. */
+  patch?: number | [number, number];
+  stride?: number | [number, number];
+  fill?: OcclusionFill;
 }
 
 export interface MethodOutput extends ExplainedItems {
@@ -45,8 +61,24 @@ export const methodRegistry: readonly MethodEntry[] = [
   gradientMethod('guided', 'guided', 'guided backpropagation: only positive gradients through ReLUs'),
   gradientMethod('deconvnet', 'deconvnet', 'deconvnet: ReLUs pass positive gradients whatever the input'),
   {
+    name: 'gradxinput', description: 'gradient times input', gradients: true, usesLayer: false,
+    run: async (model, x, o) => ({ ...(await gradientTimesInput(model, x, o)), display: 'gradient' }),
+  },
+  {
+    name: 'smoothgrad', description: 'SmoothGrad: gradients averaged over noisy copies of the input', gradients: true, usesLayer: false,
+    run: async (model, x, o) => ({ ...(await smoothGrad(model, x, o)), display: 'gradient' }),
+  },
+  {
+    name: 'ig', description: 'integrated gradients along the path from a baseline to the input', gradients: true, usesLayer: false,
+    run: async (model, x, o) => ({ ...(await integratedGradients(model, x, o)), display: 'gradient' }),
+  },
+  {
     name: 'gradcam', description: 'Grad-CAM: layer channels weighted by their mean gradient', gradients: true, usesLayer: true,
     run: async (model, x, o) => ({ ...(await gradCam(model, x, o)), display: 'heatmap' }),
+  },
+  {
+    name: 'occlusion', description: 'occlusion: score drop when a patch of the input is covered', gradients: false, usesLayer: false,
+    run: async (model, x, o) => ({ ...(await occlusion(model, x, o)), display: 'heatmap' }),
   },
 ];
 

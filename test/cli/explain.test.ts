@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../src/image/npy.js';
 import { gradCam } from '../../src/methods/cam.js';
 import { saliency } from '../../src/methods/gradients.js';
+import { integratedGradients } from '../../src/methods/integrated-gradients.js';
+import { occlusion } from '../../src/methods/occlusion.js';
+import { smoothGrad } from '../../src/methods/smoothgrad.js';
 import { loadImage, loadModel } from '../../src/node/index.js';
 import { fixtureModel, listFiles, runCli, tempDir, testPng } from './cli-harness.js';
 
@@ -40,6 +43,32 @@ describe('convlens explain', () => {
     const r = await runCli(['explain', join(dir, 'a.png'), '--model', fixtureModel('resnet_basic.legacy-dynbatch'), '--method', 'gradcam', '--target', '1,2', '--out', out, '--raw']);
     expect(r.code, r.err).toBe(0);
     expect(listFiles(out)).toEqual(['a.1.gradcam.npy', 'a.1.gradcam.png', 'a.2.gradcam.npy', 'a.2.gradcam.png']);
+  });
+});
+
+describe('convlens explain method options', () => {
+  it('passes --samples, --steps, --baseline, --patch and --fill through to the methods', async () => {
+    const dir = tempDir();
+    const image = join(dir, 'p.png');
+    writeFileSync(image, testPng(64, 64));
+    const out = join(dir, 'out');
+    const model = fixtureModel('resnet_basic.legacy-dynbatch');
+    const r = await runCli(['explain', image, '--model', model, '--preprocess', 'unit', '--method', 'smoothgrad,ig,occlusion', '--target', '3',
+      '--samples', '4', '--noise', '0.1', '--seed', '5', '--steps', '8', '--baseline', 'zero', '--patch', '16', '--stride', '8', '--fill', 'mean', '--out', out, '--raw']);
+    expect(r.code, r.err).toBe(0);
+    const m = await loadModel(model, { preprocess: 'unit' });
+    const x = await m.preprocess([await loadImage(image)]);
+    const expected = {
+      smoothgrad: (await smoothGrad(m, x, { target: 3, samples: 4, noise: 0.1, seed: 5 })).raw,
+      ig: (await integratedGradients(m, x, { target: 3, steps: 8, baseline: 'zero' })).raw,
+      occlusion: (await occlusion(m, x, { target: 3, patch: 16, stride: 8, fill: 'mean' })).raw,
+    };
+    for (const [name, t] of Object.entries(expected)) {
+      const npy = decodeNpy(readFileSync(join(out, `p.${name}.npy`)));
+      expect(npy.shape, name).toEqual(t.shape.slice(1));
+      expect(Array.from(npy.data), name).toEqual(Array.from(t.data));
+    }
+    expect(decodeNpy(readFileSync(join(out, 'p.occlusion.npy'))).shape).toEqual([7, 7]);
   });
 });
 
