@@ -5,6 +5,7 @@ import { annotateCommand } from './annotate-command.js';
 import { compareCommand } from './compare-command.js';
 import { demoCommand } from './demo-command.js';
 import { explainCommand } from './explain-command.js';
+import { featuresCommand, filtersCommand } from './inside-commands.js';
 import { layersCommand } from './layers-command.js';
 
 const usage = `convlens: see what a convolutional network sees.
@@ -15,6 +16,8 @@ const usage = `convlens: see what a convolutional network sees.
                     [--target T|T1,T2|NAME|top1|sum] [--output NAME] [--out DIR] [--raw]
   convlens compare  IMAGE... --model M.onnx [--model N.onnx ...] [--method gradcam]
                     [--layers L1,L2 | --targets T1,T2] [--layer L] [--target T] [--out FILE.png]
+  convlens filters  --model M.onnx --layer L [--range shared|per-filter] [--max N] [--out FILE.png] [--raw]
+  convlens features IMAGE... --model M.onnx --layer L [--order index|mean] [--max N] [--out DIR] [--raw]
   convlens annotate --model M.onnx [--preprocess imagenet|unit|symmetric|JSON]
                     [--input-size HxW] [--labels FILE] [--out OUT.onnx]
 
@@ -32,6 +35,8 @@ const commands: Record<string, Command> = {
   explain: explainCommand,
   annotate: annotateCommand,
   compare: compareCommand,
+  filters: filtersCommand,
+  features: featuresCommand,
 };
 
 /** Runs the CLI; returns the exit code. Errors are printed as messages, never as stack traces. */
