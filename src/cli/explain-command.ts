@@ -2,6 +2,7 @@
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConvlensModel } from '../engine/model.js';
+import { cropToMask, drawBox, maskBoundingBox, thresholdMask } from '../image/mask.js';
 import { encodeNpy } from '../image/npy.js';
 import { tensorToImages } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
@@ -25,12 +26,27 @@ function stems(paths: string[]): string[] {
   });
 }
 
-async function render(out: OutputDir, name: string, result: MethodOutput, images: RgbImage[], stemOf: (m: number) => string, raw: boolean): Promise<void> {
+interface RenderOptions {
+  raw: boolean;
+  /** Heatmap threshold for the crop and box views, or undefined for none. */
+  crop?: number;
+}
+
+async function render(out: OutputDir, name: string, result: MethodOutput, images: RgbImage[], stemOf: (m: number) => string, options: RenderOptions): Promise<void> {
   for (let m = 0; m < result.image.length; m++) {
     const base = `${stemOf(m)}.${name}`;
     out.add(`${base}.png`, await encodePngBytes(methodImage(result, m, images)));
+    if (options.crop !== undefined) {
+      const image = images[result.image[m]];
+      const mask = thresholdMask(itemOf(result.map, m).data, { threshold: options.crop });
+      const box = maskBoundingBox(mask, image.width, image.height);
+      if (box) {
+        out.add(`${base}.crop.png`, await encodePngBytes(cropToMask(image, mask)));
+        out.add(`${base}.box.png`, await encodePngBytes(drawBox(image, box)));
+      }
+    }
     if (result.display === 'gradient') out.add(`${base}.gray.png`, await encodePngBytes(methodImage(result, m, images, { gradient: 'gray' })));
-    if (raw) {
+    if (options.raw) {
       const r = itemOf(result.raw, m);
       out.add(`${base}.npy`, encodeNpy({ data: Float32Array.from(r.data), shape: r.shape }));
     }
@@ -41,12 +57,14 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
     options: {
-      ...modelOptionSpec, ...methodOptionSpec, method: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' },
+      ...modelOptionSpec, ...methodOptionSpec, method: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' }, crop: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw badUsage('Give at least one image to explain.');
   const methods = (values.method ?? 'gradcam,saliency').split(',').map((m) => findMethod(m.trim()));
   const methodOptions = parseMethodOptions(values);
+  const crop = values.crop === undefined ? undefined : Number(values.crop);
+  if (crop !== undefined && !(crop > 0 && crop < 1)) throw badUsage(`--crop is a heatmap threshold between 0 and 1, e.g. 0.5; got "${values.crop}".`);
   const pictures = [];
   for (const p of positionals) pictures.push(await loadImage(p));
   const model: ConvlensModel = await openModelFromFlags(values);
@@ -61,7 +79,7 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
       const result = await method.run(model, x, methodOptions);
       const multi = result.image.length > names.length;
       const stemOf = (m: number) => (multi && result.target[m] !== null ? `${names[result.image[m]]}.${result.target[m]}` : names[result.image[m]]);
-      await render(out, method.name, result, seen, stemOf, values.raw ?? false);
+      await render(out, method.name, result, seen, stemOf, { raw: values.raw ?? false, crop });
     }
     const written = await out.commit();
     print(`wrote ${written.length} files to ${out.dir}`);

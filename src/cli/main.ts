@@ -14,6 +14,7 @@ const usage = `convlens: see what a convolutional network sees.
   convlens layers   --model M.onnx [--json] [--size HxW]
   convlens explain  IMAGE... --model M.onnx [--method M1,M2,...] [--layer L]
                     [--target T|T1,T2|NAME|top1|sum] [--output NAME] [--out DIR] [--raw]
+                    [--crop T]   (Grad-CAM crop: region where the map >= T, and its box)
   convlens compare  IMAGE... --model M.onnx [--model N.onnx ...] [--method gradcam]
                     [--layers L1,L2 | --targets T1,T2] [--layer L] [--target T] [--out FILE.png]
   convlens filters  --model M.onnx --layer L [--range shared|per-filter] [--max N] [--out FILE.png] [--raw]

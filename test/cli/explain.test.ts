@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { maskBoundingBox, thresholdMask } from '../../src/image/mask.js';
 import { decodeNpy } from '../../src/image/npy.js';
+import { decodeImageFile } from '../../src/node/codecs.js';
 import { gradCam } from '../../src/methods/cam.js';
 import { saliency } from '../../src/methods/gradients.js';
 import { integratedGradients } from '../../src/methods/integrated-gradients.js';
@@ -69,6 +71,24 @@ describe('convlens explain method options', () => {
       expect(Array.from(npy.data), name).toEqual(Array.from(t.data));
     }
     expect(decodeNpy(readFileSync(join(out, 'p.occlusion.npy'))).shape).toEqual([7, 7]);
+  });
+});
+
+describe('convlens explain --crop', () => {
+  it('writes the region where the map passes the threshold and its bounding box', async () => {
+    const dir = tempDir();
+    const image = join(dir, 'c.png');
+    writeFileSync(image, testPng(64, 64));
+    const out = join(dir, 'out');
+    const model = fixtureModel('resnet_basic.legacy-dynbatch');
+    const r = await runCli(['explain', image, '--model', model, '--preprocess', 'unit', '--method', 'gradcam', '--layer', 'layer3', '--target', '1', '--crop', '0.6', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const m = await loadModel(model, { preprocess: 'unit' });
+    const cam = await gradCam(m, await m.preprocess([await loadImage(image)]), { layer: 'layer3', target: 1 });
+    const box = maskBoundingBox(thresholdMask(cam.map.data, { threshold: 0.6 }), 64, 64)!;
+    const crop = await decodeImageFile(join(out, 'c.gradcam.crop.png'));
+    expect([crop.width, crop.height]).toEqual([box.width, box.height]);
+    expect(listFiles(out)).toContain('c.gradcam.box.png');
   });
 });
 
