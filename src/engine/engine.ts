@@ -92,7 +92,9 @@ export class Engine {
         + 'Raise the budget (loadModel option memoryBudget, or --memory-budget MIB on the command line) or use a smaller input size.');
     }
     if (this.fixedBatch) return this.fixedBatch;
-    return Math.max(1, Math.min(items, Math.floor(this.runtime.memoryBudget / perItem)));
+    const largest = Math.max(1, Math.min(items, Math.floor(this.runtime.memoryBudget / perItem)));
+    // Equal chunks need one compiled session shape instead of two.
+    return Math.ceil(items / Math.ceil(items / largest));
   }
 
   private async session(key: string, inputShape: number[], compile: RunRequest['compile']) {

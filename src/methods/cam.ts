@@ -80,6 +80,33 @@ export function channelMeans(G: FloatTensor): Float32Array {
   return out;
 }
 
+/** A CAM from a layer's `[M, C, h, w]` activations and the target's gradients there: `[M, h, w]`. */
+export type GradientCamRule = (activations: FloatTensor, gradients: FloatTensor) => FloatTensor;
+
+/**
+ * The driver every gradient-weighted CAM shares: one backward pass returns activations and
+ * gradients for every requested layer, and `rule` turns each pair into a map.
+ *
+ * @example
+ * const cam = await gradientCams(model, x, { layer: 'layer4' }, (A, G) => weightedSum(A, channelMeans(G)));
+ */
+export async function gradientCams(model: ConvlensModel, x: FloatTensor, options: CamOptions, rule: GradientCamRule): Promise<CamResult> {
+  const requested = options.layer === undefined ? [defaultCamLayer(model)] : Array.isArray(options.layer) ? options.layer : [options.layer];
+  if (requested.length === 0) throw new ConvlensError('BAD_OPTION', 'No layer was given; name at least one (see `convlens layers`).');
+  const layers = requested.map((l) => spatialLayer(model, l));
+  const tensors = [...new Set(layers.map((l) => l.tensor))];
+  const r = await backward(model, x, { ...options, wrt: tensors, taps: tensors });
+  const [H, W] = model.itemShape.slice(1);
+  const maps = layers.map(({ name, tensor }) => {
+    const raw = rule(r.taps[tensor], r.gradients[tensor]);
+    return { layer: name, raw, map: normalizeItems(upsampleItems(raw, H, W)) };
+  });
+  return { ...maps[0], layers: maps, image: r.targets.image, target: r.targets.target, scores: r.scores };
+}
+
+/** Grad-CAM's rule: channels weighted by their spatially averaged gradient. */
+export const gradCamRule: GradientCamRule = (A, G) => weightedSum(A, channelMeans(G));
+
 /**
  * Grad-CAM (Selvaraju et al.): channel weights are the spatially averaged gradients of the
  * target at the layer; the map is the ReLU of the weighted sum of the layer's channels.
@@ -88,16 +115,6 @@ export function channelMeans(G: FloatTensor): Float32Array {
  * const cam = await gradCam(model, x, { layer: 'layer4', target: 281 });
  * cam.map.shape; // [1, 224, 224]
  */
-export async function gradCam(model: ConvlensModel, x: FloatTensor, options: CamOptions = {}): Promise<CamResult> {
-  const requested = options.layer === undefined ? [defaultCamLayer(model)] : Array.isArray(options.layer) ? options.layer : [options.layer];
-  if (requested.length === 0) throw new ConvlensError('BAD_OPTION', 'No layer was given; name at least one (see `convlens layers`).');
-  const layers = requested.map((l) => spatialLayer(model, l));
-  const tensors = [...new Set(layers.map((l) => l.tensor))];
-  const r = await backward(model, x, { ...options, wrt: tensors, taps: tensors });
-  const [H, W] = model.itemShape.slice(1);
-  const maps = layers.map(({ name, tensor }) => {
-    const raw = weightedSum(r.taps[tensor], channelMeans(r.gradients[tensor]));
-    return { layer: name, raw, map: normalizeItems(upsampleItems(raw, H, W)) };
-  });
-  return { ...maps[0], layers: maps, image: r.targets.image, target: r.targets.target, scores: r.scores };
+export function gradCam(model: ConvlensModel, x: FloatTensor, options: CamOptions = {}): Promise<CamResult> {
+  return gradientCams(model, x, options, gradCamRule);
 }

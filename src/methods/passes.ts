@@ -95,7 +95,8 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
     },
     batched: { [model.inputName]: items, [SEED]: targets.seeds },
     results,
-    memoryFactor: 1 + 2 * repeats,
+    // The forward activations kept for the backward pass, plus the gradients of each seed.
+    memoryFactor: 1 + repeats,
     signal: req.signal,
     onProgress: req.onProgress,
   });

@@ -13,6 +13,9 @@ interface ConvCase {
 
 /** Conv attribute matrix; every case checks dX, dW (initializer) and dB against finite differences. */
 const cases: ConvCase[] = [
+  { name: 'stride 1, dilation 2, asymmetric pads (input gradient as Conv)', x: [2, 3, 7, 6], w: [4, 3, 3, 2], bias: true, attrs: { dilations: [2, 2], pads: [2, 0, 1, 1] }, opsets: [13, 17] },
+  { name: 'stride 1, SAME_UPPER with an even kernel', x: [1, 2, 6, 5], w: [3, 2, 4, 2], attrs: { auto_pad: 'SAME_UPPER' } },
+  { name: '1-D stride 1 VALID', x: [2, 2, 9], w: [3, 2, 4], attrs: { auto_pad: 'VALID' } },
   { name: '3x3 pads 1 with bias', x: [1, 2, 5, 6], w: [3, 2, 3, 3], bias: true, attrs: { pads: [1, 1, 1, 1] }, opsets: [11, 13, 18] },
   { name: 'asymmetric pads, stride 2 with leftover rows', x: [1, 2, 8, 7], w: [2, 2, 3, 2], bias: true, attrs: { pads: [0, 2, 1, 0], strides: [2, 2] } },
   { name: 'stride 3 leaving two rows unread', x: [1, 1, 10, 8], w: [2, 1, 2, 2], attrs: { strides: [3, 3] } },
@@ -52,12 +55,16 @@ describe('Conv VJP', () => {
   }
 
   it('gradient with respect to the input only skips the weight gradient', async () => {
-    const { gradModel } = await caseGradients({
-      inputs: { x: { shape: [1, 2, 5, 5] }, w: { shape: [3, 2, 3, 3], initializer: true } },
-      nodes: [{ op: 'Conv', inputs: ['x', 'w'] }],
-      wrt: ['x'],
-    });
-    const added = gradModel.graph.nodes.filter((n) => n.name.startsWith('convlens.grad')).map((n) => n.opType);
-    expect(added).toEqual(['ConvTranspose', 'Identity']);
+    const added = async (strides: number[]) => {
+      const { gradModel } = await caseGradients({
+        inputs: { x: { shape: [1, 2, 5, 5] }, w: { shape: [3, 2, 3, 3], initializer: true } },
+        nodes: [{ op: 'Conv', inputs: ['x', 'w'], attrs: { strides } }],
+        wrt: ['x'],
+      });
+      return gradModel.graph.nodes.filter((n) => n.name.startsWith('convlens.grad')).map((n) => n.opType);
+    };
+    expect(await added([2, 2])).toEqual(['ConvTranspose', 'Identity']);
+    // Stride 1: a Conv by the flipped, transposed kernel.
+    expect(await added([1, 1])).toEqual(['Slice', 'Transpose', 'Conv', 'Identity']);
   });
 });

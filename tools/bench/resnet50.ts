@@ -27,7 +27,7 @@ const BRANCH_GAIN = 0.25;
 class ResNetWriter {
   readonly nodes: OnnxNode[] = [];
   readonly initializers = new Map<string, Tensor>();
-  // The exporter numbers folded weights after the graph's values; any start reads alike.
+  // Folded weights get the exporter's `onnx::Conv_<n>` names; the numbers mean nothing.
   private constId = 300;
   private readonly normal: () => number;
 

@@ -39,6 +39,23 @@ function weightGradient(ctx: VjpContext, axes: WindowAxis[], group: number): str
   return b.transpose(exact, [1, 0, ...range(2, 2 + axes.length)]);
 }
 
+/**
+ * With stride 1 and one group the input gradient is itself a convolution of gy by the
+ * spatially flipped, transposed kernel. onnxruntime runs Conv on much faster kernels than
+ * ConvTranspose, and folds the flip of a constant weight when it loads the graph.
+ */
+function inputGradientAsConv(ctx: VjpContext, axes: WindowAxis[]): string | undefined {
+  const { node, b } = ctx;
+  const spans = axes.map((a) => a.dilation * (a.kernel - 1) + 1);
+  const begins = axes.map((a, i) => spans[i] - 1 - a.begin);
+  const ends = axes.map((a, i) => spans[i] - 1 - a.reach);
+  if (axes.some((a) => a.stride !== 1) || [...begins, ...ends].some((p) => p < 0)) return undefined;
+  const spatial = range(2, 2 + axes.length);
+  const flipped = b.slice(node.inputs[1], axes.map(() => -1), axes.map((a) => -a.kernel - 1), spatial, axes.map(() => -1));
+  const w = b.transpose(flipped, [1, 0, ...spatial]);
+  return b.op('Conv', [ctx.gy[0]!, w], { dilations: axes.map((a) => a.dilation), pads: [...begins, ...ends] });
+}
+
 export const convRules: Record<string, VjpEntry> = {
   Conv: {
     rule: (ctx) => {
@@ -49,7 +66,9 @@ export const convRules: Record<string, VjpEntry> = {
       const kernel = attrInts(node, 'kernel_shape') ?? ctx.shape(w).slice(2);
       const axes = windowAxes(node, xShape, ctx.shape(node.outputs[0]), kernel, false);
       const group = attrInt(node, 'group', 1);
-      const dx = ctx.needs(0) ? b.op('ConvTranspose', [gy, w], { ...scatterAttrs(axes), group }) : undefined;
+      const dx = ctx.needs(0)
+        ? ((group === 1 ? inputGradientAsConv(ctx, axes) : undefined) ?? b.op('ConvTranspose', [gy, w], { ...scatterAttrs(axes), group }))
+        : undefined;
       const dw = ctx.needs(1) ? weightGradient(ctx, axes, group) : undefined;
       const db = optionalInput(node, 2) && ctx.needs(2) ? b.reduceSum(gy, [0, ...range(2, xShape.length)], false) : undefined;
       return [dx, dw, db];

@@ -1,0 +1,147 @@
+/**
+ * Score-CAM (Wang et al., 2020): each channel of a layer, upsampled and scaled to [0, 1],
+ * masks the input; the target's softmax score on the masked input is the channel's weight.
+ * No gradients, one forward pass per channel and image, all batched through the engine.
+ */
+import type { ProgressOptions } from '../engine/engine.js';
+import type { ConvlensModel } from '../engine/model.js';
+import { ConvlensError } from '../errors.js';
+import { resizeMap } from '../image/resize.js';
+import type { FloatTensor } from '../image/types.js';
+import { defaultCamLayer, spatialLayer, weightedSum, type CamMap } from './cam.js';
+import type { ExplainedItems } from './gradients.js';
+import { normalizeItems, upsampleItems } from './maps.js';
+import { forward, itemShapeOf, selectOutput } from './passes.js';
+import { gatherItems, resolveTargets, type Target } from './targets.js';
+
+export interface ScoreCamOptions extends ProgressOptions {
+  /** Layer (module path, node or tensor name); default: the last spatial layer. */
+  layer?: string;
+  target?: Target;
+  /** Model output the target refers to (default: the first). */
+  output?: string;
+  /** Masked inputs built and run per forward call; default what the memory budget allows, at most 64. */
+  batchSize?: number;
+}
+
+export interface ScoreCamResult extends CamMap, ExplainedItems {
+  /** `[M, K]`: the target's softmax score on the input masked by each of the layer's K channels. */
+  channelScores: FloatTensor;
+}
+
+const MAX_BATCH = 64;
+
+/**
+ * Masked inputs Score-CAM builds and runs per forward call by default, for `total` of them:
+ * what one engine chunk holds (so calls are not split again), at most 64, since beyond a few
+ * dozen items a CPU forward pass is no faster per item.
+ *
+ * @example
+ * scoreCamBatchSize(model, 2048); // 13 for a 224 x 224 ResNet-50 under a 2 GiB budget
+ */
+export function scoreCamBatchSize(model: ConvlensModel, total: number): number {
+  const fixed = model.engine.fixedBatch;
+  return fixed ? fixed * Math.max(1, Math.floor(MAX_BATCH / fixed)) : Math.min(MAX_BATCH, model.engine.chunkSize(model.itemShape, total, 1));
+}
+
+/** `<seed, softmax(logits)>` over one output item. */
+function softmaxScore(logits: Float32Array, seed: Float32Array): number {
+  let max = -Infinity;
+  for (const v of logits) if (v > max) max = v;
+  let total = 0;
+  let weighted = 0;
+  for (let j = 0; j < logits.length; j++) {
+    const e = Math.exp(logits[j] - max);
+    total += e;
+    weighted += seed[j] * e;
+  }
+  return weighted / total;
+}
+
+/** Writes `x_n * normalize(upsample(A[n, k]))` into `out` (`[C, H, W]`). */
+function writeMaskedInput(out: Float32Array, x: FloatTensor, A: FloatTensor, n: number, k: number): void {
+  const [, C, H, W] = x.shape;
+  const [, K, h, w] = A.shape;
+  const up = resizeMap(A.data.subarray((n * K + k) * h * w, (n * K + k + 1) * h * w), h, w, H, W);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of up) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (!(hi > lo)) return; // a flat channel masks everything: the input stays zero
+  const scale = 1 / (hi - lo);
+  for (let i = 0; i < up.length; i++) up[i] = (up[i] - lo) * scale;
+  const plane = H * W;
+  for (let c = 0; c < C; c++) {
+    const src = (n * C + c) * plane;
+    for (let i = 0; i < plane; i++) out[c * plane + i] = x.data[src + i] * up[i];
+  }
+}
+
+/** Whether `[h, w]` plane `k` of item `n` is flat (so its mask is all zeros). */
+function isFlat(A: FloatTensor, n: number, k: number): boolean {
+  const [, K, h, w] = A.shape;
+  const plane = A.data.subarray((n * K + k) * h * w, (n * K + k + 1) * h * w);
+  return plane.every((v) => v === plane[0]);
+}
+
+/**
+ * Score-CAM: channel weights are the target's softmax scores on the input masked by each
+ * upsampled, min-max scaled channel; the map is relu(sum_k score_k A_k) at the layer's
+ * resolution. Flat channels mask the whole input, so their shared score (that of an all-zero
+ * input) is computed once. Cost: about one forward pass per channel and image.
+ *
+ * @example
+ * const cam = await scoreCam(model, x, { layer: 'layer4', target: 281, onProgress: (d, t) => bar.update(d / t) });
+ * cam.channelScores.shape; // [1, 2048]
+ */
+export async function scoreCam(model: ConvlensModel, x: FloatTensor, options: ScoreCamOptions = {}): Promise<ScoreCamResult> {
+  model.checkInput(x);
+  const { name, tensor } = spatialLayer(model, options.layer ?? defaultCamLayer(model));
+  const output = selectOutput(model, options.output);
+  const { signal } = options;
+  const first = await forward(model, x, [tensor, output], { signal });
+  const targets = resolveTargets(options.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: first[output], labels: model.labels });
+  const A = first[tensor];
+  const [N, K] = A.shape;
+  const M = targets.image.length;
+  const outputs = targets.seeds.data.length / M;
+  const seedOf = (m: number) => targets.seeds.data.subarray(m * outputs, (m + 1) * outputs);
+  const itemsOf = Array.from({ length: N }, (_, n) => targets.image.flatMap((i, m) => (i === n ? [m] : [])));
+
+  // Jobs are (n, k) pairs as n * K + k; -1 is the all-zero input every flat channel shares.
+  const flat: number[] = [];
+  const jobs: number[] = [];
+  for (let j = 0; j < N * K; j++) (isFlat(A, Math.floor(j / K), j % K) ? flat : jobs).push(j);
+  if (flat.length > 0) jobs.unshift(-1);
+
+  const batchSize = options.batchSize ?? scoreCamBatchSize(model, jobs.length);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConvlensError('BAD_OPTION', `batchSize must be a positive integer, got ${batchSize}.`);
+  const scores = new Float32Array(M * K);
+  const zeroScores = new Float32Array(M);
+  const itemSize = x.data.length / N;
+  for (let start = 0; start < jobs.length; start += batchSize) {
+    const count = Math.min(batchSize, jobs.length - start);
+    const data = new Float32Array(count * itemSize);
+    for (let i = 0; i < count; i++) {
+      const j = jobs[start + i];
+      if (j >= 0) writeMaskedInput(data.subarray(i * itemSize, (i + 1) * itemSize), x, A, Math.floor(j / K), j % K);
+    }
+    const out = (await forward(model, { data, shape: [count, ...x.shape.slice(1)] }, [output], {
+      signal,
+      onProgress: (done) => options.onProgress?.(start + done, jobs.length),
+    }))[output];
+    for (let i = 0; i < count; i++) {
+      const j = jobs[start + i];
+      const logits = out.data.subarray(i * outputs, (i + 1) * outputs);
+      if (j < 0) for (let m = 0; m < M; m++) zeroScores[m] = softmaxScore(logits, seedOf(m));
+      else for (const m of itemsOf[Math.floor(j / K)]) scores[m * K + (j % K)] = softmaxScore(logits, seedOf(m));
+    }
+  }
+  for (const j of flat) for (const m of itemsOf[Math.floor(j / K)]) scores[m * K + (j % K)] = zeroScores[m];
+
+  const raw = weightedSum(gatherItems(A, targets.image), scores);
+  const [H, W] = model.itemShape.slice(1);
+  return {
+    layer: name, raw, map: normalizeItems(upsampleItems(raw, H, W)), channelScores: { data: scores, shape: [M, K] },
+    image: targets.image, target: targets.target, scores: gatherItems(first[output], targets.image),
+  };
+}
