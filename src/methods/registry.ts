@@ -8,10 +8,14 @@ import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import type { Baseline } from './baselines.js';
 import { gradCam } from './cam.js';
+import { gradCamPlusPlus, layerCam } from './cam-family.js';
+import { classActivationMap } from './class-activation-map.js';
 import { gradientTimesInput } from './grad-x-input.js';
 import { saliency, type ExplainedItems } from './gradients.js';
 import { integratedGradients } from './integrated-gradients.js';
+import { guidedGradCam } from './guided-gradcam.js';
 import { occlusion, type OcclusionFill } from './occlusion.js';
+import { scoreCam } from './score-cam.js';
 import { smoothGrad } from './smoothgrad.js';
 import type { Target } from './targets.js';
 
@@ -75,6 +79,26 @@ export const methodRegistry: readonly MethodEntry[] = [
   {
     name: 'gradcam', description: 'Grad-CAM: layer channels weighted by their mean gradient', gradients: true, usesLayer: true,
     run: async (model, x, o) => ({ ...(await gradCam(model, x, o)), display: 'heatmap' }),
+  },
+  {
+    name: 'gradcam++', description: 'Grad-CAM++: channels weighted by positive gradients with higher-order terms', gradients: true, usesLayer: true,
+    run: async (model, x, o) => ({ ...(await gradCamPlusPlus(model, x, o)), display: 'heatmap' }),
+  },
+  {
+    name: 'layercam', description: 'Layer-CAM: activations weighted by their own positive gradients', gradients: true, usesLayer: true,
+    run: async (model, x, o) => ({ ...(await layerCam(model, x, o)), display: 'heatmap' }),
+  },
+  {
+    name: 'cam', description: 'CAM: the classifier weights of a global-pool-then-linear head over the pooled layer', gradients: false, usesLayer: false,
+    run: async (model, x, o) => ({ ...(await classActivationMap(model, x, o)), display: 'heatmap' }),
+  },
+  {
+    name: 'scorecam', description: 'Score-CAM: channels weighted by the score of the input masked with each channel', gradients: false, usesLayer: true,
+    run: async (model, x, o) => ({ ...(await scoreCam(model, x, o)), display: 'heatmap' }),
+  },
+  {
+    name: 'guided-gradcam', description: 'guided Grad-CAM: guided backpropagation times the upsampled Grad-CAM map', gradients: true, usesLayer: true,
+    run: async (model, x, o) => ({ ...(await guidedGradCam(model, x, o)), display: 'gradient' }),
   },
   {
     name: 'occlusion', description: 'occlusion: score drop when a patch of the input is covered', gradients: false, usesLayer: false,

@@ -6,7 +6,6 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import { resizeMap } from '../image/resize.js';
 import type { FloatTensor } from '../image/types.js';
 import { defaultCamLayer, spatialLayer, weightedSum, type CamMap } from './cam.js';
 import type { ExplainedItems } from './gradients.js';
@@ -58,21 +57,76 @@ function softmaxScore(logits: Float32Array, seed: Float32Array): number {
   return weighted / total;
 }
 
-/** Writes `x_n * normalize(upsample(A[n, k]))` into `out` (`[C, H, W]`). */
-function writeMaskedInput(out: Float32Array, x: FloatTensor, A: FloatTensor, n: number, k: number): void {
-  const [, C, H, W] = x.shape;
-  const [, K, h, w] = A.shape;
-  const up = resizeMap(A.data.subarray((n * K + k) * h * w, (n * K + k + 1) * h * w), h, w, H, W);
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of up) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  if (!(hi > lo)) return; // a flat channel masks everything: the input stays zero
-  const scale = 1 / (hi - lo);
-  for (let i = 0; i < up.length; i++) up[i] = (up[i] - lo) * scale;
-  const plane = H * W;
-  for (let c = 0; c < C; c++) {
-    const src = (n * C + c) * plane;
-    for (let i = 0; i < plane; i++) out[c * plane + i] = x.data[src + i] * up[i];
+/** Source pair and blend factor of each output sample along one axis (PyTorch bilinear, align_corners=False). */
+interface AxisTaps { i0: Int32Array; i1: Int32Array; t: Float32Array }
+
+function axisTaps(inSize: number, outSize: number): AxisTaps {
+  const scale = inSize / outSize;
+  const taps = { i0: new Int32Array(outSize), i1: new Int32Array(outSize), t: new Float32Array(outSize) };
+  for (let i = 0; i < outSize; i++) {
+    // Negative source coordinates clamp to 0, as in PyTorch, so the border copies the edge.
+    const src = Math.max(0, (i + 0.5) * scale - 0.5);
+    const lo = Math.min(Math.floor(src), inSize - 1);
+    taps.i0[i] = lo;
+    taps.i1[i] = Math.min(lo + 1, inSize - 1);
+    taps.t[i] = src - lo;
+  }
+  return taps;
+}
+
+/**
+ * Builds masked inputs `x_n * normalize(upsample(A[n, k]))`. This is Score-CAM's only work
+ * besides the forward passes, once per channel and image, so the interpolation taps and the
+ * buffers are made once per call rather than once per channel (as `resizeMap` would).
+ */
+class MaskedInputs {
+  private readonly ys: AxisTaps;
+  private readonly xs: AxisTaps;
+  private readonly rows: Float32Array;
+  private readonly up: Float32Array;
+
+  constructor(private readonly x: FloatTensor, private readonly A: FloatTensor) {
+    const [, , H, W] = x.shape;
+    const [, , h, w] = A.shape;
+    this.ys = axisTaps(h, H);
+    this.xs = axisTaps(w, W);
+    this.rows = new Float32Array(h * W);
+    this.up = new Float32Array(H * W);
+  }
+
+  /** Writes the input masked by channel `k` of item `n` into `out` (`[C, H, W]`). */
+  write(out: Float32Array, n: number, k: number): void {
+    const [, C, H, W] = this.x.shape;
+    const [, K, h, w] = this.A.shape;
+    const { xs, ys, rows, up } = this;
+    const src = this.A.data.subarray((n * K + k) * h * w, (n * K + k + 1) * h * w);
+    for (let r = 0; r < h; r++) {
+      for (let j = 0; j < W; j++) {
+        const a = src[r * w + xs.i0[j]];
+        rows[r * W + j] = a + (src[r * w + xs.i1[j]] - a) * xs.t[j];
+      }
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let y = 0; y < H; y++) {
+      const r0 = ys.i0[y] * W;
+      const r1 = ys.i1[y] * W;
+      const ty = ys.t[y];
+      for (let j = 0; j < W; j++) {
+        const a = rows[r0 + j];
+        const v = a + (rows[r1 + j] - a) * ty;
+        up[y * W + j] = v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    const plane = H * W;
+    if (!(hi > lo)) { out.fill(0, 0, C * plane); return; } // a flat channel masks everything
+    const scale = 1 / (hi - lo);
+    for (let c = 0; c < C; c++) {
+      const from = (n * C + c) * plane;
+      for (let i = 0; i < plane; i++) out[c * plane + i] = this.x.data[from + i] * ((up[i] - lo) * scale);
+    }
   }
 }
 
@@ -118,12 +172,17 @@ export async function scoreCam(model: ConvlensModel, x: FloatTensor, options: Sc
   const scores = new Float32Array(M * K);
   const zeroScores = new Float32Array(M);
   const itemSize = x.data.length / N;
+  const masked = new MaskedInputs(x, A);
+  // One buffer for every batch: onnxruntime is done with it once `forward` resolves.
+  const buffer = new Float32Array(Math.min(batchSize, jobs.length) * itemSize);
   for (let start = 0; start < jobs.length; start += batchSize) {
     const count = Math.min(batchSize, jobs.length - start);
-    const data = new Float32Array(count * itemSize);
+    const data = buffer.subarray(0, count * itemSize);
     for (let i = 0; i < count; i++) {
       const j = jobs[start + i];
-      if (j >= 0) writeMaskedInput(data.subarray(i * itemSize, (i + 1) * itemSize), x, A, Math.floor(j / K), j % K);
+      const item = data.subarray(i * itemSize, (i + 1) * itemSize);
+      if (j < 0) item.fill(0);
+      else masked.write(item, Math.floor(j / K), j % K);
     }
     const out = (await forward(model, { data, shape: [count, ...x.shape.slice(1)] }, [output], {
       signal,

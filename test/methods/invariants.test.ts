@@ -1,30 +1,80 @@
-/** For every registered method: the model file and the decoded model stay unchanged, and repeated calls give identical bytes. */
+/**
+ * Every registered method on every fixture model and exporter: the right shapes, finite
+ * values, identical bytes on a repeated call, and the model file and decoded model unchanged.
+ * A method added to the registry is covered here without further work.
+ */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConvlensModel } from '../../src/engine/model.js';
+import { ConvlensError } from '../../src/errors.js';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { methodRegistry } from '../../src/methods/registry.js';
+import { methodRegistry, type MethodEntry } from '../../src/methods/registry.js';
 import { loadModel } from '../../src/node/index.js';
 import { loadRefs, modelPath } from './refs.js';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const floatBytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-describe.each(methodRegistry.map((m) => [m.name, m] as const))('method %s', (_, method) => {
-  it('leaves the model untouched and is deterministic', async () => {
-    const refs = loadRefs('resnet_bottleneck');
-    const path = modelPath(refs.json.exports.dynamo.file);
-    const fileBefore = sha(readFileSync(path));
-    const model = await loadModel(path, { preprocess: 'unit' });
-    const decodedBefore = sha(encodeModel(model.graph));
-    const x = refs.array('input');
-    const options = { target: { perImage: refs.json.targets }, layer: method.usesLayer ? refs.json.layer : undefined };
-    const first = await method.run(model, x, options);
-    const second = await method.run(model, x, options);
-    expect(sha(new Uint8Array(first.raw.data.buffer))).toBe(sha(new Uint8Array(second.raw.data.buffer)));
-    expect(sha(new Uint8Array(first.map.data.buffer))).toBe(sha(new Uint8Array(second.map.data.buffer)));
-    expect(first.raw.data.some((v) => v !== 0)).toBe(true);
+const models = ['tiny_cnn', 'alexnet', 'vgg', 'resnet_basic', 'resnet_bottleneck', 'densenet', 'squeezenet',
+  'mobilenet_v2', 'mobilenet_v3', 'googlenet', 'shufflenet', 'vit'];
+/** Models whose classifier is not a global pool followed by one linear layer. */
+const withoutCamHead = new Set(['vgg', 'alexnet', 'mobilenet_v3', 'vit']);
+
+/** The error a method must give on a model, or undefined when it must succeed. */
+function expectedError(method: MethodEntry, model: string): string | undefined {
+  if (method.name === 'cam' && withoutCamHead.has(model)) return 'NO_CAM_HEAD';
+  // The ViT's layers are token sequences: nothing for a CAM method to lay over the image.
+  if (method.usesLayer && model === 'vit') return 'NO_SPATIAL_OUTPUT';
+  return undefined;
+}
+
+describe.each(models.flatMap((m) => loadRefsExports(m).map((e) => [m, e])))('%s (%s exporter)', (name, exporter) => {
+  const refs = loadRefs(name);
+  const path = modelPath(refs.json.exports[exporter].file);
+  const x = refs.array('input');
+  const [N, , H, W] = x.shape;
+  let model: ConvlensModel;
+  let fileBefore: string;
+  let decodedBefore: string;
+  beforeAll(async () => {
+    fileBefore = sha(readFileSync(path));
+    model = await loadModel(path, { preprocess: 'unit' });
+    decodedBefore = sha(encodeModel(model.graph));
+  });
+  afterAll(async () => {
     expect(sha(encodeModel(model.graph))).toBe(decodedBefore);
     expect(sha(readFileSync(path))).toBe(fileBefore);
     await model.dispose();
   });
+
+  it.each(methodRegistry.map((m) => [m.name, m] as const))('%s', async (_, method) => {
+    const options = {
+      target: { perImage: refs.json.targets }, layer: method.usesLayer ? refs.json.layer : undefined,
+      samples: 3, steps: 4, patch: Math.max(2, H >> 2),
+    };
+    const code = expectedError(method, name);
+    if (code) {
+      const error = await method.run(model, x, options).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(ConvlensError);
+      expect((error as ConvlensError).code).toBe(code);
+      return;
+    }
+    const first = await method.run(model, x, options);
+    expect(first.map.shape).toEqual([N, H, W]);
+    expect(first.raw.shape[0]).toBe(N);
+    if (method.usesLayer || first.display === 'gradient') expect(first.raw.shape.length).toBeGreaterThanOrEqual(3);
+    if (first.display === 'gradient') expect(first.raw.shape).toEqual(x.shape);
+    expect(first.raw.data.every(Number.isFinite)).toBe(true);
+    expect(first.map.data.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(first.raw.data.some((v) => v !== 0)).toBe(true);
+    expect(first.target).toEqual(refs.json.targets);
+    const second = await method.run(model, x, options);
+    expect(sha(floatBytes(second.raw.data))).toBe(sha(floatBytes(first.raw.data)));
+    expect(sha(floatBytes(second.map.data))).toBe(sha(floatBytes(first.map.data)));
+  });
 });
+
+function loadRefsExports(name: string): string[] {
+  return Object.keys(loadRefs(name).json.exports);
+}
