@@ -29,17 +29,20 @@ export function valueNoise(rng: SceneRandom, cells: number, octaves = 1): (u: nu
 function lattice(rng: SceneRandom, cells: number): (u: number, v: number) => number {
   const n = cells + 1;
   const values = Float32Array.from({ length: n * n }, () => rng.next());
-  const smooth = (t: number) => t * t * (3 - 2 * t);
   return (u, v) => {
     const x = Math.min(Math.max(u, 0), 1) * cells;
     const y = Math.min(Math.max(v, 0), 1) * cells;
     const x0 = Math.min(Math.floor(x), cells - 1);
     const y0 = Math.min(Math.floor(y), cells - 1);
-    const tx = smooth(x - x0);
-    const ty = smooth(y - y0);
-    const at = (i: number, j: number) => values[(y0 + j) * n + x0 + i];
-    const top = at(0, 0) + (at(1, 0) - at(0, 0)) * tx;
-    const bottom = at(0, 1) + (at(1, 1) - at(0, 1)) * tx;
+    const tx = smoothstep(x - x0);
+    const ty = smoothstep(y - y0);
+    const i = y0 * n + x0;
+    const top = values[i] + (values[i + 1] - values[i]) * tx;
+    const bottom = values[i + n] + (values[i + n + 1] - values[i + n]) * tx;
     return top + (bottom - top) * ty;
   };
+}
+
+function smoothstep(t: number): number {
+  return t * t * (3 - 2 * t);
 }
