@@ -6,7 +6,8 @@
 import type { ConvlensModel } from '../../src/engine/model.js';
 import type { FloatTensor } from '../../src/image/types.js';
 import { occlusion, type OcclusionOptions } from '../../src/methods/occlusion.js';
-import { forward } from '../../src/methods/passes.js';
+import { forwardFloor } from './forward-floor.js';
+import { warmMedianMs } from './timing.js';
 
 export interface OcclusionBench {
   images: number;
@@ -24,26 +25,6 @@ export interface OcclusionBench {
   ratio: number;
 }
 
-/** Median wall time of `run` over `reps` calls, after one warm-up call (session compilation). */
-async function timeMs(run: () => Promise<unknown>, reps: number): Promise<number> {
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
-}
-
-/** `count` items cycling through the items of `x`. */
-function repeatItems(x: FloatTensor, count: number): FloatTensor {
-  const size = x.data.length / x.shape[0];
-  const data = new Float32Array(count * size);
-  for (let i = 0; i < count; i++) data.set(x.data.subarray((i % x.shape[0]) * size, (i % x.shape[0] + 1) * size), i * size);
-  return { data, shape: [count, ...x.shape.slice(1)] };
-}
-
 /**
  * Times `occlusion(model, x, options)` and the per-image forward floor it is compared with.
  * Default options: a patch of 1/8 of the input height, stride half the patch.
@@ -57,20 +38,11 @@ export async function benchOcclusion(model: ConvlensModel, x: FloatTensor, optio
   const patch = options.patch ?? Math.max(1, Math.ceil(H / 8));
   const opts: OcclusionOptions = { ...options, patch, stride: options.stride ?? Math.max(1, Math.ceil((typeof patch === 'number' ? patch : patch[0]) / 2)) };
   let shape: number[] = [];
-  const occlusionMs = await timeMs(async () => { shape = (await occlusion(model, x, opts)).raw.shape; }, 3);
+  const occlusionMs = await warmMedianMs(async () => { shape = (await occlusion(model, x, opts)).raw.shape; }, 3);
   const [, gridH, gridW] = shape;
   const variants = x.shape[0] * gridH * gridW;
 
-  const fixed = model.engine.fixedBatch;
-  const largest = Math.min(variants, model.engine.chunkSize(model.itemShape, variants, 1), 256);
-  const sizes = fixed ? [fixed] : Array.from({ length: Math.floor(Math.log2(largest)) + 1 }, (_, i) => 2 ** i);
-  let bestBatch = sizes[0];
-  let forwardMsPerImage = Infinity;
-  for (const b of sizes) {
-    const batch = repeatItems(x, b);
-    const ms = (await timeMs(() => forward(model, batch, [model.outputName]), 5)) / b;
-    if (ms < forwardMsPerImage) { forwardMsPerImage = ms; bestBatch = b; }
-  }
-  const baselineMs = variants * forwardMsPerImage;
-  return { images: x.shape[0], gridH, gridW, variants, occlusionMs, bestBatch, forwardMsPerImage, baselineMs, ratio: occlusionMs / baselineMs };
+  const floor = await forwardFloor(model, x, Math.min(variants, 256));
+  const baselineMs = variants * floor.msPerImage;
+  return { images: x.shape[0], gridH, gridW, variants, occlusionMs, bestBatch: floor.bestBatch, forwardMsPerImage: floor.msPerImage, baselineMs, ratio: occlusionMs / baselineMs };
 }

@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: Grad-CAM and saliency on a full-width ResNet-50 against the plain
- * onnxruntime forward pass of the same model bytes. Ratios, not milliseconds, are what
- * carry over between machines.
+ * `npm run bench`: convlens's methods on a full-width ResNet-50 against plain forward passes
+ * of the same model bytes. Ratios, not milliseconds, are what carry over between machines.
  *
- *   npm run bench -- [--batch 8] [--size 224] [--reps 7] [--profile]
+ *   npm run bench -- [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations] [--profile]
  *
- * `--profile` also prints onnxruntime's kernel time by op type for each method's graphs.
+ * core: Grad-CAM and saliency on a batch against the plain onnxruntime forward pass.
+ * explanations: Grad-CAM for 10 classes of one image against one class; occlusion and
+ * Score-CAM against as many forward passes at the best batch size (minutes on two cores).
+ * `--profile` also prints onnxruntime's kernel time by op type for the core cases.
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -14,90 +16,85 @@ import type { FloatTensor } from '../../src/image/types.js';
 import { forward } from '../../src/methods/passes.js';
 import { seededNormal } from '../../src/methods/seeded-random.js';
 import { gradCam, loadModel, saliency } from '../../src/node/index.js';
+import { interleaved, type Case } from './interleaved.js';
+import { benchOcclusion } from './occlusion.js';
 import { profileOps } from './profile.js';
 import { resNet50Bytes } from './resnet50.js';
+import { benchScoreCam } from './score-cam.js';
 
 const { values } = parseArgs({
   options: {
     batch: { type: 'string', default: '8' },
     size: { type: 'string', default: '224' },
     reps: { type: 'string', default: '7' },
+    suite: { type: 'string', default: 'all' },
     profile: { type: 'boolean', default: false },
   },
 });
 const [batch, size, reps] = [values.batch, values.size, values.reps].map(Number);
-if (![batch, size, reps].every((v) => Number.isInteger(v) && v > 0)) {
-  throw new Error('--batch, --size and --reps take positive integers.');
-}
+if (![batch, size, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--batch, --size and --reps take positive integers.');
+if (!['all', 'core', 'explanations'].includes(values.suite)) throw new Error('--suite takes all, core or explanations.');
 
-interface Case {
-  name: string;
-  /** Largest acceptable time as a multiple of the plain forward pass. */
-  target?: number;
-  method: (model: ConvlensModel) => Promise<unknown>;
-}
+const images = (n: number): FloatTensor => ({ data: Float32Array.from({ length: n * 3 * size * size }, seededNormal(1)), shape: [n, 3, size, size] });
+const { bytes, path, built } = await resNet50Bytes(size);
+console.log(`ResNet-50 ${built ? 'built and cached at' : 'read from'} ${path} (${(bytes.length / 2 ** 20).toFixed(0)} MiB), onnxruntime-node ${ort.env.versions.node}`);
+const model = await loadModel(bytes, { preprocess: 'imagenet' });
+const footnote = "'x reference': median over rounds of (time / reference time of the same round). 'first call' includes compiling the sessions.";
 
-const x: FloatTensor = { data: Float32Array.from({ length: batch * 3 * size * size }, seededNormal(1)), shape: [batch, 3, size, size] };
-const methods: Case[] = [
+/** The core cases, as functions of the model so `--profile` can rerun them on a profiling copy. */
+const coreMethods = (x: FloatTensor): { name: string; target: number; method: (m: ConvlensModel) => Promise<unknown> }[] => [
   { name: 'gradcam layer4', target: 1.3, method: (m) => gradCam(m, x, { layer: 'layer4', target: 0 }) },
   { name: 'saliency vanilla', target: 3, method: (m) => saliency(m, x, { target: 0 }) },
   { name: 'saliency guided', target: 3, method: (m) => saliency(m, x, { target: 0, rule: 'guided' }) },
 ];
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await run();
-  return performance.now() - t0;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-const { bytes, path, built } = await resNet50Bytes(size);
-console.log(`ResNet-50 ${built ? 'built and cached at' : 'read from'} ${path} (${(bytes.length / 2 ** 20).toFixed(0)} MiB)`);
-const model = await loadModel(bytes, { preprocess: 'imagenet' });
-const feeds = { [model.inputName]: new ort.Tensor('float32', x.data, x.shape) };
-let plain: ort.InferenceSession | undefined;
-// The session options convlens gives its own sessions (src/node/runtime.ts): only the graph differs.
-const runPlain = async () => {
-  plain ??= await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
-  return plain.run(feeds);
-};
-const runs = [runPlain, ...methods.map((c) => () => c.method(model))];
-
-// First calls compile the sessions; a second call lets allocators and thread pools settle.
-const firstMs: number[] = [];
-for (const run of runs) firstMs.push(await timed(run));
-for (const run of runs) await run();
-// Interleaved rounds: load from other processes comes and goes in phases of seconds, so a
-// method compared with the forward pass of its own round sees about the same load.
-const times: number[][] = runs.map(() => []);
-for (let r = 0; r < reps; r++) for (const [i, run] of runs.entries()) times[i].push(await timed(run));
-
-const chunk = model.engine.chunkSize(model.itemShape, batch, 3);
-console.log(`batch ${batch} at ${size}x${size}, ${reps} rounds, onnxruntime-node ${ort.env.versions.node}`
-  + (chunk < batch ? `; gradient runs split the batch into chunks of ${chunk} (memory budget)` : ''));
-console.table(['forward (onnxruntime)', ...methods.map((c) => c.name)].map((name, i) => {
-  const ratio = median(times[i].map((t, r) => t / times[0][r]));
-  const target = methods[i - 1]?.target;
-  return {
-    case: name,
-    'first call ms': Math.round(firstMs[i]),
-    'median ms': Math.round(median(times[i])),
-    'min ms': Math.round(Math.min(...times[i])),
-    'x forward': Number(ratio.toFixed(2)),
-    target: target ? `<= ${target}x` : '',
-    met: target ? (ratio <= target ? 'yes' : 'NO') : '',
-  };
-}));
-console.log("'x forward': median over rounds of (time / forward time of the same round). 'first call' includes compiling the sessions.");
-await plain?.release();
-await model.dispose();
-
-if (values.profile) {
-  const profiled: Case[] = [{ name: 'forward (convlens, pinned batch)', method: (m) => forward(m, x, [m.outputName]) }, ...methods];
-  for (const c of profiled) {
+async function coreSuite(m: ConvlensModel): Promise<void> {
+  const x = images(batch);
+  const feeds = { [m.inputName]: new ort.Tensor('float32', x.data, x.shape) };
+  // The session options convlens gives its own sessions (src/node/runtime.ts): only the graph differs.
+  const plain = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
+  const methods = coreMethods(x);
+  const cases: Case[] = methods.map((c) => ({ name: c.name, target: c.target, run: () => c.method(m) }));
+  const rows = await interleaved({ name: 'forward (onnxruntime)', run: () => plain.run(feeds) }, cases, reps);
+  const chunk = m.engine.chunkSize(m.itemShape, batch, 3);
+  console.log(`\ncore: batch ${batch} at ${size}x${size}, ${reps} rounds, reference: the plain onnxruntime forward pass`
+    + (chunk < batch ? `; gradient runs split the batch into chunks of ${chunk} (memory budget)` : ''));
+  console.table(rows);
+  console.log(footnote);
+  await plain.release();
+  if (!values.profile) return;
+  for (const c of [{ name: 'forward (convlens, pinned batch)', method: (mm: ConvlensModel) => forward(mm, x, [mm.outputName]) }, ...methods]) {
     const p = await profileOps(bytes, c.method, 3);
     const top = p.ops.slice(0, 8).map(([op, ms]) => `${op} ${ms.toFixed(0)} (${Math.round((100 * ms) / p.totalMs)}%)`);
     console.log(`${c.name}: ${p.totalMs.toFixed(0)} ms of kernels per call: ${top.join(', ')}`);
   }
+}
+
+async function explanationsSuite(m: ConvlensModel): Promise<void> {
+  const one = images(1);
+  const classes = Array.from({ length: 10 }, (_, i) => i);
+  const rows = await interleaved(
+    { name: 'gradcam layer4, 1 class', run: () => gradCam(m, one, { layer: 'layer4', target: 0 }) },
+    [{ name: 'gradcam layer4, 10 classes', target: 1.5, run: () => gradCam(m, one, { layer: 'layer4', target: classes }) }], reps);
+  console.log(`\nexplanations: one image at ${size}x${size}, ${reps} rounds, reference: Grad-CAM for one class`);
+  console.table(rows);
+  console.log(footnote);
+
+  const occ = await benchOcclusion(m, one);
+  console.log(`\nocclusion (patch ${Math.ceil(size / 8)}, stride ${Math.ceil(Math.ceil(size / 8) / 2)}): ${occ.gridH}x${occ.gridW} = ${occ.variants} occluded inputs in ${(occ.occlusionMs / 1000).toFixed(1)} s;`
+    + ` forward floor ${occ.forwardMsPerImage.toFixed(1)} ms/image at batch ${occ.bestBatch} -> ${(occ.baselineMs / 1000).toFixed(1)} s;`
+    + ` ratio ${occ.ratio.toFixed(2)} (target <= 1.1: ${occ.ratio <= 1.1 ? 'met' : 'NOT met'})`);
+
+  const sc = await benchScoreCam(m, one, 'layer4');
+  console.log(`Score-CAM layer4: ${sc.channels} channels, ${sc.forwards} forwards at batch ${sc.batchSize} in ${(sc.scoreCamMs / 1000).toFixed(1)} s;`
+    + ` forward floor ${sc.forwardMsPerImage.toFixed(1)} ms/image at batch ${sc.bestBatch} -> ${(sc.baselineMs / 1000).toFixed(1)} s;`
+    + ` ratio ${sc.ratio.toFixed(2)} (target <= 1.1: ${sc.ratio <= 1.1 ? 'met' : 'NOT met'})`);
+  console.log(`  forward ms/image by batch: ${sc.perBatch.map((p) => `${p.batch}: ${p.msPerImage.toFixed(1)}`).join(', ')}`);
+}
+
+try {
+  if (values.suite !== 'explanations') await coreSuite(model);
+  if (values.suite !== 'core') await explanationsSuite(model);
+} finally {
+  await model.dispose();
 }
