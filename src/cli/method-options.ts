@@ -15,6 +15,7 @@ export const methodOptionSpec = {
   patch: { type: 'string' },
   stride: { type: 'string' },
   fill: { type: 'string' },
+  unit: { type: 'string' },
 } as const;
 
 type MethodFlags = { [K in keyof typeof methodOptionSpec]?: string };
@@ -45,6 +46,14 @@ function size(flag: string, value: string | undefined): number | [number, number
   return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
 }
 
+/** "LAYER:CHANNEL" or "LAYER:CHANNEL:Y:X"; the layer name may itself hold colons. */
+function unit(value: string | undefined): MethodOptions['unit'] {
+  if (value === undefined) return undefined;
+  const m = /^(.+?):(\d+)(?::(\d+):(\d+))?$/.exec(value.trim());
+  if (!m) throw badUsage(`--unit must be LAYER:CHANNEL or LAYER:CHANNEL:Y:X, e.g. layer4:12; got "${value}".`);
+  return { layer: m[1], channel: Number(m[2]), ...(m[3] === undefined ? {} : { y: Number(m[3]), x: Number(m[4]) }) };
+}
+
 export function parseMethodOptions(flags: MethodFlags): MethodOptions {
   const fill = flags.fill === undefined ? undefined : /^-?[\d.]+$/.test(flags.fill) ? Number(flags.fill) : flags.fill;
   if (typeof fill === 'string' && !['zero', 'mean', 'blur'].includes(fill)) throw badUsage(`--fill must be zero, mean, blur or a number; got "${fill}".`);
@@ -62,6 +71,7 @@ export function parseMethodOptions(flags: MethodFlags): MethodOptions {
     patch: size('patch', flags.patch),
     stride: size('stride', flags.stride),
     fill: fill as MethodOptions['fill'],
+    unit: unit(flags.unit),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as MethodOptions;
 }

@@ -14,7 +14,7 @@ import { gradientTimesInput } from './grad-x-input.js';
 import { saliency, type ExplainedItems } from './gradients.js';
 import { integratedGradients } from './integrated-gradients.js';
 import { guidedGradCam } from './guided-gradcam.js';
-import { occlusion, type OcclusionFill } from './occlusion.js';
+import { occlusion, type OcclusionFill, type OcclusionUnit } from './occlusion.js';
 import { scoreCam } from './score-cam.js';
 import { smoothGrad } from './smoothgrad.js';
 import type { Target } from './targets.js';
@@ -35,6 +35,8 @@ export interface MethodOptions extends ProgressOptions {
   patch?: number | [number, number];
   stride?: number | [number, number];
   fill?: OcclusionFill;
+  /** Occlusion: score a unit of a layer instead of a target output. */
+  unit?: OcclusionUnit;
 }
 
 export interface MethodOutput extends ExplainedItems {

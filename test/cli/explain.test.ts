@@ -71,6 +71,17 @@ describe('convlens explain method options', () => {
       expect(Array.from(npy.data), name).toEqual(Array.from(t.data));
     }
     expect(decodeNpy(readFileSync(join(out, 'p.occlusion.npy'))).shape).toEqual([7, 7]);
+
+    const unitOut = join(dir, 'unit');
+    const u = await runCli(['explain', image, '--model', model, '--preprocess', 'unit', '--method', 'occlusion', '--unit', 'layer3:5',
+      '--patch', '16', '--stride', '8', '--out', unitOut, '--raw']);
+    expect(u.code, u.err).toBe(0);
+    const byUnit = (await occlusion(m, x, { unit: { layer: 'layer3', channel: 5 }, patch: 16, stride: 8 })).raw;
+    expect(Array.from(decodeNpy(readFileSync(join(unitOut, 'p.occlusion.npy'))).data)).toEqual(Array.from(byUnit.data));
+    expect(byUnit.data).not.toEqual(expected.occlusion.data);
+    const bad = await runCli(['explain', image, '--model', model, '--method', 'occlusion', '--unit', 'layer3', '--out', join(dir, 'bad')]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--unit must be LAYER:CHANNEL/);
   });
 });
 
