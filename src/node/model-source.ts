@@ -101,9 +101,14 @@ function refuseExternalData(model: Model, label: string, remedy: string): void {
     `${label} keeps the weights of tensor "${tensors[0].name}" in an external file "${location}" that convlens cannot find from here. ${remedy}`);
 }
 
-async function download(url: URL, options: ModelSourceOptions): Promise<Uint8Array> {
+/**
+ * Downloads `url` once into the cache (keyed by the URL's SHA-256), or reads the cached copy.
+ * `check` runs before anything is cached, so a wrong file (an error page served with status
+ * 200) is never kept.
+ */
+async function downloadCached(url: URL, options: ModelSourceOptions, what: { suffix: string; failCode: 'DOWNLOAD_FAILED' | 'EXTERNAL_DATA_MISSING'; hint: string; check?: (b: Uint8Array) => void }): Promise<Uint8Array> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const cached = join(cacheDir, `${createHash('sha256').update(url.href).digest('hex')}.onnx`);
+  const cached = join(cacheDir, `${createHash('sha256').update(url.href).digest('hex')}${what.suffix}`);
   try {
     return await readBytes(cached);
   } catch (e) {
@@ -114,16 +119,15 @@ async function download(url: URL, options: ModelSourceOptions): Promise<Uint8Arr
   try {
     const res = await fetchImpl(url, { signal: options.signal });
     if (!res.ok) {
-      throw new ConvlensError('DOWNLOAD_FAILED', `Downloading ${url.href} failed: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}. Check the URL, or download the file yourself and pass its path.`);
+      throw new ConvlensError(what.failCode, `Downloading ${url.href} failed: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}. ${what.hint}`);
     }
     bytes = new Uint8Array(await res.arrayBuffer());
   } catch (e) {
     if (e instanceof ConvlensError) throw e;
     if (options.signal?.aborted) throw new ConvlensError('ABORTED', `Downloading ${url.href} was aborted.`, { cause: e });
-    throw new ConvlensError('DOWNLOAD_FAILED', `Downloading ${url.href} failed: ${(e as Error).message}. Check the URL and your network, or download the file yourself and pass its path.`, { cause: e });
+    throw new ConvlensError(what.failCode, `Downloading ${url.href} failed: ${(e as Error).message}. ${what.hint}`, { cause: e });
   }
-  // Only a model that decodes is cached, so an error page served with status 200 is not kept.
-  decodeModel(bytes, url.href);
+  what.check?.(bytes);
   // Written under a temporary name and renamed: an interrupted download never leaves a partial cache file.
   const tmp = `${cached}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -132,9 +136,24 @@ async function download(url: URL, options: ModelSourceOptions): Promise<Uint8Arr
     await rename(tmp, cached);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new ConvlensError('OUTPUT_UNWRITABLE', `Cannot write the downloaded model to the cache ${cacheDir}: ${(e as Error).message}. Pass a writable cacheDir.`, { cause: e });
+    throw new ConvlensError('OUTPUT_UNWRITABLE', `Cannot write the download to the cache ${cacheDir}: ${(e as Error).message}. Pass a writable cacheDir.`, { cause: e });
   }
   return bytes;
+}
+
+/** Downloads every external data file the model refers to from next to its URL. Returns whether there were any. */
+async function downloadExternalData(model: Model, url: URL, options: ModelSourceOptions): Promise<boolean> {
+  const byLocation = externalTensorsByLocation(model);
+  for (const [location, tensors] of byLocation) {
+    checkExternalLocation(location, tensors[0]);
+    const dataUrl = new URL(location, url);
+    const data = await downloadCached(dataUrl, options, {
+      suffix: '.data', failCode: 'EXTERNAL_DATA_MISSING',
+      hint: `The model keeps the weights of tensor "${tensors[0].name}" in "${location}" next to it; put that file there, or download both into one folder and pass the path of the .onnx file.`,
+    });
+    for (const t of tensors) fillExternalTensor(t, data, dataUrl.href);
+  }
+  return byLocation.size > 0;
 }
 
 function asUrl(source: string | URL): URL | null {
@@ -149,8 +168,9 @@ function asUrl(source: string | URL): URL | null {
  *   `MODEL_UNREADABLE`; bytes that are not ONNX `NOT_ONNX`.
  * - A URL is downloaded with `fetch` only because the caller passed it, once: later calls
  *   read the cached copy (keyed by the URL's SHA-256). A failed request gives `DOWNLOAD_FAILED`.
- * - External data files are read from the model file's folder; one that is missing gives
- *   `EXTERNAL_DATA_MISSING` naming it. Bytes and URLs cannot bring their data files along.
+ * - External data files are read from the model file's folder, or downloaded (and cached)
+ *   from next to the model's URL; one that is missing gives `EXTERNAL_DATA_MISSING` naming
+ *   it. Bytes cannot bring their data files along.
  *
  * @example
  * const { model, bytes } = await readModelSource('resnet50.onnx');
@@ -172,10 +192,13 @@ export async function readModelSource(source: string | Uint8Array | URL, options
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ConvlensError('BAD_OPTION', `Cannot open models from ${url.protocol} URLs; pass a path, or an http(s) URL.`);
     }
-    const bytes = await download(url, options);
+    const bytes = await downloadCached(url, options, {
+      suffix: '.onnx', failCode: 'DOWNLOAD_FAILED', hint: 'Check the URL and your network, or download the file yourself and pass its path.',
+      check: (b) => { decodeModel(b, url.href); },
+    });
     const model = decodeModel(bytes, url.href);
-    refuseExternalData(model, `The model at ${url.href}`, 'Download the model and its data files into one folder and pass the path of the .onnx file.');
-    return { bytes, model, label: url.href };
+    const external = await downloadExternalData(model, url, options);
+    return { bytes: external ? plain(encodeModel(model)) : bytes, model, label: url.href };
   }
   const path = resolve(url ? fileURLToPath(url) : String(source));
   const bytes = await readModelFile(path);

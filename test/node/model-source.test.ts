@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConvlensError } from '../../src/errors.js';
 import { defaultCacheDir, readModelSource } from '../../src/node/model-source.js';
 import { tensorToFloat32 } from '../../src/onnx/tensor.js';
+import { decodeModel } from '../../src/onnx/codec.js';
 import { externalDataModel } from '../onnx/external-data-model.js';
 
 const fixturePath = new URL('../fixtures/models/tiny_cnn.legacy.onnx', import.meta.url).pathname;
@@ -124,6 +125,9 @@ describe('downloads', () => {
     server = createServer((req, res) => {
       hits.push(req.url ?? '');
       if (req.url === '/tiny.onnx') res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(fixtureBytes);
+      else if (req.url === '/ext/m.onnx') res.writeHead(200).end(externalDataModel().model);
+      else if (req.url === '/ext/weights.bin') res.writeHead(200).end(externalDataModel().data);
+      else if (req.url === '/lonely/m.onnx') res.writeHead(200).end(externalDataModel().model);
       else if (req.url === '/page.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to download</html>');
       else res.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
     });
@@ -142,6 +146,22 @@ describe('downloads', () => {
     expect(second.model.graph.nodes.length).toBe(7);
     expect(hits.filter((h) => h === '/tiny.onnx')).toHaveLength(1);
     expect(readdirSync(cacheDir)).toEqual([`${createHash('sha256').update(url).digest('hex')}.onnx`]);
+  });
+
+  it('downloads external data files from next to the model URL, once', async () => {
+    const cacheDir = join(tempDir(), 'cache');
+    const url = `${base}/ext/m.onnx`;
+    for (let i = 0; i < 2; i++) {
+      const src = await readModelSource(url, { cacheDir });
+      expect([...tensorToFloat32(src.model.graph.initializers.get('w')!)]).toEqual([1, 2, 3, 4]);
+      expect(decodeModel(src.bytes).graph.initializers.get('b')!.external).toBeUndefined();
+    }
+    expect(hits.filter((h) => h.startsWith('/ext/'))).toEqual(['/ext/m.onnx', '/ext/weights.bin']);
+    expect(readdirSync(cacheDir).sort()).toEqual([`${createHash('sha256').update(`${base}/ext/weights.bin`).digest('hex')}.data`, `${createHash('sha256').update(url).digest('hex')}.onnx`].sort());
+    const missing = await errorOf(readModelSource(`${base}/lonely/m.onnx`, { cacheDir }));
+    expect(missing.code).toBe('EXTERNAL_DATA_MISSING');
+    expect(missing.message).toContain(`${base}/lonely/weights.bin failed: HTTP 404`);
+    expect(missing.message).toContain('tensor "w"');
   });
 
   it('reports HTTP errors with their status, and caches nothing that is not ONNX', async () => {
