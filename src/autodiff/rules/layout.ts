@@ -8,6 +8,7 @@ import { DataType } from '../../onnx/types.js';
 import type { GraphBuilder } from '../builder.js';
 import type { VjpContext, VjpEntry } from '../vjp.js';
 import { attrInt, attrInts, optionalInput } from '../vjp.js';
+import { sliceAxis, type AxisRange } from '../../onnx/slice-range.js';
 
 const normalize = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
@@ -90,27 +91,6 @@ function listOperand(ctx: VjpContext, i: number, attr: string): number[] | undef
   const v = ctx.constValue(name);
   if (!v) throw new Error(`its ${attr} are computed at run time`);
   return v;
-}
-
-/** Elements taken along one axis: `count` of them from `start` in steps of `step`. */
-interface AxisRange {
-  start: number;
-  step: number;
-  count: number;
-}
-
-/** ONNX Slice clamping: negative starts and ends count from the end; ends may be ±INT64_MAX. */
-function sliceAxis(dim: number, start: number, end: number, step: number): AxisRange {
-  let s = start < 0 ? start + dim : start;
-  let e = end < 0 ? end + dim : end;
-  if (step > 0) {
-    s = Math.min(Math.max(s, 0), dim);
-    e = Math.min(Math.max(e, 0), dim);
-  } else {
-    s = Math.min(Math.max(s, 0), dim - 1);
-    e = Math.min(Math.max(e, -1), dim - 1);
-  }
-  return { start: s, step, count: Math.max(0, Math.ceil((e - s) / step)) };
 }
 
 function sliceRanges(ctx: VjpContext, dims: number[]): AxisRange[] {

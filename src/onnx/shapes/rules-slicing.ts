@@ -3,29 +3,9 @@ import type { NodeContext } from './context.js';
 import { formatDims, stridesOf } from './dims.js';
 import { gatherCoords, smallEnough } from './fold.js';
 import type { RuleTable, ShapeRule, TensorFacts } from './types.js';
+import { sliceAxis, type AxisRange } from '../slice-range.js';
 
-/** Elements taken along one axis: `count` of them from `start` in steps of `step`. */
-interface Stride1 {
-  start: number;
-  step: number;
-  count: number;
-}
-
-/** ONNX Slice clamping: ends may be huge (INT64_MAX) or negative, steps may run backwards. */
-function sliceAxis(dim: number, start: number, end: number, step: number): Stride1 {
-  let s = start < 0 ? start + dim : start;
-  let e = end < 0 ? end + dim : end;
-  if (step > 0) {
-    s = Math.min(Math.max(s, 0), dim);
-    e = Math.min(Math.max(e, 0), dim);
-  } else {
-    s = Math.min(Math.max(s, 0), dim - 1);
-    e = Math.min(Math.max(e, -1), dim - 1);
-  }
-  return { start: s, step, count: Math.max(0, Math.ceil((e - s) / step)) };
-}
-
-function cut(x: TensorFacts, ranges: Stride1[]): TensorFacts {
+function cut(x: TensorFacts, ranges: AxisRange[]): TensorFacts {
   const shape = ranges.map((r) => r.count);
   let value: number[] | undefined;
   if (x.value && smallEnough(shape)) {
@@ -35,7 +15,7 @@ function cut(x: TensorFacts, ranges: Stride1[]): TensorFacts {
   return { shape, type: x.type, value };
 }
 
-function whole(dims: readonly number[]): Stride1[] {
+function whole(dims: readonly number[]): AxisRange[] {
   return dims.map((d) => ({ start: 0, step: 1, count: d }));
 }
 
