@@ -14,6 +14,7 @@ import { loadImage } from '../node/index.js';
 import { methodOptionSpec, parseMethodOptions } from './method-options.js';
 import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
 import { OutputDir } from './output-dir.js';
+import { withProgress } from './progress.js';
 import { topPredictions } from './predictions.js';
 
 function stems(paths: string[]): string[] {
@@ -76,7 +77,7 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
     for (let i = 0; i < names.length; i++) print(`${positionals[i]}: ${topPredictions(itemOf(scores, i).data, model.labels, 5)}`);
     const out = new OutputDir(values.out ?? 'convlens-out');
     for (const method of methods) {
-      const result = await method.run(model, x, methodOptions);
+      const result = await withProgress(`explain ${method.name}`, (onProgress) => method.run(model, x, { ...methodOptions, onProgress }));
       const multi = result.image.length > names.length;
       const stemOf = (m: number) => (multi && result.target[m] !== null ? `${names[result.image[m]]}.${result.target[m]}` : names[result.image[m]]);
       await render(out, method.name, result, seen, stemOf, { raw: values.raw ?? false, crop });

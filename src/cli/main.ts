@@ -7,6 +7,7 @@ import { demoCommand } from './demo-command.js';
 import { explainCommand } from './explain-command.js';
 import { featuresCommand, filtersCommand } from './inside-commands.js';
 import { layersCommand } from './layers-command.js';
+import { reportCommand } from './report-command.js';
 
 const usage = `convlens: see what a convolutional network sees.
 
@@ -17,6 +18,8 @@ const usage = `convlens: see what a convolutional network sees.
                     [--crop T]   (Grad-CAM crop: region where the map >= T, and its box)
   convlens compare  IMAGE... --model M.onnx [--model N.onnx ...] [--method gradcam]
                     [--layers L1,L2 | --targets T1,T2] [--layer L] [--target T] [--out FILE.png]
+  convlens report   IMAGE... --model M.onnx [--model N.onnx ...] [--method M1,M2,...]
+                    [--layer L] [--target T] [--out FILE.html]   (one self-contained HTML page)
   convlens filters  --model M.onnx --layer L [--range shared|per-filter] [--max N] [--out FILE.png] [--raw]
   convlens features IMAGE... --model M.onnx --layer L [--order index|mean] [--max N] [--out DIR] [--raw]
   convlens annotate --model M.onnx [--preprocess imagenet|unit|symmetric|JSON]
@@ -36,6 +39,7 @@ const commands: Record<string, Command> = {
   explain: explainCommand,
   annotate: annotateCommand,
   compare: compareCommand,
+  report: reportCommand,
   filters: filtersCommand,
   features: featuresCommand,
 };

@@ -1,0 +1,70 @@
+/**
+ * Where the report goes and how it gets there: the target is checked before any model runs
+ * (a report can take minutes; failing at the end would waste them), and the page is written
+ * to a temporary file beside the target and renamed, so a reader never sees half a report
+ * and a failure leaves nothing behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { access, constants, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConvlensError } from '../errors.js';
+
+/** Name of the report when `--out` names a folder. */
+export const defaultReportName = 'convlens-report.html';
+
+const unwritable = (path: string, why: string, cause?: unknown) => new ConvlensError('OUTPUT_UNWRITABLE',
+  `Cannot write the report to ${path}: ${why}. Choose another file with --out.`, { cause });
+
+async function statOrNull(path: string) {
+  try {
+    return await stat(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The absolute report path for `--out` (a file, or an existing folder / a path ending in
+ * "/" to write convlens-report.html into), after checking that it can be written: the
+ * nearest existing folder on the way must be a writable folder.
+ *
+ * @example
+ * const file = await reportTarget(values.out ?? 'convlens-report.html');
+ */
+export async function reportTarget(out: string): Promise<string> {
+  let file = resolve(out);
+  if (/[\\/]$/.test(out) || (await statOrNull(file))?.isDirectory()) file = join(file, defaultReportName);
+  let folder = dirname(file);
+  let info = await statOrNull(folder);
+  while (!info && dirname(folder) !== folder) {
+    folder = dirname(folder);
+    info = await statOrNull(folder);
+  }
+  if (!info?.isDirectory()) throw unwritable(file, `${folder} is not a folder`);
+  try {
+    await access(folder, constants.W_OK);
+  } catch (e) {
+    throw unwritable(file, `the folder ${folder} is not writable`, e);
+  }
+  return file;
+}
+
+/**
+ * Writes `content` to `file` all at once: into a hidden temporary file in the same folder
+ * (so the rename stays on one file system and is atomic), then renamed over the target.
+ *
+ * @example
+ * await writeFileAtomically('/tmp/report.html', html);
+ */
+export async function writeFileAtomically(file: string, content: string | Uint8Array): Promise<void> {
+  const folder = dirname(file);
+  const temp = join(folder, `.${basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await mkdir(folder, { recursive: true });
+    await writeFile(temp, content);
+    await rename(temp, file);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw unwritable(file, (e as Error).message, e);
+  }
+}

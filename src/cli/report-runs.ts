@@ -1,0 +1,120 @@
+/**
+ * What the report shows of one model, computed while the model is open: the inputs as the
+ * model sees them, top-5 predictions, and every method's pictures (or why it does not apply).
+ * Only pictures and numbers are kept, so the model can be released before the next one loads.
+ */
+import type { ConvlensModel } from '../engine/model.js';
+import { ConvlensError } from '../errors.js';
+import { tensorToImages } from '../image/preprocess.js';
+import type { RgbImage } from '../image/types.js';
+import { forward } from '../methods/passes.js';
+import type { MethodEntry, MethodOptions, MethodOutput } from '../methods/registry.js';
+import type { GridCell } from '../render/report/index.js';
+import { itemOf, methodImage } from '../render/method-image.js';
+
+export interface Prediction {
+  rank: number;
+  index: number;
+  /** Class name, or "class N" when the model has no labels. */
+  label: string;
+  /** Softmax probability in percent. */
+  percent: number;
+}
+
+/** `cells[image][k]`: the picture of the image's k-th explained class, named by `targetLabels[k]`. */
+export interface MethodPictures {
+  targetLabels: string[];
+  cells: GridCell[][];
+}
+
+export type MethodRun = ({ method: MethodEntry } & MethodPictures) | { method: MethodEntry; skipped: ConvlensError };
+
+export interface ModelRun {
+  name: string;
+  source: string;
+  /** `[height, width]` of the model input. */
+  inputSize: [number, number];
+  inputs: RgbImage[];
+  /** Top-5 per input image. */
+  predictions: Prediction[][];
+  methods: MethodRun[];
+}
+
+const className = (c: number, labels: readonly string[] | null) => labels?.[c] ?? `class ${c}`;
+
+function softmax(scores: Float32Array): Float64Array {
+  let max = -Infinity;
+  for (const s of scores) max = Math.max(max, s);
+  const e = Float64Array.from(scores, (s) => Math.exp(s - max));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / total);
+}
+
+/** The `k` most probable classes, best first (ties by class index, as `topPredictions` orders them). */
+function topClasses(scores: Float32Array, labels: readonly string[] | null, k: number): Prediction[] {
+  const p = softmax(scores);
+  return Array.from(scores.keys())
+    .sort((a, b) => scores[b] - scores[a] || a - b)
+    .slice(0, k)
+    .map((index, r) => ({ rank: r + 1, index, label: className(index, labels), percent: 100 * p[index] }));
+}
+
+/**
+ * A method's result as grid cells, rows = input images and columns = the images' targets
+ * (one column unless several classes were asked for). A column is named after its class
+ * when every row explains the same one.
+ */
+function methodCells(result: MethodOutput, seen: RgbImage[], method: MethodEntry, labels: readonly string[] | null): MethodPictures {
+  const items = seen.map((_, i) => result.image.flatMap((img, m) => (img === i ? [m] : [])));
+  const columns = Math.max(...items.map((list) => list.length));
+  const cells = items.map((list) => Array.from({ length: columns }, (_, k): GridCell => {
+    const m = list[k];
+    if (m === undefined) return { caption: 'no result' };
+    const t = result.target[m];
+    const caption = t === null ? 'weighted outputs' : `${className(t, labels)} ${Math.round(100 * softmax(itemOf(result.scores, m).data)[t])}%`;
+    return { image: methodImage(result, m, seen), caption };
+  }));
+  const targetLabels = Array.from({ length: columns }, (_, k) => {
+    const targets = new Set(items.map((list) => (list[k] === undefined ? undefined : result.target[list[k]])));
+    const [only] = targets;
+    if (targets.size === 1 && typeof only === 'number') return className(only, labels);
+    return columns === 1 ? method.name : `target ${k + 1}`;
+  });
+  return { targetLabels, cells };
+}
+
+/**
+ * Runs predictions and every method on one open model. A method that fails with a
+ * ConvlensError (NO_CAM_HEAD, NO_SPATIAL_OUTPUT, an UNKNOWN_LAYER or BAD_TARGET that fits
+ * another model of the report, BATCH_TOO_LARGE...) is recorded as skipped with its error,
+ * since the report should still show everything else; an abort and any other error
+ * (a bug, not a property of the model) propagate.
+ *
+ * @example
+ * const run = await explainWithModel(model, 'resnet', 'resnet.onnx', pictures, methodRegistry, { target: 'top1' }, (done, label) => bar.update(done, 14, label));
+ */
+export async function explainWithModel(
+  model: ConvlensModel, name: string, source: string, pictures: RgbImage[], methods: readonly MethodEntry[], options: MethodOptions,
+  progress: (stepsDone: number, label: string) => void,
+): Promise<ModelRun> {
+  progress(0, `${name}: predictions`);
+  const x = await model.preprocess(pictures);
+  const seen = model.itemShape[0] === 3 ? tensorToImages(x, model.preprocessSpec) : pictures;
+  const scores = (await forward(model, x, [model.outputName]))[model.outputName];
+  const predictions = pictures.map((_, i) => topClasses(itemOf(scores, i).data, model.labels, 5));
+  const runs: MethodRun[] = [];
+  for (const [i, method] of methods.entries()) {
+    const label = `${name}: ${method.name}`;
+    progress(1 + i, label);
+    try {
+      const result = await method.run(model, x, { ...options, onProgress: (d, t) => progress(1 + i + (t > 0 ? d / t : 0), label) });
+      runs.push({ method, ...methodCells(result, seen, method, model.labels) });
+    } catch (e) {
+      if (!(e instanceof ConvlensError) || e.code === 'ABORTED') throw e;
+      runs.push({ method, skipped: e });
+    }
+  }
+  progress(1 + methods.length, name);
+  const [, h, w] = model.itemShape;
+  return { name, source, inputSize: [h, w], inputs: seen, predictions, methods: runs };
+}
