@@ -10,9 +10,12 @@ import { loadImage, loadModel } from '../node/index.js';
 import { methodOptionSpec, parseMethodOptions } from './method-options.js';
 import { badUsage, modelOptions, modelOptionSpec } from './options.js';
 import { ProgressDisplay } from './progress.js';
-import { defaultReportName, reportTarget, writeFileAtomically } from './report-file.js';
+import { reportTarget, writeFileAtomically } from './report-file.js';
 import { explainWithModel, type ModelRun } from './report-runs.js';
 import { buildReport } from './report-sections.js';
+
+/** Name of the report when `--out` is not given or names a folder. */
+const defaultReportName = 'convlens-report.html';
 
 /** File names without folder and extension, numbered when two are alike ("cat", "cat-2"). */
 function uniqueStems(paths: string[]): string[] {
@@ -50,7 +53,7 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   const methods = selectedMethods(values.method);
   const methodOptions = parseMethodOptions(values);
   const loadOptions = await modelOptions({ ...values, model: undefined });
-  const file = await reportTarget(values.out ?? defaultReportName);
+  const file = await reportTarget(values.out ?? defaultReportName, defaultReportName);
   const pictures = [];
   for (const p of positionals) pictures.push(await loadImage(p));
   const images = uniqueStems(positionals);

@@ -9,8 +9,6 @@ import { access, constants, mkdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConvlensError } from '../errors.js';
 
-/** Name of the report when `--out` names a folder. */
-export const defaultReportName = 'convlens-report.html';
 
 const unwritable = (path: string, why: string, cause?: unknown) => new ConvlensError('OUTPUT_UNWRITABLE',
   `Cannot write the report to ${path}: ${why}. Choose another file with --out.`, { cause });
@@ -25,15 +23,15 @@ async function statOrNull(path: string) {
 
 /**
  * The absolute report path for `--out` (a file, or an existing folder / a path ending in
- * "/" to write convlens-report.html into), after checking that it can be written: the
- * nearest existing folder on the way must be a writable folder.
+ * "/" to write `name` into), after checking that it can be written: the nearest existing
+ * folder on the way must be a writable folder.
  *
  * @example
- * const file = await reportTarget(values.out ?? 'convlens-report.html');
+ * const file = await reportTarget(values.out ?? 'convlens-report.html', 'convlens-report.html');
  */
-export async function reportTarget(out: string): Promise<string> {
+export async function reportTarget(out: string, name: string): Promise<string> {
   let file = resolve(out);
-  if (/[\\/]$/.test(out) || (await statOrNull(file))?.isDirectory()) file = join(file, defaultReportName);
+  if (/[\\/]$/.test(out) || (await statOrNull(file))?.isDirectory()) file = join(file, name);
   let folder = dirname(file);
   let info = await statOrNull(folder);
   while (!info && dirname(folder) !== folder) {

@@ -35,12 +35,17 @@ export function findChromium(): string {
 export interface TestPage {
   browser: Browser;
   page: Page;
-  /** Console errors, page exceptions and failed requests so far, one line each. */
+  /** Console errors and warnings, page exceptions, failed requests and HTTP errors so far, one line each. */
   problems: string[];
+  /** Every URL the page requested, in order. */
+  requests: string[];
 }
 
-/** Launches headless Chromium and opens `url`, recording what goes wrong in the page. */
-export async function openTestPage(url: string): Promise<TestPage> {
+/**
+ * Launches headless Chromium and opens `url`, recording requests and what goes wrong in the
+ * page; with `ready`, also waits until that predicate holds in the page.
+ */
+export async function openPage(url: string, ready?: { what: string; test: () => boolean }): Promise<TestPage> {
   const browser = await chromium.launch({
     executablePath: findChromium(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -48,16 +53,23 @@ export async function openTestPage(url: string): Promise<TestPage> {
   });
   const page = await browser.newPage();
   const problems: string[] = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
+  const requests: string[] = [];
+  page.on('request', (req) => requests.push(req.url()));
+  page.on('console', (msg) => { if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`); });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url().slice(0, 120)} (${req.failure()?.errorText})`));
   page.on('response', (res) => { if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`); });
   try {
-    await page.goto(url);
-    await page.waitForFunction(() => 'convlens' in window, undefined, { timeout: 30_000 });
+    await page.goto(url, { waitUntil: 'load' });
+    if (ready) await page.waitForFunction(ready.test, undefined, { timeout: 30_000 });
   } catch (e) {
     await browser.close();
-    throw new Error(`The test page did not load the convlens bundle: ${problems.join('; ') || (e as Error).message}`, { cause: e });
+    throw new Error(`The test page did not load${ready ? ` ${ready.what}` : ''}: ${problems.join('; ') || (e as Error).message}`, { cause: e });
   }
-  return { browser, page, problems };
+  return { browser, page, problems, requests };
+}
+
+/** {@link openPage} for a page that loads the convlens browser bundle, once the bundle is ready. */
+export function openTestPage(url: string): Promise<TestPage> {
+  return openPage(url, { what: 'the convlens bundle', test: () => 'convlens' in window });
 }

@@ -5,17 +5,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModel, runCli, tempDir, testPng } from '../cli/cli-harness.js';
-import { findChromium } from './chromium.js';
+import { openPage } from './chromium.js';
 
 describe('a generated report in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let reportUrl: string;
-  const requests: string[] = [];
-  const problems: string[] = [];
+  let requests: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     const dir = tempDir('convlens-report-browser-');
@@ -27,17 +27,7 @@ describe('a generated report in Chromium', () => {
     expect(r.code, r.err).toBe(0);
     reportUrl = pathToFileURL(file).href;
 
-    // openTestPage in chromium.ts waits for the convlens bundle, which a report has no use for: same launch, same recording.
-    browser = await chromium.launch({
-      executablePath: findChromium(),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage();
-    page.on('request', (req) => requests.push(req.url()));
-    page.on('console', (msg) => { if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`); });
-    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-    page.on('requestfailed', (req) => problems.push(`request failed: ${req.url().slice(0, 80)} (${req.failure()?.errorText})`));
-    await page.goto(reportUrl, { waitUntil: 'load' });
+    ({ browser, page, problems, requests } = await openPage(reportUrl));
   });
 
   afterAll(async () => {
