@@ -1,48 +1,64 @@
 /**
- * `convlens demo`: the whole pipeline offline on the model embedded in the package and a
- * generated scene, written as PNG overlays and one self-contained HTML page.
+ * `convlens demo`: the main job, offline. Four small models that convlens trained on its own
+ * generated scenes ship in the package; the demo runs every study on them and writes one
+ * self-contained HTML page.
  */
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { methodImage } from '../render/method-image.js';
-import { encodePng, pngDataUrl } from '../image/png.js';
-import type { RgbImage } from '../image/types.js';
-import { forward } from '../methods/passes.js';
-import { methodRegistry } from '../methods/registry.js';
+import { parseArgs } from 'node:util';
+import type { ConvlensModel } from '../engine/model.js';
+import { demoReport, type DemoModels } from '../render/demo/demo-report.js';
 import { loadModel } from '../node/index.js';
-import { OutputDir } from './output-dir.js';
-import { topPredictions } from './predictions.js';
-import { demoScene } from './demo-scene.js';
+import { withProgress } from './progress.js';
+import { reportTarget, writeFileAtomically } from './report-file.js';
 
-export const defaultModelPath = fileURLToPath(new URL('../../models/default.onnx', import.meta.url));
+/** The demo models in the package's models/ folder (`npm run train:demo` makes them). */
+export const demoModelFiles: Record<keyof DemoModels, string> = {
+  tankShortcut: 'tank-shortcut.onnx',
+  tankFixed: 'tank-fixed.onnx',
+  obstacle: 'obstacle-sensors.onnx',
+  shapes: 'shapes.onnx',
+};
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+export const demoModelPath = (file: string) => fileURLToPath(new URL(`../../models/${file}`, import.meta.url));
+
+const defaultName = 'convlens-demo.html';
+const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
+
+/** Opens the demo models (labels, preprocessing and input size travel in their metadata). */
+export async function loadDemoModels(): Promise<{ models: DemoModels; dispose: () => Promise<void> }> {
+  const opened: ConvlensModel[] = [];
+  const dispose = async () => { await Promise.all(opened.map((m) => m.dispose())); };
+  try {
+    const models = {} as DemoModels;
+    for (const [key, file] of Object.entries(demoModelFiles) as [keyof DemoModels, string][]) {
+      models[key] = await loadModel(demoModelPath(file));
+      opened.push(models[key]);
+    }
+    return { models, dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
 
 export async function demoCommand(argv: string[], print: (line: string) => void): Promise<void> {
   const { values } = parseArgs({ args: argv, strict: true, options: { out: { type: 'string' } } });
-  const model = await loadModel(defaultModelPath, { preprocess: 'unit', inputSize: [64, 64], resize: 'stretch' });
+  const file = await reportTarget(values.out ?? defaultName, defaultName);
+  const { models, dispose } = await loadDemoModels();
   try {
-    const [H, W] = model.itemShape.slice(1);
-    const scene: RgbImage = demoScene(W, H);
-    const x = await model.preprocess([scene]);
-    const scores = (await forward(model, x, [model.outputName]))[model.outputName];
-    const prediction = topPredictions(scores.data, model.labels, 3);
-    print(`demo scene: ${prediction}`);
-    const out = new OutputDir(values.out ?? 'convlens-demo');
-    const figures: { name: string; description: string; image: RgbImage }[] = [{ name: 'scene', description: 'the input', image: scene }];
-    for (const method of methodRegistry) {
-      const r = await method.run(model, x, { target: 'top1' });
-      figures.push({ name: method.name, description: method.description, image: methodImage(r, 0, [scene]) });
-    }
-    for (const f of figures) out.add(`${f.name}.png`, encodePng(f.image));
-    const cells = figures.map((f) => `<figure><img src="${pngDataUrl(f.image)}" width="192" height="192" alt="${escapeHtml(f.name)}"><figcaption><b>${escapeHtml(f.name)}</b>: ${escapeHtml(f.description)}</figcaption></figure>`);
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>convlens demo</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em}figure{display:inline-block;margin:0 1em 1em 0;width:192px;vertical-align:top}img{image-rendering:pixelated}</style></head>
-<body><h1>convlens demo</h1><p>Model: the embedded default (${escapeHtml(defaultModelPath.split('/').pop()!)}), prediction: ${escapeHtml(prediction)}</p>${cells.join('\n')}</body></html>`;
-    const page = out.add('index.html', html);
-    await out.commit();
-    print(`wrote ${page}`);
+    const demo = await withProgress('convlens demo', (onProgress) => {
+      // Three studies of a few steps each, shown as one bar: each study gets a third.
+      const studies = ['tank study', 'obstacle study', 'shapes model'];
+      return demoReport(models, { onProgress: (label, done, total) => onProgress(studies.indexOf(label) * total + done, studies.length * total) });
+    });
+    await writeFileAtomically(file, demo.html);
+    const { accuracy, share } = demo.tank;
+    print(`tanks: the shortcut model scores ${percent(accuracy.shortcut.biased)} on the biased split and ${percent(accuracy.shortcut.balanced)} on the balanced one; the fixed model ${percent(accuracy.fixed.biased)} and ${percent(accuracy.fixed.balanced)}.`);
+    print(`tanks: Grad-CAM inside the tank's box: ${percent(share.fixed.gradcam)} for the fixed model, ${percent(share.shortcut.gradcam)} for the shortcut model.`);
+    print(`obstacle: mean sensor error ${demo.obstacle.error.differentColour.toFixed(3)} with a coloured box, ${demo.obstacle.error.sameColour.toFixed(3)} with a floor-coloured one (always-the-mean: ${demo.obstacle.error.baseline.toFixed(3)}).`);
+    print(`shapes: ${percent(demo.shapes.accuracy)} of test pictures right.`);
+    print(`wrote ${file}`);
   } finally {
-    await model.dispose();
+    await dispose();
   }
 }

@@ -11,7 +11,7 @@ import { reportCommand } from './report-command.js';
 
 const usage = `convlens: see what a convolutional network sees.
 
-  convlens demo     [--out DIR]
+  convlens demo     [--out FILE.html]   (the tank, obstacle and shapes studies, offline)
   convlens layers   --model M.onnx [--json] [--size HxW]
   convlens explain  IMAGE... --model M.onnx [--method M1,M2,...] [--layer L]
                     [--target T|T1,T2|NAME|top1|sum] [--output NAME] [--out DIR] [--raw]

@@ -1,0 +1,30 @@
+/** Small pieces every demo study needs: predictions over a set of pictures, accuracy, progress. */
+import type { ConvlensModel } from '../../engine/model.js';
+import type { FloatTensor, RgbImage } from '../../image/types.js';
+import { forward } from '../../methods/passes.js';
+
+export interface StudyProgress {
+  /** Called after each step of a study with the steps done and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The model's output for each picture, `[N, K]`. */
+export async function outputsOf(model: ConvlensModel, images: RgbImage[]): Promise<FloatTensor> {
+  return (await forward(model, await model.preprocess(images), [model.outputName]))[model.outputName];
+}
+
+/** The class with the highest score for each picture. */
+export async function predictedClasses(model: ConvlensModel, images: RgbImage[]): Promise<number[]> {
+  const out = await outputsOf(model, images);
+  const k = out.shape[1];
+  return images.map((_, n) => {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (out.data[n * k + j] > out.data[n * k + best]) best = j;
+    return best;
+  });
+}
+
+/** Share of `predicted` equal to `labels`. */
+export function accuracy(predicted: number[], labels: number[]): number {
+  return predicted.filter((p, i) => p === labels[i]).length / labels.length;
+}

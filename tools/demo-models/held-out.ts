@@ -1,0 +1,73 @@
+/**
+ * The numbers `npm run train:demo` prints for each trained model, measured on held-out scenes
+ * (seeds 101 and up; the recipes train on other seeds) through the model as `loadModel`
+ * opens it, so the stored labels and preprocessing are used as the demo will use them.
+ */
+import type { ConvlensModel } from '../../src/engine/model.js';
+import type { RgbImage } from '../../src/image/types.js';
+import { meanAttributionShareInBoxes } from '../../src/methods/box-share.js';
+import { defaultCamLayer, gradCam } from '../../src/methods/cam.js';
+import { forward } from '../../src/methods/passes.js';
+import { obstacleDataset, shapesDataset, tankDataset } from '../../src/scenes/index.js';
+import { argmaxRow } from '../../src/train/data.js';
+import type { DemoModelName } from './recipes.js';
+
+const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+async function outputs(model: ConvlensModel, images: RgbImage[]): Promise<{ data: Float32Array; k: number }> {
+  const y = (await forward(model, await model.preprocess(images), [model.outputName]))[model.outputName];
+  return { data: y.data, k: y.shape[1] };
+}
+
+async function accuracy(model: ConvlensModel, images: RgbImage[], labels: number[]): Promise<number> {
+  const { data, k } = await outputs(model, images);
+  return mean(labels.map((label, i) => (argmaxRow(data, i, k) === label ? 1 : 0)));
+}
+
+async function tankMetrics(model: ConvlensModel): Promise<string> {
+  const size = model.itemShape[1];
+  const biased = tankDataset({ split: 'biased', count: 400, seed: 101, size });
+  const balanced = tankDataset({ split: 'balanced', count: 400, seed: 102, size });
+  const tanks = balanced.labels.flatMap((label, i) => (label === 1 ? [i] : []));
+  // The layer the demo's Grad-CAM uses by default: the last conv's ReLU in these models.
+  const layer = defaultCamLayer(model);
+  const module = model.layers.find((l) => l.name === layer)?.module ?? layer;
+  const cam = await gradCam(model, await model.preprocess(tanks.map((i) => balanced.images[i])), { layer, target: 'tank' });
+  const boxes = tanks.map((i) => balanced.boxes[i]!);
+  const area = mean(boxes.map((b) => (b.width * b.height) / (size * size)));
+  return [
+    `accuracy: biased split ${percent(await accuracy(model, biased.images, biased.labels))}, balanced split ${percent(await accuracy(model, balanced.images, balanced.labels))}`,
+    `Grad-CAM (${module}, target 'tank') inside the tank's box: ${percent(meanAttributionShareInBoxes(cam.map, boxes))} (the boxes cover ${percent(area)})`,
+  ].join('\n');
+}
+
+async function obstacleMetrics(model: ConvlensModel): Promise<string> {
+  const data = obstacleDataset({ count: 600, seed: 101, size: model.itemShape[1], sameColourFraction: 0.5, sensorCount: model.labels!.length });
+  const { data: predicted, k } = await outputs(model, data.images);
+  const meanReading = Array.from({ length: k }, (_, s) => mean(data.sensors.map((row) => row[s])));
+  const error = (keep: (i: number) => boolean, guess: (i: number, s: number) => number) =>
+    mean(data.sensors.flatMap((row, i) => (keep(i) ? row.map((t, s) => Math.abs(guess(i, s) - t)) : [])));
+  const predictedAt = (i: number, s: number) => predicted[i * k + s];
+  return [
+    `mean absolute error of the ${k} readings: ${error(() => true, predictedAt).toFixed(3)} (always the mean reading: ${error(() => true, (_, s) => meanReading[s]).toFixed(3)})`,
+    `  box like the floor ${error((i) => data.sameColour[i], predictedAt).toFixed(3)}, coloured box ${error((i) => !data.sameColour[i], predictedAt).toFixed(3)}`,
+  ].join('\n');
+}
+
+async function shapesMetrics(model: ConvlensModel): Promise<string> {
+  const test = shapesDataset({ count: 1000, seed: 101, size: model.itemShape[1] });
+  return `accuracy: ${percent(await accuracy(model, test.images, test.labels))} (chance: ${percent(1 / test.classNames.length)})`;
+}
+
+/**
+ * Held-out metrics of a trained demo model as printable lines.
+ *
+ * @example
+ * console.log(await heldOutMetrics('tank-fixed', await loadModel('models/tank-fixed.onnx')));
+ */
+export function heldOutMetrics(name: DemoModelName, model: ConvlensModel): Promise<string> {
+  if (name === 'obstacle-sensors') return obstacleMetrics(model);
+  if (name === 'shapes') return shapesMetrics(model);
+  return tankMetrics(model);
+}
