@@ -54,15 +54,17 @@ export function spatialLayer(model: ConvlensModel, layer: string): { name: strin
 export function weightedSum(A: FloatTensor, w: Float32Array): FloatTensor {
   const [M, C, h, wd] = A.shape;
   const plane = h * wd;
+  const a = A.data;
   const data = new Float32Array(M * plane);
   for (let m = 0; m < M; m++) {
+    const out = data.subarray(m * plane, (m + 1) * plane);
     for (let c = 0; c < C; c++) {
       const k = w[m * C + c];
       if (k === 0) continue;
       const base = (m * C + c) * plane;
-      for (let i = 0; i < plane; i++) data[m * plane + i] += k * A.data[base + i];
+      for (let i = 0; i < plane; i++) out[i] += k * a[base + i];
     }
-    for (let i = 0; i < plane; i++) if (data[m * plane + i] < 0) data[m * plane + i] = 0;
+    for (let i = 0; i < plane; i++) if (out[i] < 0) out[i] = 0;
   }
   return { data, shape: [M, h, wd] };
 }
@@ -71,10 +73,12 @@ export function weightedSum(A: FloatTensor, w: Float32Array): FloatTensor {
 export function channelMeans(G: FloatTensor): Float32Array {
   const [M, C, h, w] = G.shape;
   const plane = h * w;
+  const g = G.data;
   const out = new Float32Array(M * C);
   for (let k = 0; k < M * C; k++) {
     let s = 0;
-    for (let i = 0; i < plane; i++) s += G.data[k * plane + i];
+    const base = k * plane;
+    for (let i = 0; i < plane; i++) s += g[base + i];
     out[k] = s / plane;
   }
   return out;

@@ -5,14 +5,16 @@ import { resizeMap } from '../image/resize.js';
 /** Scales each item of `[M, ...]` to [0, 1] by its own min and max (constant items become 0). */
 export function normalizeItems(t: FloatTensor): FloatTensor {
   const n = t.shape.slice(1).reduce((a, b) => a * b, 1);
-  const data = new Float32Array(t.data.length);
+  const src = t.data;
+  const data = new Float32Array(src.length);
   for (let m = 0; m < t.shape[0]; m++) {
-    const item = t.data.subarray(m * n, (m + 1) * n);
+    const base = m * n;
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of item) { if (v < lo) lo = v; if (v > hi) hi = v; }
-    const range = hi - lo;
-    if (range > 0) for (let i = 0; i < n; i++) data[m * n + i] = (item[i] - lo) / range;
+    for (let i = base; i < base + n; i++) { const v = src[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
+    if (!(hi > lo)) continue;
+    const scale = 1 / (hi - lo);
+    for (let i = base; i < base + n; i++) data[i] = (src[i] - lo) * scale;
   }
   return { data, shape: [...t.shape] };
 }
