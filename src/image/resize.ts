@@ -185,8 +185,50 @@ function linearAxis(inSize: number, outSize: number): { i0: Int32Array; i1: Int3
 }
 
 /**
- * Bilinear resampling of a single-channel `h x w` float map to `H x W`, with exactly the
- * semantics of PyTorch `F.interpolate(mode='bilinear', align_corners=False)` (no antialias).
+ * Bilinear resampling of many `h x w` maps to `H x W`, with exactly the semantics of PyTorch
+ * `F.interpolate(mode='bilinear', align_corners=False)` (no antialias). The taps along each
+ * axis are computed once; each map is interpolated along rows first, then columns, which
+ * does a third of the work of interpolating each output pixel from four samples.
+ *
+ * @example
+ * const up = new MapResizer(7, 7, 224, 224);
+ * for (let m = 0; m < M; m++) up.resize(raw.subarray(m * 49, (m + 1) * 49), out.subarray(m * 224 * 224));
+ */
+export class MapResizer {
+  private readonly ys: ReturnType<typeof linearAxis>;
+  private readonly xs: ReturnType<typeof linearAxis>;
+  // Kept in double precision so the result equals the four-sample formula to the last bit.
+  private readonly rows: Float64Array;
+
+  constructor(readonly h: number, readonly w: number, readonly H: number, readonly W: number) {
+    assertPositiveInt(H, 'The output height');
+    assertPositiveInt(W, 'The output width');
+    this.ys = linearAxis(h, H);
+    this.xs = linearAxis(w, W);
+    this.rows = new Float64Array(h * W);
+  }
+
+  /** Writes the resampled `map` into the first `H * W` values of `out`. */
+  resize(map: Float32Array, out: Float32Array): void {
+    const { h, w, H, W, xs, ys, rows } = this;
+    assertMapSize(map, w, h, 'map');
+    for (let r = 0; r < h; r++) {
+      for (let x = 0; x < W; x++) {
+        const tx = xs.t[x];
+        rows[r * W + x] = map[r * w + xs.i0[x]] * (1 - tx) + map[r * w + xs.i1[x]] * tx;
+      }
+    }
+    for (let y = 0; y < H; y++) {
+      const r0 = ys.i0[y] * W;
+      const r1 = ys.i1[y] * W;
+      const ty = ys.t[y];
+      for (let x = 0; x < W; x++) out[y * W + x] = rows[r0 + x] * (1 - ty) + rows[r1 + x] * ty;
+    }
+  }
+}
+
+/**
+ * Bilinear resampling of a single-channel `h x w` float map to `H x W` (see {@link MapResizer}).
  * Used to bring CAM maps from layer resolution to input resolution.
  *
  * @example
@@ -194,24 +236,7 @@ function linearAxis(inSize: number, outSize: number): { i0: Int32Array; i1: Int3
  * // first row: 0, 0.25, 0.75, 1
  */
 export function resizeMap(map: Float32Array, h: number, w: number, H: number, W: number): Float32Array {
-  assertMapSize(map, w, h, 'map');
-  assertPositiveInt(H, 'The output height');
-  assertPositiveInt(W, 'The output width');
-  const ys = linearAxis(h, H);
-  const xs = linearAxis(w, W);
   const out = new Float32Array(H * W);
-  for (let y = 0; y < H; y++) {
-    const r0 = ys.i0[y] * w;
-    const r1 = ys.i1[y] * w;
-    const ty = ys.t[y];
-    for (let x = 0; x < W; x++) {
-      const c0 = xs.i0[x];
-      const c1 = xs.i1[x];
-      const tx = xs.t[x];
-      const top = map[r0 + c0] * (1 - tx) + map[r0 + c1] * tx;
-      const bottom = map[r1 + c0] * (1 - tx) + map[r1 + c1] * tx;
-      out[y * W + x] = top * (1 - ty) + bottom * ty;
-    }
-  }
+  new MapResizer(h, w, H, W).resize(map, out);
   return out;
 }

@@ -1,6 +1,6 @@
 /** Map arithmetic shared by the methods: per-item scaling and upsampling to the input size. */
 import type { FloatTensor } from '../image/types.js';
-import { resizeMap } from '../image/resize.js';
+import { MapResizer } from '../image/resize.js';
 
 /** Scales each item of `[M, ...]` to [0, 1] by its own min and max (constant items become 0). */
 export function normalizeItems(t: FloatTensor): FloatTensor {
@@ -23,7 +23,8 @@ export function normalizeItems(t: FloatTensor): FloatTensor {
 export function upsampleItems(t: FloatTensor, H: number, W: number): FloatTensor {
   const [M, h, w] = t.shape;
   const data = new Float32Array(M * H * W);
-  for (let m = 0; m < M; m++) data.set(resizeMap(t.data.subarray(m * h * w, (m + 1) * h * w), h, w, H, W), m * H * W);
+  const resizer = new MapResizer(h, w, H, W);
+  for (let m = 0; m < M; m++) resizer.resize(t.data.subarray(m * h * w, (m + 1) * h * w), data.subarray(m * H * W, (m + 1) * H * W));
   return { data, shape: [M, H, W] };
 }
 

@@ -55,8 +55,6 @@ export interface BackwardRequest extends ProgressOptions {
 
 export interface BackwardResult {
   targets: ResolvedTargets;
-  /** The input, one item per explained (image, target) pair. */
-  x: FloatTensor;
   gradients: Record<string, FloatTensor>;
   taps: Record<string, FloatTensor>;
   /** Model outputs per explained item. */
@@ -103,7 +101,6 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
   const perItem = (t: FloatTensor) => (repeats > 1 ? gatherItems(t, targets.image) : t);
   return {
     targets,
-    x: gatherItems(x, targets.image),
     gradients: Object.fromEntries(req.wrt.map((w) => [w, out[`d:${w}`]])),
     taps: Object.fromEntries(taps.map((t) => [t, perItem(out[`t:${t}`])])),
     scores: perItem(out[`t:${output}`]),

@@ -6,6 +6,7 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
+import { MapResizer } from '../image/resize.js';
 import type { FloatTensor } from '../image/types.js';
 import { defaultCamLayer, spatialLayer, weightedSum, type CamMap } from './cam.js';
 import type { ExplainedItems } from './gradients.js';
@@ -58,40 +59,19 @@ function softmaxScore(logits: Float32Array, seed: Float32Array): number {
   return weighted / total;
 }
 
-/** Source pair and blend factor of each output sample along one axis (PyTorch bilinear, align_corners=False). */
-interface AxisTaps { i0: Int32Array; i1: Int32Array; t: Float32Array }
-
-function axisTaps(inSize: number, outSize: number): AxisTaps {
-  const scale = inSize / outSize;
-  const taps = { i0: new Int32Array(outSize), i1: new Int32Array(outSize), t: new Float32Array(outSize) };
-  for (let i = 0; i < outSize; i++) {
-    // Negative source coordinates clamp to 0, as in PyTorch, so the border copies the edge.
-    const src = Math.max(0, (i + 0.5) * scale - 0.5);
-    const lo = Math.min(Math.floor(src), inSize - 1);
-    taps.i0[i] = lo;
-    taps.i1[i] = Math.min(lo + 1, inSize - 1);
-    taps.t[i] = src - lo;
-  }
-  return taps;
-}
-
 /**
  * Builds masked inputs `x_n * normalize(upsample(A[n, k]))`. This is Score-CAM's only work
  * besides the forward passes, once per channel and image, so the interpolation taps and the
  * buffers are made once per call rather than once per channel (as `resizeMap` would).
  */
 class MaskedInputs {
-  private readonly ys: AxisTaps;
-  private readonly xs: AxisTaps;
-  private readonly rows: Float32Array;
+  private readonly resizer: MapResizer;
   private readonly up: Float32Array;
 
   constructor(private readonly x: FloatTensor, private readonly A: FloatTensor) {
     const [, , H, W] = x.shape;
     const [, , h, w] = A.shape;
-    this.ys = axisTaps(h, H);
-    this.xs = axisTaps(w, W);
-    this.rows = new Float32Array(h * W);
+    this.resizer = new MapResizer(h, w, H, W);
     this.up = new Float32Array(H * W);
   }
 
@@ -99,28 +79,11 @@ class MaskedInputs {
   write(out: Float32Array, n: number, k: number): void {
     const [, C, H, W] = this.x.shape;
     const [, K, h, w] = this.A.shape;
-    const { xs, ys, rows, up } = this;
-    const src = this.A.data.subarray((n * K + k) * h * w, (n * K + k + 1) * h * w);
-    for (let r = 0; r < h; r++) {
-      for (let j = 0; j < W; j++) {
-        const a = src[r * w + xs.i0[j]];
-        rows[r * W + j] = a + (src[r * w + xs.i1[j]] - a) * xs.t[j];
-      }
-    }
+    const up = this.up;
+    this.resizer.resize(this.A.data.subarray((n * K + k) * h * w, (n * K + k + 1) * h * w), up);
     let lo = Infinity;
     let hi = -Infinity;
-    for (let y = 0; y < H; y++) {
-      const r0 = ys.i0[y] * W;
-      const r1 = ys.i1[y] * W;
-      const ty = ys.t[y];
-      for (let j = 0; j < W; j++) {
-        const a = rows[r0 + j];
-        const v = a + (rows[r1 + j] - a) * ty;
-        up[y * W + j] = v;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
+    for (let i = 0; i < up.length; i++) { const v = up[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
     const plane = H * W;
     if (!(hi > lo)) { out.fill(0, 0, C * plane); return; } // a flat channel masks everything
     const scale = 1 / (hi - lo);

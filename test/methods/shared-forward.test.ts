@@ -8,6 +8,7 @@ import { backward } from '../../src/methods/passes.js';
 import { loadModel } from '../../src/node/index.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { loadRefs, modelPath } from './refs.js';
+import { gatherItems } from '../../src/methods/targets.js';
 
 /** The model with its batch dim made symbolic, so items can be repeated (exports that bake the batch into Reshape constants cannot be used). */
 function freeBatch(file: string): Uint8Array {
@@ -23,7 +24,7 @@ describe.each(['mobilenet_v3', 'densenet', 'googlenet', 'squeezenet', 'alexnet']
     const x = refs.array('input');
     const layer = model.resolveLayer(refs.json.layer);
     const shared = await backward(model, x, { target: [1, 4, 6], wrt: [model.inputName, layer], taps: [layer] });
-    const perItem = await backward(model, shared.x, { target: { perImage: shared.targets.target as number[] }, wrt: [model.inputName, layer], taps: [layer] });
+    const perItem = await backward(model, gatherItems(x, shared.targets.image), { target: { perImage: shared.targets.target as number[] }, wrt: [model.inputName, layer], taps: [layer] });
     for (const key of [model.inputName, layer]) {
       const a = shared.gradients[key].data;
       const b = perItem.gradients[key].data;
