@@ -9,7 +9,7 @@ import type { ConvlensModel } from '../engine/model.js';
 import { demoReport, type DemoModels } from '../render/demo/demo-report.js';
 import { loadModel } from '../node/index.js';
 import { withProgress } from './progress.js';
-import { reportTarget, writeFileAtomically } from './report-file.js';
+import { reportTarget, writeReport } from './report-file.js';
 
 /** The demo models in the package's models/ folder (`npm run train:demo` makes them). */
 export const demoModelFiles: Record<keyof DemoModels, string> = {
@@ -51,7 +51,7 @@ export async function demoCommand(argv: string[], print: (line: string) => void)
       const studies = ['tank study', 'obstacle study', 'shapes model'];
       return demoReport(models, { onProgress: (label, done, total) => onProgress(studies.indexOf(label) * total + done, studies.length * total) });
     });
-    await writeFileAtomically(file, demo.html);
+    await writeReport(file, demo.html);
     const { accuracy, share } = demo.tank;
     print(`tanks: the shortcut model scores ${percent(accuracy.shortcut.biased)} on the biased split and ${percent(accuracy.shortcut.balanced)} on the balanced one; the fixed model ${percent(accuracy.fixed.biased)} and ${percent(accuracy.fixed.balanced)}.`);
     print(`tanks: Grad-CAM inside the tank's box: ${percent(share.fixed.gradcam)} for the fixed model, ${percent(share.shortcut.gradcam)} for the shortcut model.`);

@@ -10,7 +10,7 @@ import { loadImage, loadModel } from '../node/index.js';
 import { methodOptionSpec, parseMethodOptions } from './method-options.js';
 import { badUsage, modelOptions, modelOptionSpec } from './options.js';
 import { ProgressDisplay } from './progress.js';
-import { reportTarget, writeFileAtomically } from './report-file.js';
+import { reportTarget, writeReport } from './report-file.js';
 import { explainWithModel, type ModelRun } from './report-runs.js';
 import { buildReport } from './report-sections.js';
 
@@ -75,7 +75,7 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
       }
     }
     const report = buildReport(runs, { images, methods, layer: values.layer, target: values.target });
-    await writeFileAtomically(file, report.toHtml());
+    await writeReport(file, report.toHtml());
     progress.update(total, total, 'report');
     progress.finish();
   } catch (e) {

@@ -4,10 +4,10 @@
  * to a temporary file beside the target and renamed, so a reader never sees half a report
  * and a failure leaves nothing behind.
  */
-import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { access, constants, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { ConvlensError } from '../errors.js';
+import { writeFileAtomically } from '../node/atomic-write.js';
 
 
 const unwritable = (path: string, why: string, cause?: unknown) => new ConvlensError('OUTPUT_UNWRITABLE',
@@ -48,21 +48,16 @@ export async function reportTarget(out: string, name: string): Promise<string> {
 }
 
 /**
- * Writes `content` to `file` all at once: into a hidden temporary file in the same folder
- * (so the rename stays on one file system and is atomic), then renamed over the target.
+ * Writes the report whole or not at all (see the Node adapter's `writeFileAtomically`), with
+ * a failure reported as OUTPUT_UNWRITABLE.
  *
  * @example
- * await writeFileAtomically('/tmp/report.html', html);
+ * await writeReport('/tmp/report.html', html);
  */
-export async function writeFileAtomically(file: string, content: string | Uint8Array): Promise<void> {
-  const folder = dirname(file);
-  const temp = join(folder, `.${basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+export async function writeReport(file: string, content: string | Uint8Array): Promise<void> {
   try {
-    await mkdir(folder, { recursive: true });
-    await writeFile(temp, content);
-    await rename(temp, file);
+    await writeFileAtomically(file, content);
   } catch (e) {
-    await rm(temp, { force: true });
     throw unwritable(file, (e as Error).message, e);
   }
 }

@@ -3,12 +3,13 @@
  * explicitly (downloaded once into a cache), or bytes already in memory. Weights kept in
  * external data files next to the model are loaded too.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConvlensError } from '../errors.js';
+import { writeFileAtomically } from './atomic-write.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { checkExternalLocation, externalTensorsByLocation, fillExternalTensor } from '../onnx/external-data.js';
 import type { Model } from '../onnx/types.js';
@@ -128,14 +129,10 @@ async function downloadCached(url: URL, options: ModelSourceOptions, what: { suf
     throw new ConvlensError(what.failCode, `Downloading ${url.href} failed: ${(e as Error).message}. ${what.hint}`, { cause: e });
   }
   what.check?.(bytes);
-  // Written under a temporary name and renamed: an interrupted download never leaves a partial cache file.
-  const tmp = `${cached}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  // Written whole or not at all: an interrupted download never leaves a partial cache file.
   try {
-    await mkdir(cacheDir, { recursive: true });
-    await writeFile(tmp, bytes);
-    await rename(tmp, cached);
+    await writeFileAtomically(cached, bytes);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new ConvlensError('OUTPUT_UNWRITABLE', `Cannot write the download to the cache ${cacheDir}: ${(e as Error).message}. Pass a writable cacheDir.`, { cause: e });
   }
   return bytes;

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomically } from '../../src/cli/report-file.js';
+import { writeReport } from '../../src/cli/report-file.js';
 import { ConvlensError } from '../../src/errors.js';
 import { tensorToImages } from '../../src/image/preprocess.js';
 import { forward } from '../../src/methods/passes.js';
@@ -173,7 +173,7 @@ describe('convlens report bad input', () => {
     const target = join(dir, 'taken');
     mkdirSync(target);
     writeFileSync(join(target, 'keep.txt'), 'x');
-    const error = await writeFileAtomically(target, '<html>').then(() => undefined, (e: unknown) => e);
+    const error = await writeReport(target, '<html>').then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(ConvlensError);
     expect((error as ConvlensError).code).toBe('OUTPUT_UNWRITABLE');
     expect(listFiles(dir)).toEqual(['taken']);
