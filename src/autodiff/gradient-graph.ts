@@ -32,6 +32,12 @@ export interface GradientRequest {
    * whose dim 0 is the batch; the backward pass reads them repeated `count` times.
    */
   repeats?: { count: number; batched: ReadonlySet<string> };
+  /**
+   * `wrt` tensors whose gradient is returned averaged over every dim after the channel dim
+   * (`[N, C, h, w]` to `[N, C, 1, 1]`): Grad-CAM needs only that, and the graph computes it
+   * for a fraction of the cost of copying the whole gradient out.
+   */
+  spatialMeans?: string[];
 }
 
 export interface GradientGraph {
@@ -160,8 +166,13 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
   const gradients = new Map<string, string>();
   const outputs: ValueInfo[] = (request.taps ?? []).map((t) => valueInfo(t, info.types.get(t) ?? DataType.FLOAT, info.shapes.get(t) ?? []));
   request.wrt.forEach((name, k) => {
-    const shape = gradShape(name);
-    const g = total(name) ?? b.op('ConstantOfShape', [b.constI(shape)]);
+    let shape = gradShape(name);
+    let g = total(name) ?? b.op('ConstantOfShape', [b.constI(shape)]);
+    if (request.spatialMeans?.includes(name) && shape.length > 2) {
+      const spatial = shape.slice(2).map((_, i) => i + 2);
+      g = b.reduceMean(g, spatial, true);
+      shape = [...shape.slice(0, 2), ...spatial.map(() => 1)];
+    }
     const out = `${PREFIX}.d/${k}/${name}`;
     b.node('Identity', [g], {}, [out]);
     gradients.set(name, out);

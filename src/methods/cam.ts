@@ -89,17 +89,19 @@ export type GradientCamRule = (activations: FloatTensor, gradients: FloatTensor)
 
 /**
  * The driver every gradient-weighted CAM shares: one backward pass returns activations and
- * gradients for every requested layer, and `rule` turns each pair into a map.
+ * gradients for every requested layer, and `rule` turns each pair into a map. With
+ * `'mean gradients'` the rule gets the gradients already averaged over the spatial dims
+ * (`[M, C, 1, 1]`), for rules that need no more.
  *
  * @example
  * const cam = await gradientCams(model, x, { layer: 'layer4' }, (A, G) => weightedSum(A, channelMeans(G)));
  */
-export async function gradientCams(model: ConvlensModel, x: FloatTensor, options: CamOptions, rule: GradientCamRule): Promise<CamResult> {
+export async function gradientCams(model: ConvlensModel, x: FloatTensor, options: CamOptions, rule: GradientCamRule, uses: 'gradients' | 'mean gradients' = 'gradients'): Promise<CamResult> {
   const requested = options.layer === undefined ? [defaultCamLayer(model)] : Array.isArray(options.layer) ? options.layer : [options.layer];
   if (requested.length === 0) throw new ConvlensError('BAD_OPTION', 'No layer was given; name at least one (see `convlens layers`).');
   const layers = requested.map((l) => spatialLayer(model, l));
   const tensors = [...new Set(layers.map((l) => l.tensor))];
-  const r = await backward(model, x, { ...options, wrt: tensors, taps: tensors });
+  const r = await backward(model, x, { ...options, wrt: tensors, taps: tensors, spatialMeans: uses === 'mean gradients' ? tensors : undefined });
   const [H, W] = model.itemShape.slice(1);
   const maps = layers.map(({ name, tensor }) => {
     const raw = rule(r.taps[tensor], r.gradients[tensor]);
@@ -120,5 +122,6 @@ export const gradCamRule: GradientCamRule = (A, G) => weightedSum(A, channelMean
  * cam.map.shape; // [1, 224, 224]
  */
 export function gradCam(model: ConvlensModel, x: FloatTensor, options: CamOptions = {}): Promise<CamResult> {
-  return gradientCams(model, x, options, gradCamRule);
+  // The graph averages the gradients itself; channelMeans of [M, C, 1, 1] is then a copy.
+  return gradientCams(model, x, options, gradCamRule, 'mean gradients');
 }

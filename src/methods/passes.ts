@@ -51,6 +51,8 @@ export interface BackwardRequest extends ProgressOptions {
   wrt: string[];
   /** Forward tensors returned by the same run. */
   taps?: string[];
+  /** `wrt` tensors whose gradients come back averaged over their spatial dims, `[M, C, 1, 1]`. */
+  spatialMeans?: string[];
 }
 
 export interface BackwardResult {
@@ -80,11 +82,11 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
   for (const w of req.wrt) results[`d:${w}`] = weights.includes(w) ? 'sum' : 'concat';
   for (const t of taps) results[`t:${t}`] = 'concat';
   const out = await model.engine.run({
-    key: `gradient|${relu}|${repeats}|${req.wrt.join(',')}|${taps.join(',')}`,
+    key: `gradient|${relu}|${repeats}|${req.wrt.join(',')}|${taps.join(',')}|${(req.spatialMeans ?? []).join(',')}`,
     compile: (info) => {
       const batched = repeats > 1 ? batchedTensors(model, info) : null;
       const g = buildGradientGraph(model.graph, info, {
-        wrt: req.wrt, seeds: [{ output, seed: SEED }], relu, taps, repeats: batched ? { count: repeats, batched } : undefined,
+        wrt: req.wrt, seeds: [{ output, seed: SEED }], relu, taps, repeats: batched ? { count: repeats, batched } : undefined, spatialMeans: req.spatialMeans,
       });
       const outputs: Record<string, string> = {};
       for (const w of req.wrt) outputs[`d:${w}`] = g.gradients.get(w)!;
