@@ -4,7 +4,7 @@
  * Only pictures and numbers are kept, so the model can be released before the next one loads.
  */
 import type { ConvlensModel } from '../engine/model.js';
-import { ConvlensError } from '../errors.js';
+import { ConvlensError, type ConvlensErrorCode } from '../errors.js';
 import { tensorToImages } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
 import { forward } from '../methods/passes.js';
@@ -84,11 +84,16 @@ function methodCells(result: MethodOutput, seen: RgbImage[], method: MethodEntry
 }
 
 /**
- * Runs predictions and every method on one open model. A method that fails with a
- * ConvlensError (NO_CAM_HEAD, NO_SPATIAL_OUTPUT, an UNKNOWN_LAYER or BAD_TARGET that fits
- * another model of the report, BATCH_TOO_LARGE...) is recorded as skipped with its error,
- * since the report should still show everything else; an abort and any other error
- * (a bug, not a property of the model) propagate.
+ * Errors that say a method does not fit a model: no CAM head, no spatial layer, an op
+ * without a VJP rule, or a --layer, --target or option that fits another model of the report.
+ */
+const skippable: ReadonlySet<ConvlensErrorCode> = new Set(['NO_CAM_HEAD', 'NO_SPATIAL_OUTPUT', 'NOT_DIFFERENTIABLE', 'UNKNOWN_LAYER', 'BAD_TARGET', 'BAD_OPTION']);
+
+/**
+ * Runs predictions and every method on one open model. A method that does not apply to
+ * this model (see {@link skippable}) is recorded as skipped with its error, since the report
+ * should still show everything else; any other error propagates, so a runtime failure, a
+ * batch over the memory budget or an abort stops the report with its own message.
  *
  * @example
  * const run = await explainWithModel(model, 'resnet', 'resnet.onnx', pictures, methodRegistry, { target: 'top1' }, (done, label) => bar.update(done, 14, label));
@@ -110,7 +115,7 @@ export async function explainWithModel(
       const result = await method.run(model, x, { ...options, onProgress: (d, t) => progress(1 + i + (t > 0 ? d / t : 0), label) });
       runs.push({ method, ...methodCells(result, seen, method, model.labels) });
     } catch (e) {
-      if (!(e instanceof ConvlensError) || e.code === 'ABORTED') throw e;
+      if (!(e instanceof ConvlensError) || !skippable.has(e.code)) throw e;
       runs.push({ method, skipped: e });
     }
   }

@@ -162,6 +162,12 @@ describe('convlens report bad input', () => {
     await fails(['$IMAGE', '--model', model, '--model', '$DIR/a.png', '--method', 'saliency', '--out', '$DIR/r.html'], 'NOT_ONNX', /a\.png/);
   });
 
+  it('a method over the memory budget stops the report instead of being skipped', async () => {
+    // Forward passes of this model need 0.18 MiB per image, gradient graphs about twice that.
+    await fails(['$IMAGE', '--model', fixtureModel('resnet_basic.legacy-dynbatch'), '--preprocess', 'unit', '--memory-budget', '0.25',
+      '--method', 'saliency', '--out', '$DIR/r.html'], 'BATCH_TOO_LARGE', /memory budget/);
+  });
+
   it('usage errors: no image, no model, unknown method', async () => {
     await fails(['--model', model], 'BAD_OPTION', /at least one image/);
     await fails(['$IMAGE'], 'BAD_OPTION', /--model/);
