@@ -5,22 +5,10 @@
  */
 import { ConvlensError } from '../errors.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
-import { checkExternalLocation, externalTensorsByLocation, fillExternalTensor } from '../onnx/external-data.js';
-import type { Model } from '../onnx/types.js';
+import { loadExternalData, refuseExternalData } from '../onnx/external-data.js';
+import type { FetchOptions, ModelSource } from '../onnx/model-source.js';
 
-export interface BrowserModelSourceOptions {
-  /** The fetch to use; default the global `fetch`. */
-  fetch?: typeof globalThis.fetch;
-  signal?: AbortSignal;
-}
-
-export interface ModelSource {
-  /** Self-contained ONNX bytes (encoded again when weights came from external data files). */
-  bytes: Uint8Array;
-  model: Model;
-  /** The URL or file name the model came from, for messages. */
-  label: string;
-}
+export type BrowserModelSourceOptions = FetchOptions;
 
 async function fetchBytes(url: URL, what: string, options: BrowserModelSourceOptions, failCode: 'DOWNLOAD_FAILED' | 'EXTERNAL_DATA_MISSING'): Promise<Uint8Array> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -38,13 +26,8 @@ async function fetchBytes(url: URL, what: string, options: BrowserModelSourceOpt
   return new Uint8Array(await res.arrayBuffer());
 }
 
-function refuseExternalData(model: Model, label: string): void {
-  const byLocation = externalTensorsByLocation(model);
-  if (byLocation.size === 0) return;
-  const [location, tensors] = [...byLocation][0];
-  throw new ConvlensError('EXTERNAL_DATA_MISSING',
-    `${label} keeps the weights of tensor "${tensors[0].name}" in an external file "${location}", which a file or bytes cannot bring along. Load the model from a URL with the data file next to it, or save it as one file (onnx.save(model, path, save_as_external_data=False)).`);
-}
+const cannotBringAlong = (label: string) => (location: string, tensor: string) =>
+  `${label} keeps the weights of tensor "${tensor}" in an external file "${location}", which a file or bytes cannot bring along. Load the model from a URL with the data file next to it, or save it as one file (onnx.save(model, path, save_as_external_data=False)).`;
 
 function baseUrl(): string | undefined {
   const loc = (globalThis as { location?: { href?: string } }).location;
@@ -68,7 +51,7 @@ export async function readModelSource(
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
     const label = 'the model bytes';
     const model = decodeModel(bytes, label);
-    refuseExternalData(model, 'The model given as bytes');
+    refuseExternalData(model, cannotBringAlong('The model given as bytes'));
     return { bytes, model, label };
   }
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
@@ -76,7 +59,7 @@ export async function readModelSource(
     const label = typeof name === 'string' && name ? name : 'the model file';
     const bytes = new Uint8Array(await source.arrayBuffer());
     const model = decodeModel(bytes, label);
-    refuseExternalData(model, `The model ${label}`);
+    refuseExternalData(model, cannotBringAlong(`The model ${label}`));
     return { bytes, model, label };
   }
   if (typeof source !== 'string' && !(source instanceof URL)) {
@@ -90,14 +73,11 @@ export async function readModelSource(
   }
   const bytes = await fetchBytes(url, 'the model', options, 'DOWNLOAD_FAILED');
   const model = decodeModel(bytes, url.href);
-  const byLocation = externalTensorsByLocation(model);
-  for (const [location, tensors] of byLocation) {
-    checkExternalLocation(location, tensors[0]);
+  const external = await loadExternalData(model, async (location, tensors) => {
     const dataUrl = new URL(location, url);
-    const data = await fetchBytes(dataUrl, `external data for tensor "${tensors[0].name}" from`, options, 'EXTERNAL_DATA_MISSING');
-    for (const t of tensors) fillExternalTensor(t, data, dataUrl.href);
-  }
+    return { bytes: await fetchBytes(dataUrl, `external data for tensor "${tensors[0].name}" from`, options, 'EXTERNAL_DATA_MISSING'), label: dataUrl.href };
+  });
   // Re-encoded bytes are a Buffer when bundled for Node; a plain view keeps Uint8Array semantics.
-  const encoded = byLocation.size > 0 ? encodeModel(model) : bytes;
+  const encoded = external ? encodeModel(model) : bytes;
   return { bytes: new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength), model, label: url.href };
 }

@@ -9,28 +9,15 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConvlensError } from '../errors.js';
-import { writeFileAtomically } from './atomic-write.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
-import { checkExternalLocation, externalTensorsByLocation, fillExternalTensor } from '../onnx/external-data.js';
-import type { Model } from '../onnx/types.js';
+import { loadExternalData, refuseExternalData, type ExternalDataFile } from '../onnx/external-data.js';
+import type { FetchOptions, ModelSource } from '../onnx/model-source.js';
+import type { Model, Tensor } from '../onnx/types.js';
+import { writeFileAtomically } from './atomic-write.js';
 
-export interface ModelSourceOptions {
+export interface ModelSourceOptions extends FetchOptions {
   /** Where downloaded models are kept; default `$XDG_CACHE_HOME/convlens` or `~/.cache/convlens`. */
   cacheDir?: string;
-  /** The fetch to download with; default the global `fetch`. */
-  fetch?: typeof globalThis.fetch;
-  signal?: AbortSignal;
-}
-
-export interface ModelSource {
-  /**
-   * The model as ONNX bytes, self-contained: the file's own bytes, or, when weights came
-   * from external data files, the model encoded again with those weights inside.
-   */
-  bytes: Uint8Array;
-  model: Model;
-  /** The path or URL the model came from, for messages. */
-  label: string;
 }
 
 /** The default download cache, following the XDG base directory convention. */
@@ -75,32 +62,17 @@ async function readModelFile(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Loads every external data file the model refers to from `folder`. Returns whether there were any. */
-async function loadExternalData(model: Model, folder: string): Promise<boolean> {
-  const byLocation = externalTensorsByLocation(model);
-  for (const [location, tensors] of byLocation) {
-    checkExternalLocation(location, tensors[0]);
-    const file = join(folder, location);
-    let data: Uint8Array;
-    try {
-      data = await readBytes(file);
-    } catch (e) {
-      const more = tensors.length > 1 ? ` and ${tensors.length - 1} other tensor${tensors.length > 2 ? 's' : ''}` : '';
-      throw new ConvlensError('EXTERNAL_DATA_MISSING',
-        `The model keeps the weights of tensor "${tensors[0].name}"${more} in ${file}, which cannot be read (${errno(e) ?? (e as Error).message}). Put the data file "${location}" next to the model file, as the exporter wrote it.`, { cause: e });
-    }
-    for (const t of tensors) fillExternalTensor(t, data, file);
+/** Reads the model's external data files from `folder`. */
+const fromFolder = (folder: string) => async (location: string, tensors: Tensor[]): Promise<ExternalDataFile> => {
+  const file = join(folder, location);
+  try {
+    return { bytes: await readBytes(file), label: file };
+  } catch (e) {
+    const more = tensors.length > 1 ? ` and ${tensors.length - 1} other tensor${tensors.length > 2 ? 's' : ''}` : '';
+    throw new ConvlensError('EXTERNAL_DATA_MISSING',
+      `The model keeps the weights of tensor "${tensors[0].name}"${more} in ${file}, which cannot be read (${errno(e) ?? (e as Error).message}). Put the data file "${location}" next to the model file, as the exporter wrote it.`, { cause: e });
   }
-  return byLocation.size > 0;
-}
-
-function refuseExternalData(model: Model, label: string, remedy: string): void {
-  const byLocation = externalTensorsByLocation(model);
-  if (byLocation.size === 0) return;
-  const [location, tensors] = [...byLocation][0];
-  throw new ConvlensError('EXTERNAL_DATA_MISSING',
-    `${label} keeps the weights of tensor "${tensors[0].name}" in an external file "${location}" that convlens cannot find from here. ${remedy}`);
-}
+};
 
 /**
  * Downloads `url` once into the cache (keyed by the URL's SHA-256), or reads the cached copy.
@@ -138,20 +110,15 @@ async function downloadCached(url: URL, options: ModelSourceOptions, what: { suf
   return bytes;
 }
 
-/** Downloads every external data file the model refers to from next to its URL. Returns whether there were any. */
-async function downloadExternalData(model: Model, url: URL, options: ModelSourceOptions): Promise<boolean> {
-  const byLocation = externalTensorsByLocation(model);
-  for (const [location, tensors] of byLocation) {
-    checkExternalLocation(location, tensors[0]);
-    const dataUrl = new URL(location, url);
-    const data = await downloadCached(dataUrl, options, {
-      suffix: '.data', failCode: 'EXTERNAL_DATA_MISSING',
-      hint: `The model keeps the weights of tensor "${tensors[0].name}" in "${location}" next to it; put that file there, or download both into one folder and pass the path of the .onnx file.`,
-    });
-    for (const t of tensors) fillExternalTensor(t, data, dataUrl.href);
-  }
-  return byLocation.size > 0;
-}
+/** Downloads the model's external data files from next to its URL, cached like the model. */
+const fromUrl = (url: URL, options: ModelSourceOptions) => async (location: string, tensors: Tensor[]): Promise<ExternalDataFile> => {
+  const dataUrl = new URL(location, url);
+  const bytes = await downloadCached(dataUrl, options, {
+    suffix: '.data', failCode: 'EXTERNAL_DATA_MISSING',
+    hint: `The model keeps the weights of tensor "${tensors[0].name}" in "${location}" next to it; put that file there, or download both into one folder and pass the path of the .onnx file.`,
+  });
+  return { bytes, label: dataUrl.href };
+};
 
 function asUrl(source: string | URL): URL | null {
   if (source instanceof URL) return source;
@@ -178,7 +145,7 @@ export async function readModelSource(source: string | Uint8Array | URL, options
     const label = 'the model bytes';
     const bytes = plain(source);
     const model = decodeModel(bytes, label);
-    refuseExternalData(model, 'The model given as bytes', 'Pass the path of the .onnx file instead, with its data files next to it.');
+    refuseExternalData(model, (location, tensor) => `The model given as bytes keeps the weights of tensor "${tensor}" in an external file "${location}" that convlens cannot find from here. Pass the path of the .onnx file instead, with its data files next to it.`);
     return { bytes, model, label };
   }
   if (typeof source !== 'string' && !(source instanceof URL)) {
@@ -189,17 +156,19 @@ export async function readModelSource(source: string | Uint8Array | URL, options
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ConvlensError('BAD_OPTION', `Cannot open models from ${url.protocol} URLs; pass a path, or an http(s) URL.`);
     }
+    // A fresh download is decoded before it is cached; the decoded model is kept for use.
+    let decoded: Model | undefined;
     const bytes = await downloadCached(url, options, {
       suffix: '.onnx', failCode: 'DOWNLOAD_FAILED', hint: 'Check the URL and your network, or download the file yourself and pass its path.',
-      check: (b) => { decodeModel(b, url.href); },
+      check: (b) => { decoded = decodeModel(b, url.href); },
     });
-    const model = decodeModel(bytes, url.href);
-    const external = await downloadExternalData(model, url, options);
+    const model = decoded ?? decodeModel(bytes, url.href);
+    const external = await loadExternalData(model, fromUrl(url, options));
     return { bytes: external ? plain(encodeModel(model)) : bytes, model, label: url.href };
   }
   const path = resolve(url ? fileURLToPath(url) : String(source));
   const bytes = await readModelFile(path);
   const model = decodeModel(bytes, path);
-  const external = await loadExternalData(model, dirname(path));
+  const external = await loadExternalData(model, fromFolder(dirname(path)));
   return { bytes: external ? plain(encodeModel(model)) : bytes, model, label: path };
 }

@@ -65,3 +65,39 @@ export function fillExternalTensor(tensor: Tensor, file: Uint8Array, fileLabel: 
   tensor.raw = file.subarray(ref.offset, ref.offset + length);
   delete tensor.external;
 }
+
+/** A data file as a platform adapter read it: its bytes and a path or URL for messages. */
+export interface ExternalDataFile {
+  bytes: Uint8Array;
+  label: string;
+}
+
+/**
+ * Fills every external tensor of `model` from its data file, each file read once by `read`
+ * (from a folder, a URL...). Locations are checked first, so a model cannot make the reader
+ * open files outside its folder. Returns whether the model had external data.
+ *
+ * @example
+ * const had = await loadExternalData(model, async (location) => ({ bytes: await readFile(join(dir, location)), label: location }));
+ */
+export async function loadExternalData(model: Model, read: (location: string, tensors: Tensor[]) => Promise<ExternalDataFile>): Promise<boolean> {
+  const byLocation = externalTensorsByLocation(model);
+  for (const [location, tensors] of byLocation) {
+    checkExternalLocation(location, tensors[0]);
+    const file = await read(location, tensors);
+    for (const t of tensors) fillExternalTensor(t, file.bytes, file.label);
+  }
+  return byLocation.size > 0;
+}
+
+/**
+ * Throws EXTERNAL_DATA_MISSING when the model needs external data its source cannot bring
+ * along (bytes, a dropped file): `why` gets the first location and tensor name.
+ *
+ * @example
+ * refuseExternalData(model, (location, tensor) => `The model keeps "${tensor}" in "${location}"; pass its path instead.`);
+ */
+export function refuseExternalData(model: Model, why: (location: string, tensor: string) => string): void {
+  const [first] = externalTensorsByLocation(model);
+  if (first) throw new ConvlensError('EXTERNAL_DATA_MISSING', why(first[0], first[1][0].name));
+}
