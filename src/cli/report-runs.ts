@@ -11,6 +11,7 @@ import { forward } from '../methods/passes.js';
 import type { MethodEntry, MethodOptions, MethodOutput } from '../methods/registry.js';
 import type { GridCell } from '../render/report/index.js';
 import { itemOf, methodImage } from '../render/method-image.js';
+import { softmax } from '../methods/scores.js';
 
 export interface Prediction {
   rank: number;
@@ -41,14 +42,6 @@ export interface ModelRun {
 }
 
 const className = (c: number, labels: readonly string[] | null) => labels?.[c] ?? `class ${c}`;
-
-function softmax(scores: Float32Array): Float64Array {
-  let max = -Infinity;
-  for (const s of scores) max = Math.max(max, s);
-  const e = Float64Array.from(scores, (s) => Math.exp(s - max));
-  const total = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / total);
-}
 
 /** The `k` most probable classes, best first (ties by class index, as `topPredictions` orders them). */
 function topClasses(scores: Float32Array, labels: readonly string[] | null, k: number): Prediction[] {

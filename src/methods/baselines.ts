@@ -29,18 +29,26 @@ function black(model: ConvlensModel, x: FloatTensor): FloatTensor {
   return { data, shape: [...x.shape] };
 }
 
+/** How a blur treats taps past the image edge. */
+export type BlurEdges = 'renormalize' | 'replicate';
+
 /** One axis of a Gaussian blur over `lines`, each given by its first index and the stride between its `length` values. */
-function blurAxis(src: Float32Array, dst: Float32Array, lines: [number, number][], length: number, kernel: Float64Array): void {
+function blurAxis(src: Float32Array, dst: Float32Array, lines: [number, number][], length: number, kernel: Float64Array, edges: BlurEdges): void {
   const r = (kernel.length - 1) / 2;
   for (const [start, stride] of lines) {
     for (let i = 0; i < length; i++) {
       let sum = 0;
       let weight = 0;
-      // Taps outside the image are dropped and the rest renormalized: weights sum to 1, so
-      // the blur commutes with the per-channel affine normalization and keeps flat areas flat.
-      for (let k = Math.max(-r, -i); k <= Math.min(r, length - 1 - i); k++) {
-        sum += kernel[k + r] * src[start + (i + k) * stride];
-        weight += kernel[k + r];
+      if (edges === 'replicate') {
+        for (let k = -r; k <= r; k++) {
+          sum += kernel[k + r] * src[start + Math.min(length - 1, Math.max(0, i + k)) * stride];
+          weight += kernel[k + r];
+        }
+      } else {
+        for (let k = Math.max(-r, -i); k <= Math.min(r, length - 1 - i); k++) {
+          sum += kernel[k + r] * src[start + (i + k) * stride];
+          weight += kernel[k + r];
+        }
       }
       dst[start + i * stride] = sum / weight;
     }
@@ -49,12 +57,14 @@ function blurAxis(src: Float32Array, dst: Float32Array, lines: [number, number][
 
 /**
  * Separable Gaussian blur of every `[H, W]` plane of a `[N, C, H, W]` tensor, truncated at
- * 3 sigma, with taps outside the image dropped and the remaining weights renormalized.
+ * 3 sigma. At the edges, `'renormalize'` (default) drops the taps outside the image and
+ * renormalizes the rest, so the blur commutes with the per-channel affine normalization and
+ * keeps flat areas flat; `'replicate'` repeats the edge pixels.
  *
  * @example
  * const soft = gaussianBlur(x, 4);
  */
-export function gaussianBlur(x: FloatTensor, sigma: number): FloatTensor {
+export function gaussianBlur(x: FloatTensor, sigma: number, edges: BlurEdges = 'renormalize'): FloatTensor {
   if (!(Number.isFinite(sigma) && sigma > 0)) throw bad(`The blur sigma must be a number of pixels greater than 0, got ${String(sigma)}.`);
   const [N, C, H, W] = x.shape;
   const r = Math.ceil(3 * sigma);
@@ -62,8 +72,8 @@ export function gaussianBlur(x: FloatTensor, sigma: number): FloatTensor {
   const tmp = new Float32Array(x.data.length);
   const data = new Float32Array(x.data.length);
   const planes = Array.from({ length: N * C }, (_, p) => p * H * W);
-  blurAxis(x.data, tmp, planes.flatMap((p) => Array.from({ length: H }, (_, y) => [p + y * W, 1] as [number, number])), W, kernel);
-  blurAxis(tmp, data, planes.flatMap((p) => Array.from({ length: W }, (_, col) => [p + col, W] as [number, number])), H, kernel);
+  blurAxis(x.data, tmp, planes.flatMap((p) => Array.from({ length: H }, (_, y) => [p + y * W, 1] as [number, number])), W, kernel, edges);
+  blurAxis(tmp, data, planes.flatMap((p) => Array.from({ length: W }, (_, col) => [p + col, W] as [number, number])), H, kernel, edges);
   return { data, shape: [...x.shape] };
 }
 

@@ -7,6 +7,7 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
+import { gaussianBlur } from './baselines.js';
 import type { ExplainedItems } from './gradients.js';
 import { normalizeItems } from './maps.js';
 import { forward, itemShapeOf, selectOutput } from './passes.js';
@@ -73,32 +74,6 @@ function geometry(H: number, W: number, options: OcclusionOptions): Geometry {
   return { ph, pw, sh, sw, gridH: Math.floor((H - ph) / sh) + 1, gridW: Math.floor((W - pw) / sw) + 1 };
 }
 
-/** Separable Gaussian blur of one `[H, W]` plane, edges replicated. */
-function blurPlane(plane: Float32Array, H: number, W: number, sigma: number): Float32Array {
-  const radius = Math.max(1, Math.ceil(3 * sigma));
-  const kernel = Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)));
-  const total = kernel.reduce((a, b) => a + b, 0);
-  const k = kernel.map((v) => v / total);
-  const clamp = (v: number, hi: number) => (v < 0 ? 0 : v > hi ? hi : v);
-  const rows = new Float32Array(H * W);
-  const out = new Float32Array(H * W);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      let s = 0;
-      for (let i = -radius; i <= radius; i++) s += k[i + radius] * plane[y * W + clamp(x + i, W - 1)];
-      rows[y * W + x] = s;
-    }
-  }
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      let s = 0;
-      for (let i = -radius; i <= radius; i++) s += k[i + radius] * rows[clamp(y + i, H - 1) * W + x];
-      out[y * W + x] = s;
-    }
-  }
-  return out;
-}
-
 /** For each image, the `[C, H, W]` values an occluded patch copies from. */
 function fillSources(x: FloatTensor, fill: OcclusionFill, sigma: number): Float32Array[] {
   const [N, C, H, W] = x.shape;
@@ -111,16 +86,16 @@ function fillSources(x: FloatTensor, fill: OcclusionFill, sigma: number): Float3
     // One shared array: constant fills are the same for every image.
     return new Array(N).fill(new Float32Array(C * plane).fill(fill === 'zero' ? 0 : fill));
   }
-  if (fill === 'mean' || fill === 'blur') {
-    if (fill === 'blur' && !(sigma > 0)) throw new ConvlensError('BAD_OPTION', `blurSigma must be a positive number of pixels, got ${sigma}.`);
+  if (fill === 'blur') {
+    if (!(sigma > 0)) throw new ConvlensError('BAD_OPTION', `blurSigma must be a positive number of pixels, got ${sigma}.`);
+    const blurred = gaussianBlur(x, sigma, 'replicate');
+    return Array.from({ length: N }, (_, n) => blurred.data.subarray(n * C * plane, (n + 1) * C * plane));
+  }
+  if (fill === 'mean') {
     return Array.from({ length: N }, (_, n) => {
       const src = item(n);
       const out = new Float32Array(C * plane);
-      for (let c = 0; c < C; c++) {
-        const channel = src.subarray(c * plane, (c + 1) * plane);
-        if (fill === 'blur') out.set(blurPlane(channel, H, W, sigma), c * plane);
-        else out.fill(channel.reduce((a, b) => a + b, 0) / plane, c * plane, (c + 1) * plane);
-      }
+      for (let c = 0; c < C; c++) out.fill(src.subarray(c * plane, (c + 1) * plane).reduce((a, b) => a + b, 0) / plane, c * plane, (c + 1) * plane);
       return out;
     });
   }

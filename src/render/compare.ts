@@ -11,6 +11,7 @@ import type { RgbImage } from '../image/types.js';
 import { findMethod, type MethodOptions, type MethodOutput } from '../methods/registry.js';
 import type { Target } from '../methods/targets.js';
 import { itemOf, methodImage } from './method-image.js';
+import { argmaxRow, softmax } from '../methods/scores.js';
 
 export interface NamedImage {
   name: string;
@@ -41,25 +42,11 @@ export interface Comparison {
   captions: string[][];
 }
 
-function softmaxAt(scores: Float32Array, c: number): number {
-  let max = -Infinity;
-  for (const s of scores) max = Math.max(max, s);
-  let total = 0;
-  for (const s of scores) total += Math.exp(s - max);
-  return Math.exp(scores[c] - max) / total;
-}
-
-function argmax(scores: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
-  return best;
-}
-
 /** "tabby 62%" for the item's explained class (or its top-1 for weight targets). */
 function caption(result: MethodOutput, m: number, labels: readonly string[] | null): string {
   const scores = itemOf(result.scores, m).data;
-  const c = result.target[m] ?? argmax(scores);
-  return `${labels?.[c] ?? c} ${Math.round(100 * softmaxAt(scores, c))}%`;
+  const c = result.target[m] ?? argmaxRow(scores, 0, scores.length);
+  return `${labels?.[c] ?? c} ${Math.round(100 * softmax(scores)[c])}%`;
 }
 
 interface Column {

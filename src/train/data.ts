@@ -84,15 +84,3 @@ export function gatherRows(source: Float32Array, rowSize: number, indices: Array
   }
   return out;
 }
-
-/**
- * Index of the largest value of row `row` of a row-major `[*, k]` array (first on ties).
- *
- * @example
- * argmaxRow(Float32Array.of(0, 1, 5, 2), 1, 2); // 0 (row 1 is [5, 2])
- */
-export function argmaxRow(values: Float32Array, row: number, k: number): number {
-  let best = 0;
-  for (let c = 1; c < k; c++) if (values[row * k + c] > values[row * k + best]) best = c;
-  return best;
-}

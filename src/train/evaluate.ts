@@ -7,7 +7,8 @@ import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import { encodeModel } from '../onnx/codec.js';
 import type { Model } from '../onnx/types.js';
-import { argmaxRow, targetRows, type TrainingData } from './data.js';
+import { argmaxRow } from '../methods/scores.js';
+import { targetRows, type TrainingData } from './data.js';
 import type { LossKind } from './losses.js';
 
 /**

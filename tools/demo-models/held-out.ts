@@ -9,7 +9,7 @@ import { meanAttributionShareInBoxes } from '../../src/methods/box-share.js';
 import { defaultCamLayer, gradCam } from '../../src/methods/cam.js';
 import { forward } from '../../src/methods/passes.js';
 import { obstacleDataset, shapesDataset, tankDataset } from '../../src/scenes/index.js';
-import { argmaxRow } from '../../src/train/data.js';
+import { argmaxRow } from '../../src/methods/scores.js';
 import type { DemoModelName } from './recipes.js';
 
 const percent = (v: number) => `${(100 * v).toFixed(1)} %`;

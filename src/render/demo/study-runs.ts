@@ -2,6 +2,7 @@
 import type { ConvlensModel } from '../../engine/model.js';
 import type { FloatTensor, RgbImage } from '../../image/types.js';
 import { forward } from '../../methods/passes.js';
+import { argmaxRow } from '../../methods/scores.js';
 
 export interface StudyProgress {
   /** Called after each step of a study with the steps done and the total. */
@@ -16,12 +17,7 @@ export async function outputsOf(model: ConvlensModel, images: RgbImage[]): Promi
 /** The class with the highest score for each picture. */
 export async function predictedClasses(model: ConvlensModel, images: RgbImage[]): Promise<number[]> {
   const out = await outputsOf(model, images);
-  const k = out.shape[1];
-  return images.map((_, n) => {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (out.data[n * k + j] > out.data[n * k + best]) best = j;
-    return best;
-  });
+  return images.map((_, n) => argmaxRow(out.data, n, out.shape[1]));
 }
 
 /** Share of `predicted` equal to `labels`. */

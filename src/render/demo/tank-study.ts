@@ -76,6 +76,7 @@ export async function tankStudy(models: TankModels, options: TankStudyOptions = 
   let done = 0;
   const step = () => onProgress?.(++done, steps);
 
+  const shownImages = shown.map((i) => balanced.images[i]);
   const named = [['shortcut', models.shortcut], ['fixed', models.fixed]] as const;
   const acc = {} as TankStudy['accuracy'];
   const share = {} as TankStudy['share'];
@@ -93,7 +94,6 @@ export async function tankStudy(models: TankModels, options: TankStudyOptions = 
       share[name][method] = meanAttributionShareInBoxes((await findMethod(method).run(model, x, { target: TANK })).map, tanks.boxes);
       step();
     }
-    const shownImages = shown.map((i) => balanced.images[i]);
     const xs = await model.preprocess(shownImages);
     for (const method of shownMethods) {
       const r = await findMethod(method).run(model, xs, { target: TANK });
