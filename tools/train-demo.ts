@@ -51,6 +51,8 @@ async function trainRecipe(recipe: DemoRecipe): Promise<Uint8Array> {
     preprocess: { preset: 'unit', resize: 'crop', cropFraction: 1 },
     inputSize,
     labels: recipe.labels,
+    // A model trained on squared error predicts values; its outputs are shown as they are.
+    outputs: recipe.training.loss === 'mse' ? 'values' : 'classes',
   });
   const last = history.at(-1)!;
   console.log(`  ${data.x.shape[0]} scenes in ${seconds(generated - started)}, ${history.length} epochs in ${seconds(trained - generated)} (${seconds(trained - started)} in all)`);

@@ -1,42 +1,87 @@
 /** `convlens compare`: one method across models, layers, classes or inputs, as one labelled PNG. */
-import { basename, dirname, extname } from 'node:path';
-import { parseArgs } from 'node:util';
+import { basename, dirname } from 'node:path';
+import type { ConvlensModel } from '../engine/model.js';
+import { checkMethod } from '../methods/method-checks.js';
+import { findMethod, methodRegistry, type MethodEntry, type MethodOptions } from '../methods/registry.js';
 import { encodePngBytes } from '../node/codecs.js';
-import { loadImage, loadModel } from '../node/index.js';
-import { compare, type CompareAxis } from '../render/compare.js';
-import { methodOptionSpec, parseMethodOptions } from './method-options.js';
-import { badUsage, modelOptions, modelOptionSpec } from './options.js';
+import { loadImage, loadModel, type NodeModelOptions } from '../node/index.js';
+import { compare, type CompareAxis, type NamedImage } from '../render/compare.js';
+import { defineCommand, parseCommandLine, usageError } from './command-line.js';
+import { methodFlags, parseMethodList, parseMethodOptions, parseTarget } from './method-options.js';
+import { modelFlags, modelOptions } from './options.js';
 import { OutputDir } from './output-dir.js';
+import { uniqueStems } from './output-names.js';
+import { withProgress } from './progress.js';
+
+export const compareSpec = defineCommand({
+  name: 'compare',
+  summary: 'Writes one figure of one method, rows the images and columns the models (several --model), '
+    + 'the layers (--layers), the classes (--targets) or, by default, the input beside its explanation.',
+  positionals: { name: 'IMAGE...', min: 1, help: 'pictures, one row each' },
+  flags: {
+    ...modelFlags,
+    model: { ...modelFlags.model, multiple: true, help: 'the model; several to compare them side by side (opened one at a time)' },
+    method: { type: 'string', value: 'M', help: `the method (default gradcam): ${methodRegistry.map((m) => m.name).join(', ')}` },
+    layers: { type: 'string', value: 'L1,L2', help: 'compare these layers of one model (CAM methods)' },
+    targets: { type: 'string', value: 'T1,T2', help: 'compare these classes (indices or names) of one model' },
+    out: { type: 'string', value: 'FILE.png', help: 'the figure (default convlens-compare.png)' },
+    ...methodFlags,
+  },
+  notes: ['Example: convlens compare cat.jpg --model resnet50.onnx --targets tabby,"golden retriever" --out classes.png'],
+});
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
 
+/** Checks the method against one model for every column the comparison will hold. */
+function checkColumns(method: MethodEntry, model: ConvlensModel, options: MethodOptions, layers?: string[], targets?: (number | string)[]): void {
+  for (const layer of layers ?? [options.layer]) {
+    for (const target of targets ?? [options.target]) checkMethod(method, model, { ...options, layer, target });
+  }
+}
+
+async function checkModels(method: MethodEntry, sources: string[], options: NodeModelOptions, methodOptions: MethodOptions): Promise<void> {
+  for (const source of sources) {
+    const model = await loadModel(source, options);
+    try {
+      checkMethod(method, model, methodOptions);
+    } finally {
+      await model.dispose();
+    }
+  }
+}
+
 export async function compareCommand(argv: string[], print: (line: string) => void): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: {
-      ...modelOptionSpec, model: { type: 'string', multiple: true },
-      ...methodOptionSpec, method: { type: 'string' }, layers: { type: 'string' }, targets: { type: 'string' }, out: { type: 'string' },
-    },
-  });
-  if (positionals.length === 0) throw badUsage('Give at least one image to compare on.');
+  const args = parseCommandLine(compareSpec, argv, print);
+  if (!args) return;
+  const { values, positionals } = args;
   const models = values.model ?? [];
-  if (models.length === 0) throw badUsage('Missing --model: give one model, or several to compare them.');
+  if (models.length === 0) throw usageError('compare', 'Missing --model: give one model, or several to compare them.');
   const modes = [models.length > 1, values.layers !== undefined, values.targets !== undefined].filter(Boolean).length;
-  if (modes > 1) throw badUsage('Compare along one axis at a time: several --model, or --layers, or --targets.');
+  if (modes > 1) throw usageError('compare', 'Compare along one axis at a time: several --model, or --layers, or --targets.');
+  const [method] = parseMethodList('compare', values.method, [findMethod('gradcam')]);
+  if (values.layers !== undefined && !method.usesLayer) throw usageError('compare', `--layers compares layers of a CAM method; "${method.name}" does not use a layer.`);
+  const methodOptions = parseMethodOptions('compare', values, [method]);
+  const layers = values.layers === undefined ? undefined : list(values.layers);
+  const targets = values.targets === undefined ? undefined : list(values.targets).map((t) => parseTarget('compare', t) as number | string);
   const options = await modelOptions({ ...values, model: undefined });
-  const inputs = [];
-  for (const p of positionals) inputs.push({ name: basename(p, extname(p)), image: await loadImage(p) });
-  const method = values.method ?? 'gradcam';
-  const methodOptions = parseMethodOptions(values);
+  const file = values.out ?? 'convlens-compare.png';
+  const inputs: NamedImage[] = [];
+  const names = uniqueStems(positionals);
+  for (const [i, p] of positionals.entries()) inputs.push({ name: names[i], image: await loadImage(p) });
   const single = models.length === 1 ? await loadModel(models[0], options) : undefined;
   try {
     let axis: CompareAxis;
-    if (!single) axis = { by: 'model', models: models.map((m) => ({ name: basename(m, extname(m)), open: () => loadModel(m, options) })) };
-    else if (values.layers !== undefined) axis = { by: 'layer', model: single, layers: list(values.layers) };
-    else if (values.targets !== undefined) axis = { by: 'class', model: single, targets: list(values.targets).map((t) => (/^\d+$/.test(t) ? Number(t) : t)) };
-    else axis = { by: 'input', model: single };
-    const result = await compare(inputs, method, axis, methodOptions);
-    const file = values.out ?? 'convlens-compare.png';
+    if (!single) {
+      await checkModels(method, models, options, methodOptions);
+      const modelNames = uniqueStems(models);
+      axis = { by: 'model', models: models.map((m, i) => ({ name: modelNames[i], open: () => loadModel(m, options) })) };
+    } else {
+      checkColumns(method, single, methodOptions, layers, targets);
+      if (layers) axis = { by: 'layer', model: single, layers };
+      else if (targets) axis = { by: 'class', model: single, targets };
+      else axis = { by: 'input', model: single };
+    }
+    const result = await withProgress(`compare ${method.name}`, (onProgress) => compare(inputs, method.name, axis, { ...methodOptions, onProgress }));
     const out = new OutputDir(dirname(file));
     const written = out.add(basename(file), await encodePngBytes(result.figure));
     await out.commit();

@@ -4,10 +4,10 @@
  * self-contained HTML page.
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { ConvlensModel } from '../engine/model.js';
 import { demoReport, type DemoModels } from '../render/demo/demo-report.js';
 import { loadModel } from '../node/index.js';
+import { defineCommand, parseCommandLine } from './command-line.js';
 import { withProgress } from './progress.js';
 import { reportTarget, writeReport } from './report-file.js';
 
@@ -41,8 +41,17 @@ export async function loadDemoModels(): Promise<{ models: DemoModels; dispose: (
   }
 }
 
+export const demoSpec = defineCommand({
+  name: 'demo',
+  summary: 'Runs the tank, obstacle and shapes studies on the four small models shipped with convlens, offline, '
+    + 'and writes them as one self-contained HTML page.',
+  flags: { out: { type: 'string', value: 'FILE.html', help: `the page, or a folder to write ${defaultName} into (default ${defaultName})` } },
+});
+
 export async function demoCommand(argv: string[], print: (line: string) => void): Promise<void> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { out: { type: 'string' } } });
+  const args = parseCommandLine(demoSpec, argv, print);
+  if (!args) return;
+  const { values } = args;
   const file = await reportTarget(values.out ?? defaultName, defaultName);
   const { models, dispose } = await loadDemoModels();
   try {

@@ -1,6 +1,4 @@
 /** `convlens explain`: predictions, explanation overlays and (with --raw) .npy maps per image. */
-import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ConvlensModel } from '../engine/model.js';
 import { cropToMask, drawBox, maskBoundingBox, thresholdMask } from '../image/mask.js';
 import { encodeNpy } from '../image/npy.js';
@@ -8,24 +6,39 @@ import { tensorToImages } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
 import { itemOf, methodImage } from '../render/method-image.js';
 import { forward } from '../methods/passes.js';
-import { findMethod, type MethodOutput } from '../methods/registry.js';
+import { findMethod, methodRegistry, type MethodEntry, type MethodOptions, type MethodOutput } from '../methods/registry.js';
 import { encodePngBytes } from '../node/codecs.js';
-import { loadImage } from '../node/index.js';
-import { methodOptionSpec, parseMethodOptions } from './method-options.js';
-import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
+import { loadImage, loadModel } from '../node/index.js';
+import { defineCommand, parseCommandLine, usageError } from './command-line.js';
+import { methodDoesNotFit, planMethods, skippedLine } from './method-plan.js';
+import { methodFlags, parseMethodList, parseMethodOptions } from './method-options.js';
+import { modelFlags, modelOptions } from './options.js';
 import { OutputDir } from './output-dir.js';
+import { fileStem, targetPart, uniqueStems } from './output-names.js';
 import { withProgress } from './progress.js';
-import { topPredictions } from './predictions.js';
+import { predictionLine } from './predictions.js';
 
-function stems(paths: string[]): string[] {
-  const seen = new Map<string, number>();
-  return paths.map((p) => {
-    const stem = basename(p, extname(p));
-    const k = seen.get(stem) ?? 0;
-    seen.set(stem, k + 1);
-    return k === 0 ? stem : `${stem}-${k + 1}`;
-  });
-}
+export const explainSpec = defineCommand({
+  name: 'explain',
+  summary: 'Prints what the model predicts for each image and writes, per image and method, a picture of the explanation '
+    + '(<image>[.<model>][.<target>].<method>.png; .gray.png too for gradient methods).',
+  positionals: { name: 'IMAGE...', min: 1, help: 'pictures to explain (PNG, JPEG, WebP, BMP, ...)' },
+  flags: {
+    ...modelFlags,
+    model: { ...modelFlags.model, multiple: true, help: 'the model (path or http(s) URL); several --model write into one folder, each file named after its model' },
+    method: { type: 'string', value: 'M1,M2', help: `methods, comma-separated (default gradcam,saliency): ${methodRegistry.map((m) => m.name).join(', ')}` },
+    out: { type: 'string', value: 'DIR', help: 'output folder (default convlens-out)' },
+    raw: { type: 'boolean', help: 'also write each raw map as float32 .npy' },
+    crop: { type: 'string', value: 'T', help: 'also write the region where a heatmap is >= T (0..1) and its box' },
+    ...methodFlags,
+  },
+  notes: [
+    'A method that does not fit a model (cam without a global-pool-then-linear head) is skipped with the reason;',
+    'every option is checked against the model before anything is computed.',
+    '',
+    'Example: convlens explain cat.jpg --model resnet50.onnx --method gradcam,guided --target tabby --out out/',
+  ],
+});
 
 interface RenderOptions {
   raw: boolean;
@@ -33,9 +46,9 @@ interface RenderOptions {
   crop?: number;
 }
 
-async function render(out: OutputDir, name: string, result: MethodOutput, images: RgbImage[], stemOf: (m: number) => string, options: RenderOptions): Promise<void> {
+async function render(out: OutputDir, stems: string[], result: MethodOutput, images: RgbImage[], options: RenderOptions): Promise<void> {
   for (let m = 0; m < result.image.length; m++) {
-    const base = `${stemOf(m)}.${name}`;
+    const base = stems[m];
     out.add(`${base}.png`, await encodePngBytes(methodImage(result, m, images)));
     if (options.crop !== undefined) {
       const image = images[result.image[m]];
@@ -54,37 +67,75 @@ async function render(out: OutputDir, name: string, result: MethodOutput, images
   }
 }
 
+interface ModelJob {
+  /** Name part of the model in file names, when several models share the folder. */
+  name?: string;
+  images: string[];
+  methods: readonly MethodEntry[];
+  options: MethodOptions;
+  render: RenderOptions;
+}
+
+async function explainWithModel(model: ConvlensModel, pictures: RgbImage[], job: ModelJob, out: OutputDir, print: (line: string) => void): Promise<void> {
+  const { runnable, skipped } = planMethods(model, job.methods, job.options);
+  const x = await model.preprocess(pictures);
+  const seen = model.itemShape[0] === 3 ? tensorToImages(x, model.preprocessSpec) : pictures;
+  const scores = (await forward(model, x, [model.outputName]))[model.outputName];
+  const prefix = job.name ? `${job.name}: ` : '';
+  for (const [i, path] of job.images.entries()) print(`${prefix}${path}: ${predictionLine(model, itemOf(scores, i).data)}`);
+  for (const s of skipped) print(skippedLine(s, job.name));
+  const stems = uniqueStems(job.images);
+  for (const method of runnable) {
+    let result: MethodOutput;
+    try {
+      result = await withProgress(`explain ${method.name}`, (onProgress) => method.run(model, x, { ...job.options, onProgress }));
+    } catch (e) {
+      // Some misfits show only while the gradient graph is built (an op without a rule on the path).
+      if (!methodDoesNotFit(e, job.options)) throw e;
+      print(skippedLine({ method, reason: e }, job.name));
+      continue;
+    }
+    const several = result.image.length > stems.length;
+    const names = result.image.map((img, m) => fileStem(stems[img], job.name, targetPart(job.options, result.target[m], model.labels, several), method.name));
+    await render(out, names, result, seen, job.render);
+  }
+}
+
 export async function explainCommand(argv: string[], print: (line: string) => void): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: {
-      ...modelOptionSpec, ...methodOptionSpec, method: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' }, crop: { type: 'string' },
-    },
-  });
-  if (positionals.length === 0) throw badUsage('Give at least one image to explain.');
-  const methods = (values.method ?? 'gradcam,saliency').split(',').map((m) => findMethod(m.trim()));
-  const methodOptions = parseMethodOptions(values);
+  const args = parseCommandLine(explainSpec, argv, print);
+  if (!args) return;
+  const { values, positionals } = args;
+  const methods = parseMethodList('explain', values.method, ['gradcam', 'saliency'].map(findMethod));
+  const options = parseMethodOptions('explain', values, methods);
   const crop = values.crop === undefined ? undefined : Number(values.crop);
-  if (crop !== undefined && !(crop > 0 && crop < 1)) throw badUsage(`--crop is a heatmap threshold between 0 and 1, e.g. 0.5; got "${values.crop}".`);
+  if (crop !== undefined && !(crop > 0 && crop < 1)) throw usageError('explain', `--crop is a heatmap threshold between 0 and 1, e.g. 0.5; got "${values.crop}".`);
+  const models = values.model ?? [];
+  if (models.length === 0) throw usageError('explain', 'Missing --model: give the path or URL of an ONNX model.');
+  const loadOptions = await modelOptions({ ...values, model: undefined });
   const pictures = [];
   for (const p of positionals) pictures.push(await loadImage(p));
-  const model: ConvlensModel = await openModelFromFlags(values);
-  try {
-    const x = await model.preprocess(pictures);
-    const seen = model.itemShape[0] === 3 ? tensorToImages(x, model.preprocessSpec) : pictures;
-    const names = stems(positionals);
-    const scores = (await forward(model, x, [model.outputName]))[model.outputName];
-    for (let i = 0; i < names.length; i++) print(`${positionals[i]}: ${topPredictions(itemOf(scores, i).data, model.labels, 5)}`);
-    const out = new OutputDir(values.out ?? 'convlens-out');
-    for (const method of methods) {
-      const result = await withProgress(`explain ${method.name}`, (onProgress) => method.run(model, x, { ...methodOptions, onProgress }));
-      const multi = result.image.length > names.length;
-      const stemOf = (m: number) => (multi && result.target[m] !== null ? `${names[result.image[m]]}.${result.target[m]}` : names[result.image[m]]);
-      await render(out, method.name, result, seen, stemOf, { raw: values.raw ?? false, crop });
+  const modelNames = uniqueStems(models);
+  // With several models, every one is checked before the first computes.
+  if (models.length > 1) {
+    for (const source of models) {
+      const model = await loadModel(source, loadOptions);
+      try {
+        planMethods(model, methods, options);
+      } finally {
+        await model.dispose();
+      }
     }
-    const written = await out.commit();
-    print(`wrote ${written.length} files to ${out.dir}`);
-  } finally {
-    await model.dispose();
   }
+  const out = new OutputDir(values.out ?? 'convlens-out');
+  for (const [k, source] of models.entries()) {
+    const model = await loadModel(source, loadOptions);
+    try {
+      const job = { name: models.length > 1 ? modelNames[k] : undefined, images: positionals, methods, options, render: { raw: values.raw ?? false, crop } };
+      await explainWithModel(model, pictures, job, out, print);
+    } finally {
+      await model.dispose();
+    }
+  }
+  const written = await out.commit();
+  print(`wrote ${written.length} files to ${out.dir}`);
 }

@@ -1,9 +1,22 @@
 /** `convlens layers`: the model's layers in execution order, as a table or JSON. */
-import { parseArgs } from 'node:util';
-import { modelOptionSpec, openModelFromFlags, parseSize } from './options.js';
+import { defineCommand, parseCommandLine } from './command-line.js';
+import { modelFlags, openModelFromFlags, parseSize } from './options.js';
+
+export const layersSpec = defineCommand({
+  name: 'layers',
+  summary: 'Lists the layers of a model in execution order, with module paths, ops and output shapes: the names --layer takes.',
+  flags: {
+    ...modelFlags,
+    json: { type: 'boolean', help: 'print JSON instead of a table' },
+    size: { type: 'string', value: 'HxW', help: 'shapes at this input size (default the model\'s)' },
+  },
+  notes: ['Example: convlens layers --model resnet50.onnx'],
+});
 
 export async function layersCommand(argv: string[], print: (line: string) => void): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { ...modelOptionSpec, json: { type: 'boolean' }, size: { type: 'string' } }, strict: true });
+  const args = parseCommandLine(layersSpec, argv, print);
+  if (!args) return;
+  const { values } = args;
   const model = await openModelFromFlags(values);
   try {
     const layers = values.size ? model.layersFor([model.itemShape[0], ...parseSize(values.size)]) : model.layers;

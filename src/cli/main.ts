@@ -2,6 +2,7 @@
 import { ConvlensError } from '../errors.js';
 import { methodRegistry } from '../methods/registry.js';
 import { annotateCommand } from './annotate-command.js';
+import { UsageError } from './command-line.js';
 import { compareCommand } from './compare-command.js';
 import { demoCommand } from './demo-command.js';
 import { explainCommand } from './explain-command.js';
@@ -29,7 +30,8 @@ Methods: ${methodRegistry.map((m) => m.name).join(', ')}.
 Method options: --samples N --noise S --seed N (smoothgrad), --steps N --baseline black|zero|blur (ig),
                 --patch HxW --stride HxW --fill zero|mean|blur|V --unit LAYER:CHANNEL[:Y:X] (occlusion).
 Model options: --preprocess P, --input-size HxW, --labels FILE, --memory-budget MIB.
---model takes a path or an http(s) URL (downloaded once, then cached).`;
+--model takes a path or an http(s) URL (downloaded once, then cached).
+\`convlens <command> --help\` (or \`convlens help <command>\`) lists every option of a command.`;
 
 type Command = (argv: string[], print: (line: string) => void) => Promise<void>;
 
@@ -47,6 +49,7 @@ const commands: Record<string, Command> = {
 /** Runs the CLI; returns the exit code. Errors are printed as messages, never as stack traces. */
 export async function main(argv: string[], print = (l: string) => console.log(l), printError = (l: string) => console.error(l)): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0 && rest[0] in commands) return main([rest[0], '--help'], print, printError);
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     print(usage);
     return name ? 0 : 1;
@@ -62,7 +65,7 @@ export async function main(argv: string[], print = (l: string) => console.log(l)
   } catch (e) {
     if (e instanceof ConvlensError) {
       printError(`convlens ${name}: ${e.message} [${e.code}]`);
-      return 1;
+      return e instanceof UsageError ? 2 : 1;
     }
     const err = e as Error & { code?: string };
     if (err.code?.startsWith('ERR_PARSE_ARGS')) {

@@ -1,77 +1,88 @@
-/** Flags that tune the explanation methods, shared by `explain` and `compare`. */
-import type { MethodOptions } from '../methods/registry.js';
+/**
+ * The flags of the explanation methods, generated from the method registry: the shared
+ * `--layer`, `--target`, `--output`, and each method's own options as the method describes
+ * them. A flag that none of the chosen methods reads is reported instead of ignored.
+ */
+import { findMethod, methodRegistry, type MethodEntry, type MethodOptions } from '../methods/registry.js';
+import type { OptionSpec } from '../methods/option-specs.js';
 import type { Target } from '../methods/targets.js';
-import { badUsage } from './options.js';
+import { usageError, type FlagSpec, type FlagSpecs } from './command-line.js';
 
-export const methodOptionSpec = {
-  layer: { type: 'string' },
-  target: { type: 'string' },
-  output: { type: 'string' },
-  samples: { type: 'string' },
-  noise: { type: 'string' },
-  seed: { type: 'string' },
-  steps: { type: 'string' },
-  baseline: { type: 'string' },
-  patch: { type: 'string' },
-  stride: { type: 'string' },
-  fill: { type: 'string' },
-  unit: { type: 'string' },
-} as const;
+interface MethodFlag {
+  key: string;
+  spec: OptionSpec;
+  methods: MethodEntry[];
+}
 
-type MethodFlags = { [K in keyof typeof methodOptionSpec]?: string };
+/** Every method option by flag name, with the methods that read it. */
+function collectMethodFlags(): Map<string, MethodFlag> {
+  const flags = new Map<string, MethodFlag>();
+  for (const method of methodRegistry) {
+    for (const [key, spec] of Object.entries(method.options)) {
+      const known = flags.get(spec.flag);
+      if (known) known.methods.push(method);
+      else flags.set(spec.flag, { key, spec, methods: [method] });
+    }
+  }
+  return flags;
+}
+
+const methodFlagTable = collectMethodFlags();
+const names = (methods: readonly MethodEntry[]) => methods.map((m) => m.name).join(', ');
+const layerMethods = methodRegistry.filter((m) => m.usesLayer);
+
+const group = 'Method options (each read by the methods named)';
+
+/** `--layer`, `--target`, `--output` and every method's own flags, for a command's spec. */
+type StringFlag = FlagSpec & { type: 'string' };
+
+export const methodFlags: { layer: StringFlag; target: StringFlag; output: StringFlag } & FlagSpecs = {
+  layer: { type: 'string' as const, value: 'L', group, help: `(${names(layerMethods)}) layer to map: module path, node or tensor name; default the last spatial layer` },
+  target: { type: 'string', value: 'T', group, help: 'class index or name, a list (281,285: each image for each), topK, or sum (all outputs); default top1' },
+  output: { type: 'string', value: 'NAME', group, help: 'the model output the target refers to (default the first)' },
+  ...Object.fromEntries([...methodFlagTable].map(([flag, { spec, methods }]): [string, FlagSpec] => [flag, {
+    type: spec.value === undefined ? 'boolean' : 'string', value: spec.value, group, help: `(${names(methods)}) ${spec.help}`,
+  }])),
+};
 
 /** `--target`: a class index or name, a comma-separated list of them, topK, or sum. */
-export function parseTarget(value: string | undefined): Target | undefined {
+export function parseTarget(command: string, value: string | undefined): Target | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^top\d+$/.test(text) || text === 'sum') return text;
   const parts = text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  if (parts.length === 0) throw badUsage('--target is empty; give a class index or name, a list, topK or sum.');
+  if (parts.length === 0) throw usageError(command, '--target is empty; give a class index or name, a list, topK or sum.');
   const classes = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   return classes.length === 1 ? classes[0] : classes;
 }
 
-function number(flag: string, value: string | undefined, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw badUsage(`--${flag} must be ${integer ? 'an integer' : 'a number'}; got "${value}".`);
-  return n;
+/** `--method a,b,c` as registry entries, once each; `fallback` when the flag is absent. */
+export function parseMethodList(command: string, value: string | undefined, fallback: readonly MethodEntry[]): readonly MethodEntry[] {
+  if (value === undefined) return fallback;
+  const list = [...new Set(value.split(',').map((m) => m.trim()).filter((m) => m.length > 0))];
+  if (list.length === 0) throw usageError(command, `--method is empty; give method names separated by commas (${names(methodRegistry)}).`);
+  return list.map(findMethod);
 }
 
-/** "8" or "8x4" (height x width). */
-function size(flag: string, value: string | undefined): number | [number, number] | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d+)(?:x(\d+))?$/.exec(value.trim());
-  if (!m) throw badUsage(`--${flag} must be a size like 8 or 8x4; got "${value}".`);
-  return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
-}
-
-/** "LAYER:CHANNEL" or "LAYER:CHANNEL:Y:X"; the layer name may itself hold colons. */
-function unit(value: string | undefined): MethodOptions['unit'] {
-  if (value === undefined) return undefined;
-  const m = /^(.+?):(\d+)(?::(\d+):(\d+))?$/.exec(value.trim());
-  if (!m) throw badUsage(`--unit must be LAYER:CHANNEL or LAYER:CHANNEL:Y:X, e.g. layer4:12; got "${value}".`);
-  return { layer: m[1], channel: Number(m[2]), ...(m[3] === undefined ? {} : { y: Number(m[3]), x: Number(m[4]) }) };
-}
-
-export function parseMethodOptions(flags: MethodFlags): MethodOptions {
-  const fill = flags.fill === undefined ? undefined : /^-?[\d.]+$/.test(flags.fill) ? Number(flags.fill) : flags.fill;
-  if (typeof fill === 'string' && !['zero', 'mean', 'blur'].includes(fill)) throw badUsage(`--fill must be zero, mean, blur or a number; got "${fill}".`);
-  const baseline = flags.baseline;
-  if (baseline !== undefined && !['black', 'zero', 'blur'].includes(baseline)) throw badUsage(`--baseline must be black, zero or blur; got "${baseline}".`);
-  const options: MethodOptions = {
-    target: parseTarget(flags.target),
-    output: flags.output,
-    layer: flags.layer,
-    samples: number('samples', flags.samples, true),
-    noise: number('noise', flags.noise, false),
-    seed: number('seed', flags.seed, true),
-    steps: number('steps', flags.steps, true),
-    baseline: baseline as MethodOptions['baseline'],
-    patch: size('patch', flags.patch),
-    stride: size('stride', flags.stride),
-    fill: fill as MethodOptions['fill'],
-    unit: unit(flags.unit),
-  };
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as MethodOptions;
+/**
+ * The method options given on the command line, parsed by the methods' own descriptions.
+ * Throws `BAD_OPTION` for a flag that none of `methods` reads (`--patch` with gradcam).
+ */
+export function parseMethodOptions(command: string, values: Record<string, unknown>, methods: readonly MethodEntry[]): MethodOptions {
+  const options: Record<string, unknown> = {};
+  const notRead = (flag: string, readers: readonly MethodEntry[]) => usageError(command,
+    `--${flag} is read by ${names(readers)}, and none of the chosen methods (${names(methods)}) is one of them; add one to --method or leave --${flag} out.`);
+  if (values.layer !== undefined) {
+    if (!methods.some((m) => m.usesLayer)) throw notRead('layer', layerMethods);
+    options.layer = values.layer;
+  }
+  if (values.target !== undefined) options.target = parseTarget(command, values.target as string);
+  if (values.output !== undefined) options.output = values.output;
+  for (const [flag, { key, spec, methods: readers }] of methodFlagTable) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    if (!methods.some((m) => readers.includes(m))) throw notRead(flag, readers);
+    options[key] = spec.parse(value as string | true);
+  }
+  return options as MethodOptions;
 }

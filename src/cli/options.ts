@@ -4,6 +4,7 @@ import { ConvlensError } from '../errors.js';
 import { MiB } from '../engine/runtime.js';
 import { loadModel, type NodeModelOptions } from '../node/index.js';
 import type { ConvlensModel } from '../engine/model.js';
+import type { FlagSpec } from './command-line.js';
 
 export const modelOptionSpec = {
   model: { type: 'string' },
@@ -69,3 +70,16 @@ export async function openModelFromFlags(flags: ModelFlags): Promise<ConvlensMod
   if (!flags.model) throw badUsage('Missing --model: give the path or URL of an ONNX model.');
   return loadModel(flags.model, await modelOptions(flags));
 }
+
+const modelFlagHelp: Record<string, [value: string, help: string]> = {
+  model: ['M.onnx', 'the model: a path, or an http(s) URL (downloaded once, then cached)'],
+  preprocess: ['P', 'imagenet, unit, symmetric or JSON (default: the model\'s annotation, else imagenet)'],
+  'input-size': ['HxW', 'input size when the model does not fix it (default 224)'],
+  labels: ['FILE', 'class names, one a line or a JSON array (default: the model\'s annotation)'],
+  'memory-budget': ['MIB', 'memory for compiled graphs and batches, in MiB'],
+};
+
+/** The model flags with their help, for a command's spec (see command-line.ts). */
+export const modelFlags = Object.fromEntries(Object.entries(modelOptionSpec)
+  .map(([name, { type }]) => [name, { type, value: modelFlagHelp[name]?.[0], help: modelFlagHelp[name]?.[1] ?? '', group: 'Model options' }])) as
+  { [K in keyof typeof modelOptionSpec]: FlagSpec & { type: (typeof modelOptionSpec)[K]['type'] } };

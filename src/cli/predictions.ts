@@ -1,11 +1,39 @@
-/** Top-k predictions as one readable line: softmax probabilities with class names. */
+/** What a model predicts for an image, as one readable line: top classes, or output values. */
+import type { ConvlensModel } from '../engine/model.js';
 import { softmax } from '../methods/scores.js';
+import { readAnnotations } from '../onnx/annotations.js';
+
+/**
+ * A probability in percent with the digits it needs: "62.1%", "0.12%", "<0.01%", so that a
+ * small probability never reads as 0 %.
+ */
+export function formatPercent(p: number): string {
+  const v = 100 * p;
+  if (v >= 10) return `${v.toFixed(1)}%`;
+  if (v >= 0.01) return `${v.toPrecision(2)}%`;
+  return v > 0 ? '<0.01%' : '0%';
+}
 
 export function topPredictions(scores: Float32Array, labels: readonly string[] | null, k: number): string {
   const probs = softmax(scores);
   return Array.from(scores.keys())
     .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, k)
-    .map((c) => `${c}${labels?.[c] ? ` ${labels[c]}` : ''} ${(probs[c] * 100).toFixed(1)}%`)
+    .map((c) => `${c}${labels?.[c] ? ` ${labels[c]}` : ''} ${formatPercent(probs[c])}`)
     .join(' | ');
+}
+
+/** A regression model's outputs as they are, named by its labels: "sensor 1 (left) 0.412 | ...". */
+export function outputValues(values: Float32Array, labels: readonly string[] | null): string {
+  return Array.from(values, (v, i) => `${labels?.[i] ?? `output ${i}`} ${Number(v.toPrecision(3))}`).join(' | ');
+}
+
+/** Whether the model's outputs are values (a regression annotated `convlens.outputs: "values"`) rather than class scores. */
+export function predictsValues(model: ConvlensModel): boolean {
+  return readAnnotations(model.graph).outputs === 'values';
+}
+
+/** The line `explain` prints for one image: the top-5 classes, or every output value. */
+export function predictionLine(model: ConvlensModel, scores: Float32Array): string {
+  return predictsValues(model) ? outputValues(scores, model.labels) : topPredictions(scores, model.labels, 5);
 }

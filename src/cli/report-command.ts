@@ -3,38 +3,37 @@
  * every image and every applicable method's pictures, and with several models a comparison
  * across them. Models are opened one at a time; the page is written only when complete.
  */
-import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
-import { findMethod, methodRegistry, type MethodEntry } from '../methods/registry.js';
+import { methodRegistry } from '../methods/registry.js';
 import { loadImage, loadModel } from '../node/index.js';
-import { methodOptionSpec, parseMethodOptions } from './method-options.js';
-import { badUsage, modelOptions, modelOptionSpec } from './options.js';
+import { defineCommand, parseCommandLine, usageError } from './command-line.js';
+import { methodFlags, parseMethodList, parseMethodOptions } from './method-options.js';
+import { modelFlags, modelOptions } from './options.js';
 import { ProgressDisplay } from './progress.js';
 import { reportTarget, writeReport } from './report-file.js';
 import { explainWithModel, type ModelRun } from './report-runs.js';
 import { buildReport } from './report-sections.js';
+import { uniqueStems } from './output-names.js';
 
 /** Name of the report when `--out` is not given or names a folder. */
 const defaultReportName = 'convlens-report.html';
 
-/** File names without folder and extension, numbered when two are alike ("cat", "cat-2"). */
-function uniqueStems(paths: string[]): string[] {
-  const seen = new Map<string, number>();
-  return paths.map((p) => {
-    const path = p.replace(/[?#].*$/, ''); // a model URL's query is not part of its name
-    const stem = basename(path, extname(path));
-    const k = (seen.get(stem) ?? 0) + 1;
-    seen.set(stem, k);
-    return k === 1 ? stem : `${stem}-${k}`;
-  });
-}
-
-function selectedMethods(list: string | undefined): readonly MethodEntry[] {
-  if (list === undefined) return methodRegistry;
-  const names = [...new Set(list.split(',').map((m) => m.trim()).filter((m) => m.length > 0))];
-  if (names.length === 0) throw badUsage('--method is empty; give method names separated by commas, or leave it out for all.');
-  return names.map(findMethod);
-}
+export const reportSpec = defineCommand({
+  name: 'report',
+  summary: 'Writes one self-contained HTML page: for each model the top-5 predictions of every image and a section per method, '
+    + 'and with two or more --model a comparison of each method across them.',
+  positionals: { name: 'IMAGE...', min: 1, help: 'pictures to explain' },
+  flags: {
+    ...modelFlags,
+    model: { ...modelFlags.model, multiple: true, help: 'the model; several to compare them (opened one at a time)' },
+    method: { type: 'string', value: 'M1,M2', help: `methods, comma-separated (default all): ${methodRegistry.map((m) => m.name).join(', ')}` },
+    out: { type: 'string', value: 'FILE.html', help: `the page, or a folder to write ${defaultReportName} into (default ${defaultReportName})` },
+    ...methodFlags,
+  },
+  notes: [
+    'A method that does not apply to a model is skipped and the page says why. Score-CAM and occlusion run one forward',
+    'pass per channel or patch: minutes per image on large models; pick methods with --method there.',
+  ],
+});
 
 /**
  * Runs `convlens report` with its command-line arguments; prints skipped methods and the report's path.
@@ -43,15 +42,13 @@ function selectedMethods(list: string | undefined): readonly MethodEntry[] {
  * await reportCommand(['cat.png', '--model', 'a.onnx', '--model', 'b.onnx', '--out', 'report.html'], console.log);
  */
 export async function reportCommand(argv: string[], print: (line: string) => void): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { ...modelOptionSpec, model: { type: 'string', multiple: true }, ...methodOptionSpec, method: { type: 'string' }, out: { type: 'string' } },
-  });
-  if (positionals.length === 0) throw badUsage('Give at least one image for the report.');
+  const args = parseCommandLine(reportSpec, argv, print);
+  if (!args) return;
+  const { values, positionals } = args;
   const models = values.model ?? [];
-  if (models.length === 0) throw badUsage('Missing --model: give one model, or several (--model a.onnx --model b.onnx) to compare them.');
-  const methods = selectedMethods(values.method);
-  const methodOptions = parseMethodOptions(values);
+  if (models.length === 0) throw usageError('report', 'Missing --model: give one model, or several (--model a.onnx --model b.onnx) to compare them.');
+  const methods = parseMethodList('report', values.method, methodRegistry);
+  const methodOptions = parseMethodOptions('report', values, methods);
   const loadOptions = await modelOptions({ ...values, model: undefined });
   const file = await reportTarget(values.out ?? defaultReportName, defaultReportName);
   const pictures = [];

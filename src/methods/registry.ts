@@ -6,38 +6,36 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
-import type { Baseline } from './baselines.js';
 import { gradCam } from './cam.js';
 import { gradCamPlusPlus, layerCam } from './cam-family.js';
-import { classActivationMap } from './class-activation-map.js';
+import { classActivationMap, findCamHead } from './class-activation-map.js';
 import { gradientTimesInput } from './grad-x-input.js';
 import { saliency, type ExplainedItems } from './gradients.js';
-import { integratedGradients } from './integrated-gradients.js';
+import { integratedGradients, type IntegratedGradientsOptions } from './integrated-gradients.js';
 import { guidedGradCam } from './guided-gradcam.js';
-import { occlusion, type OcclusionFill, type OcclusionUnit } from './occlusion.js';
-import { scoreCam } from './score-cam.js';
-import { smoothGrad } from './smoothgrad.js';
+import { occlusion, type OcclusionOptions } from './occlusion.js';
+import {
+  integratedGradientsOptionSpecs, occlusionOptionSpecs, saliencyOptionSpecs, scoreCamOptionSpecs, smoothGradOptionSpecs, type OptionSpec,
+} from './option-specs.js';
+import { scoreCam, type ScoreCamOptions } from './score-cam.js';
+import { smoothGrad, type SmoothGradOptions } from './smoothgrad.js';
 import type { Target } from './targets.js';
 
-export interface MethodOptions extends ProgressOptions {
+/** Options every method shares: what to explain, in which output, at which layer. */
+export interface SharedMethodOptions extends ProgressOptions {
   target?: Target;
   /** Model output the target refers to (default: the first). */
   output?: string;
+  /** Layer of the CAM methods (module path, node or tensor name); default the last spatial layer. */
   layer?: string;
-  /** SmoothGrad: noisy copies per image, noise level, seed. */
-  samples?: number;
-  noise?: number;
-  seed?: number;
-  /** Integrated gradients: path steps and start. */
-  steps?: number;
-  baseline?: Baseline;
-  /** Occlusion: patch size, stride and fill. */
-  patch?: number | [number, number];
-  stride?: number | [number, number];
-  fill?: OcclusionFill;
-  /** Occlusion: score a unit of a layer instead of a target output. */
-  unit?: OcclusionUnit;
 }
+
+/**
+ * Every method's options in one bag: each method reads its own keys (see each entry's
+ * `options`) and ignores the rest.
+ */
+export type MethodOptions = SharedMethodOptions
+  & Omit<SmoothGradOptions & IntegratedGradientsOptions & OcclusionOptions & ScoreCamOptions, keyof SharedMethodOptions>;
 
 export interface MethodOutput extends ExplainedItems {
   /** The raw map: `[M, C, H, W]` input gradients, or `[M, h, w]` layer-resolution maps. */
@@ -54,11 +52,15 @@ export interface MethodEntry {
   /** Whether the method needs a gradient graph (so every op must have a VJP rule). */
   gradients: boolean;
   usesLayer: boolean;
+  /** The method's own options (beyond {@link SharedMethodOptions}), by option key. */
+  options: Readonly<Record<string, OptionSpec>>;
   run(model: ConvlensModel, x: FloatTensor, options: MethodOptions): Promise<MethodOutput>;
+  /** What the method needs of the model beyond a layer and a target; throws the method's error when it is missing. */
+  requires?(model: ConvlensModel, options: MethodOptions & { output: string }): void;
 }
 
 const gradientMethod = (name: string, rule: 'vanilla' | 'guided' | 'deconvnet', description: string): MethodEntry => ({
-  name, description, gradients: true, usesLayer: false,
+  name, description, gradients: true, usesLayer: false, options: {},
   run: async (model, x, o) => ({ ...(await saliency(model, x, { ...o, rule })), display: 'gradient' }),
 });
 
@@ -67,43 +69,44 @@ export const methodRegistry: readonly MethodEntry[] = [
   gradientMethod('guided', 'guided', 'guided backpropagation: only positive gradients through ReLUs'),
   gradientMethod('deconvnet', 'deconvnet', 'deconvnet: ReLUs pass positive gradients whatever the input'),
   {
-    name: 'gradxinput', description: 'gradient times input', gradients: true, usesLayer: false,
+    name: 'gradxinput', description: 'gradient times input', gradients: true, usesLayer: false, options: saliencyOptionSpecs,
     run: async (model, x, o) => ({ ...(await gradientTimesInput(model, x, o)), display: 'gradient' }),
   },
   {
-    name: 'smoothgrad', description: 'SmoothGrad: gradients averaged over noisy copies of the input', gradients: true, usesLayer: false,
+    name: 'smoothgrad', description: 'SmoothGrad: gradients averaged over noisy copies of the input', gradients: true, usesLayer: false, options: smoothGradOptionSpecs,
     run: async (model, x, o) => ({ ...(await smoothGrad(model, x, o)), display: 'gradient' }),
   },
   {
-    name: 'ig', description: 'integrated gradients along the path from a baseline to the input', gradients: true, usesLayer: false,
+    name: 'ig', description: 'integrated gradients along the path from a baseline to the input', gradients: true, usesLayer: false, options: integratedGradientsOptionSpecs,
     run: async (model, x, o) => ({ ...(await integratedGradients(model, x, o)), display: 'gradient' }),
   },
   {
-    name: 'gradcam', description: 'Grad-CAM: layer channels weighted by their mean gradient', gradients: true, usesLayer: true,
+    name: 'gradcam', description: 'Grad-CAM: layer channels weighted by their mean gradient', gradients: true, usesLayer: true, options: {},
     run: async (model, x, o) => ({ ...(await gradCam(model, x, o)), display: 'heatmap' }),
   },
   {
-    name: 'gradcam++', description: 'Grad-CAM++: channels weighted by positive gradients with higher-order terms', gradients: true, usesLayer: true,
+    name: 'gradcam++', description: 'Grad-CAM++: channels weighted by positive gradients with higher-order terms', gradients: true, usesLayer: true, options: {},
     run: async (model, x, o) => ({ ...(await gradCamPlusPlus(model, x, o)), display: 'heatmap' }),
   },
   {
-    name: 'layercam', description: 'Layer-CAM: activations weighted by their own positive gradients', gradients: true, usesLayer: true,
+    name: 'layercam', description: 'Layer-CAM: activations weighted by their own positive gradients', gradients: true, usesLayer: true, options: {},
     run: async (model, x, o) => ({ ...(await layerCam(model, x, o)), display: 'heatmap' }),
   },
   {
-    name: 'cam', description: 'CAM: the classifier weights of a global-pool-then-linear head over the pooled layer', gradients: false, usesLayer: false,
+    name: 'cam', description: 'CAM: the classifier weights of a global-pool-then-linear head over the pooled layer', gradients: false, usesLayer: false, options: {},
     run: async (model, x, o) => ({ ...(await classActivationMap(model, x, o)), display: 'heatmap' }),
+    requires: (model, o) => { findCamHead(model, o.output); },
   },
   {
-    name: 'scorecam', description: 'Score-CAM: channels weighted by the score of the input masked with each channel', gradients: false, usesLayer: true,
+    name: 'scorecam', description: 'Score-CAM: channels weighted by the score of the input masked with each channel', gradients: false, usesLayer: true, options: scoreCamOptionSpecs,
     run: async (model, x, o) => ({ ...(await scoreCam(model, x, o)), display: 'heatmap' }),
   },
   {
-    name: 'guided-gradcam', description: 'guided Grad-CAM: guided backpropagation times the upsampled Grad-CAM map', gradients: true, usesLayer: true,
+    name: 'guided-gradcam', description: 'guided Grad-CAM: guided backpropagation times the upsampled Grad-CAM map', gradients: true, usesLayer: true, options: {},
     run: async (model, x, o) => ({ ...(await guidedGradCam(model, x, o)), display: 'gradient' }),
   },
   {
-    name: 'occlusion', description: 'occlusion: score drop when a patch of the input is covered', gradients: false, usesLayer: false,
+    name: 'occlusion', description: 'occlusion: score drop when a patch of the input is covered', gradients: false, usesLayer: false, options: occlusionOptionSpecs,
     run: async (model, x, o) => ({ ...(await occlusion(model, x, o)), display: 'heatmap' }),
   },
 ];

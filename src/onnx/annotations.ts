@@ -12,6 +12,7 @@ export const annotationKeys = {
   preprocess: 'convlens.preprocess',
   inputSize: 'convlens.input_size',
   labels: 'convlens.labels',
+  outputs: 'convlens.outputs',
 } as const;
 
 /** Preprocessing stored with a model: a normalization plus, optionally, the geometry. */
@@ -24,6 +25,11 @@ export interface ModelAnnotations {
   inputSize?: [number, number];
   /** Class names, index for index with the model's outputs, under `convlens.labels`. */
   labels?: string[];
+  /**
+   * What the outputs are, under `convlens.outputs`: `'classes'` (scores of classes, shown as
+   * softmax probabilities; the default) or `'values'` (regression: shown as they are).
+   */
+  outputs?: 'classes' | 'values';
 }
 
 const GEOMETRY_KEYS = ['size', 'resize', 'cropFraction'];
@@ -103,6 +109,12 @@ export function readAnnotations(model: Model): ModelAnnotations {
   if (size !== undefined) out.inputSize = checkSize(annotationKeys.inputSize, parseJson(annotationKeys.inputSize, size));
   const labels = meta[annotationKeys.labels];
   if (labels !== undefined) out.labels = readLabels(labels);
+  const outputs = meta[annotationKeys.outputs];
+  if (outputs !== undefined) {
+    const kind = parseJson(annotationKeys.outputs, outputs);
+    if (kind !== 'classes' && kind !== 'values') throw bad(annotationKeys.outputs, `must be "classes" or "values", got ${outputs}.`);
+    out.outputs = kind;
+  }
   if (out.inputSize && out.preprocess?.size && out.inputSize.some((d, i) => d !== out.preprocess!.size![i])) {
     throw bad(annotationKeys.inputSize,
       `is [${out.inputSize}] but "${annotationKeys.preprocess}" has size [${out.preprocess.size}]; they must agree.`);
@@ -130,6 +142,7 @@ export function withAnnotations(model: Model, update: AnnotationUpdate): Model {
   set(annotationKeys.preprocess, update.preprocess);
   set(annotationKeys.inputSize, update.inputSize);
   set(annotationKeys.labels, update.labels);
+  set(annotationKeys.outputs, update.outputs);
   const next: Model = { ...model, metadata };
   readAnnotations(next);
   return next;

@@ -75,10 +75,17 @@ async function explainColumn(model: ConvlensModel, inputs: NamedImage[], method:
  * @example
  * const { figure } = await compare(images, 'gradcam', { by: 'layer', model, layers: ['layer2', 'layer3', 'layer4'] }, { target: 281 });
  */
-export async function compare(inputs: NamedImage[], method: string, axis: CompareAxis, options: CompareOptions = {}): Promise<Comparison> {
+export async function compare(inputs: NamedImage[], method: string, axis: CompareAxis, compareOptions: CompareOptions = {}): Promise<Comparison> {
   if (inputs.length === 0) throw new ConvlensError('BAD_INPUT', 'A comparison needs at least one input image.');
   const entry = findMethod(method);
   const columns: Column[] = [];
+  // Progress counts columns, each column's method run filling its share.
+  const count = axis.by === 'model' ? axis.models.length : axis.by === 'layer' ? axis.layers.length : axis.by === 'class' ? axis.targets.length : 1;
+  const report = compareOptions.onProgress;
+  const options: CompareOptions = {
+    ...compareOptions,
+    onProgress: report && ((done, total) => report(Math.min(count, columns.length + (total > 0 ? done / total : 0)), count)),
+  };
   if (axis.by === 'model') {
     if (axis.models.length === 0) throw new ConvlensError('BAD_OPTION', 'Give at least one model to compare.');
     for (const m of axis.models) {
@@ -100,9 +107,10 @@ export async function compare(inputs: NamedImage[], method: string, axis: Compar
   } else {
     const x = await axis.model.preprocess(inputs.map((i) => i.image));
     const seen = tensorToImages(x, axis.model.preprocessSpec);
-    columns.push({ label: 'input', cells: seen, captions: inputs.map(() => '') });
-    columns.push(await explainColumn(axis.model, inputs, method, options, method));
+    const explained = await explainColumn(axis.model, inputs, method, options, method);
+    columns.push({ label: 'input', cells: seen, captions: inputs.map(() => '') }, explained);
   }
+  report?.(count, count);
   const cells = inputs.map((_, r) => columns.map((c) => makeGrid([c.cells[r]], { columns: 1, labels: [c.captions[r]] })));
   const rowLabels = inputs.map((i) => i.name);
   const columnLabels = columns.map((c) => c.label);

@@ -27,7 +27,7 @@ describe('convlens annotate', () => {
 
   it('refuses to run with nothing to annotate', async () => {
     const r = await runCli(['annotate', '--model', fixtureModel('tiny_cnn.legacy')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/Nothing to annotate/);
   });
 });

@@ -30,7 +30,7 @@ describe('convlens compare', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.png'), testPng());
     const r = await runCli(['compare', join(dir, 'a.png'), '--model', fixtureModel('tiny_cnn.legacy'), '--layers', 'relu1', '--targets', '1,2', '--out', join(dir, 'out', 'x.png')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/one axis at a time/);
     expect(listFiles(join(dir, 'out'))).toEqual([]);
   });

@@ -23,16 +23,17 @@ describe('convlens explain', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0].split(' | ')).toHaveLength(5);
-    expect(listFiles(out)).toEqual(['scene.gradcam.npy', 'scene.gradcam.png', 'scene.guided.gray.png', 'scene.guided.npy', 'scene.guided.png']);
+    // --target was chosen, so every file name carries it.
+    expect(listFiles(out)).toEqual(['scene.4.gradcam.npy', 'scene.4.gradcam.png', 'scene.4.guided.gray.png', 'scene.4.guided.npy', 'scene.4.guided.png']);
 
     const m = await loadModel(model, { preprocess: 'unit' });
     const x = await m.preprocess([await loadImage(image)]);
     const cam = await gradCam(m, x, { layer: 'layer3', target: 4 });
     const guided = await saliency(m, x, { target: 4, rule: 'guided' });
-    const camNpy = decodeNpy(readFileSync(join(out, 'scene.gradcam.npy')));
+    const camNpy = decodeNpy(readFileSync(join(out, 'scene.4.gradcam.npy')));
     expect(camNpy.shape).toEqual([4, 4]);
     expect(Array.from(camNpy.data)).toEqual(Array.from(cam.raw.data));
-    const guidedNpy = decodeNpy(readFileSync(join(out, 'scene.guided.npy')));
+    const guidedNpy = decodeNpy(readFileSync(join(out, 'scene.4.guided.npy')));
     expect(guidedNpy.shape).toEqual([3, 64, 64]);
     expect(Array.from(guidedNpy.data)).toEqual(Array.from(guided.raw.data));
     await m.dispose();
@@ -66,18 +67,18 @@ describe('convlens explain method options', () => {
       occlusion: (await occlusion(m, x, { target: 3, patch: 16, stride: 8, fill: 'mean' })).raw,
     };
     for (const [name, t] of Object.entries(expected)) {
-      const npy = decodeNpy(readFileSync(join(out, `p.${name}.npy`)));
+      const npy = decodeNpy(readFileSync(join(out, `p.3.${name}.npy`)));
       expect(npy.shape, name).toEqual(t.shape.slice(1));
       expect(Array.from(npy.data), name).toEqual(Array.from(t.data));
     }
-    expect(decodeNpy(readFileSync(join(out, 'p.occlusion.npy'))).shape).toEqual([7, 7]);
+    expect(decodeNpy(readFileSync(join(out, 'p.3.occlusion.npy'))).shape).toEqual([7, 7]);
 
     const unitOut = join(dir, 'unit');
     const u = await runCli(['explain', image, '--model', model, '--preprocess', 'unit', '--method', 'occlusion', '--unit', 'layer3:5',
       '--patch', '16', '--stride', '8', '--out', unitOut, '--raw']);
     expect(u.code, u.err).toBe(0);
     const byUnit = (await occlusion(m, x, { unit: { layer: 'layer3', channel: 5 }, patch: 16, stride: 8 })).raw;
-    expect(Array.from(decodeNpy(readFileSync(join(unitOut, 'p.occlusion.npy'))).data)).toEqual(Array.from(byUnit.data));
+    expect(Array.from(decodeNpy(readFileSync(join(unitOut, 'p.unit-layer3-5.occlusion.npy'))).data)).toEqual(Array.from(byUnit.data));
     expect(byUnit.data).not.toEqual(expected.occlusion.data);
     const bad = await runCli(['explain', image, '--model', model, '--method', 'occlusion', '--unit', 'layer3', '--out', join(dir, 'bad')]);
     expect(bad.code).not.toBe(0);
@@ -97,9 +98,9 @@ describe('convlens explain --crop', () => {
     const m = await loadModel(model, { preprocess: 'unit' });
     const cam = await gradCam(m, await m.preprocess([await loadImage(image)]), { layer: 'layer3', target: 1 });
     const box = maskBoundingBox(thresholdMask(cam.map.data, { threshold: 0.6 }), 64, 64)!;
-    const crop = await decodeImageFile(join(out, 'c.gradcam.crop.png'));
+    const crop = await decodeImageFile(join(out, 'c.1.gradcam.crop.png'));
     expect([crop.width, crop.height]).toEqual([box.width, box.height]);
-    expect(listFiles(out)).toContain('c.gradcam.box.png');
+    expect(listFiles(out)).toContain('c.1.gradcam.box.png');
   });
 });
 

@@ -140,7 +140,7 @@ describe('convlens report bad input', () => {
     const { dir, images } = workspace();
     const before = listFiles(dir);
     const r = await runCli(['report', ...args.map((a) => a.replace('$DIR', dir).replace('$IMAGE', images[0]))]);
-    expect(r.code).toBe(1);
+    expect(r.code).not.toBe(0);
     expect(r.err).toContain(`[${code}]`);
     expect(r.err).toMatch(message);
     expect(r.err).not.toMatch(/\n\s+at /);
