@@ -94,7 +94,8 @@ export class ProgressDisplay {
   /** Ends the display: the final state on its own line if anything was shown, else nothing. */
   finish(): void {
     if (this.ended) return;
-    this.draw(true);
+    this.ended = true;
+    this.drawLine(true);
     if (this.shownAt !== undefined && this.stream.isTTY) this.stream.write('\n');
     this.end();
   }
@@ -116,11 +117,16 @@ export class ProgressDisplay {
     const elapsed = formatElapsed(this.now() - this.start);
     if (this.total === undefined || !(this.total > 0)) return `${this.label}  ${elapsed}`;
     const fraction = Math.min(1, Math.max(0, this.done / this.total));
-    return `${this.label}  ${Math.floor(this.done)}/${this.total}  ${Math.floor(fraction * 100)}%  ${elapsed}`;
+    // 100 % is shown only by finish(): after the last batch there is still work (joining, maps, pictures).
+    const percent = this.ended ? Math.floor(fraction * 100) : Math.min(99, Math.floor(fraction * 100));
+    return `${this.label}  ${Math.floor(this.done)}/${this.total}  ${percent}%  ${elapsed}`;
   }
 
   private draw(final: boolean): void {
-    if (this.ended) return;
+    if (!this.ended) this.drawLine(final);
+  }
+
+  private drawLine(final: boolean): void {
     const t = this.now();
     if (this.shownAt === undefined && t - this.start < this.delay) return;
     let text = this.line();

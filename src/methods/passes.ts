@@ -67,7 +67,8 @@ export interface BackwardResult {
 export async function backward(model: ConvlensModel, x: FloatTensor, req: BackwardRequest): Promise<BackwardResult> {
   model.checkInput(x);
   const output = selectOutput(model, req.output);
-  const scores0 = needsScores(req.target) ? (await forward(model, x, [output], req))[output] : undefined;
+  // Only the gradient run reports progress: a second counter would fill the bar before the main work starts.
+  const scores0 = needsScores(req.target) ? (await forward(model, x, [output], { signal: req.signal }))[output] : undefined;
   const targets = resolveTargets(req.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: scores0, labels: model.labels });
   const perImage = targets.image.length / x.shape[0];
   const uniform = Number.isInteger(perImage) && targets.image.every((img, m) => img === Math.floor(m / perImage));

@@ -37,12 +37,15 @@ describe('ProgressDisplay on a terminal', () => {
     h.advance(10);
     expect(h.writes).toHaveLength(3);
     p.update(8, 8);
+    // Every batch is done but the job is not: the work after the last batch still shows as running.
+    h.advance(3000);
+    expect(h.writes.slice(3)).toEqual(['\rscorecam layer4  8/8  99%  2.5s\x1b[K', '\rscorecam layer4  8/8  99%  5.5s\x1b[K']);
     p.finish();
-    expect(h.writes.slice(3)).toEqual(['\rscorecam layer4  8/8  100%  2.5s\x1b[K', '\n']);
+    expect(h.writes.slice(5)).toEqual(['\rscorecam layer4  8/8  100%  5.5s\x1b[K', '\n']);
     expect(h.stopped).toBe(true);
     p.update(9, 8);
     h.advance(5000);
-    expect(h.writes).toHaveLength(5);
+    expect(h.writes).toHaveLength(7);
   });
 
   it('erases its line on clear, so an error message starts at the left margin', () => {
