@@ -1,10 +1,10 @@
 /**
  * Figures assembled from tiles: a labelled grid (filters, feature maps, top-K images) and a
- * rows x columns comparison figure (images x methods). Labels use the built-in bitmap font,
- * so figures need no canvas and look the same in Node and in the browser.
+ * rows x columns comparison figure (images x methods). Labels use the built-in outline font
+ * (text.ts), so figures need no canvas and look the same in Node and in the browser.
  */
 import { ConvlensError } from '../errors.js';
-import { drawText, fitText, measureText } from './text.js';
+import { DEFAULT_TEXT_SIZE, drawText, fitText, lineHeight, measureText } from './text.js';
 import type { RgbImage } from './types.js';
 import { assertRgbImage } from './validate.js';
 
@@ -18,8 +18,8 @@ export interface FigureStyle {
   background?: Rgb;
   /** Text colour; default black on light backgrounds, white on dark ones. */
   labelColor?: Rgb;
-  /** Glyph scale: 1 draws 5x7 pixel glyphs, 2 draws 10x14; default 1. */
-  labelScale?: number;
+  /** Label text size in pixels per em (6 to 64); default 13. */
+  labelSize?: number;
 }
 
 /** Options of {@link makeGrid}. */
@@ -30,20 +30,20 @@ export interface GridOptions extends FigureStyle {
   labels?: string[];
 }
 
-interface Style { padding: number; background: Rgb; labelColor: Rgb; scale: number }
+interface Style { padding: number; background: Rgb; labelColor: Rgb; size: number }
 
 function resolveStyle(o: FigureStyle): Style {
   const padding = o.padding ?? 2;
   if (!Number.isInteger(padding) || padding < 0) {
     throw new ConvlensError('BAD_OPTION', `Figure padding must be a whole number of pixels >= 0, got ${String(o.padding)}.`);
   }
-  const scale = o.labelScale ?? 1;
-  if (!Number.isInteger(scale) || scale < 1 || scale > 8) {
-    throw new ConvlensError('BAD_OPTION', `labelScale must be an integer from 1 to 8, got ${String(o.labelScale)}.`);
+  const size = o.labelSize ?? DEFAULT_TEXT_SIZE;
+  if (!(size >= 6 && size <= 64)) {
+    throw new ConvlensError('BAD_OPTION', `labelSize must be a number of pixels from 6 to 64, got ${String(o.labelSize)}.`);
   }
   const background = o.background ?? [255, 255, 255];
   const luminance = 0.299 * background[0] + 0.587 * background[1] + 0.114 * background[2];
-  return { padding, background, scale, labelColor: o.labelColor ?? (luminance < 128 ? [255, 255, 255] : [0, 0, 0]) };
+  return { padding, background, size, labelColor: o.labelColor ?? (luminance < 128 ? [255, 255, 255] : [0, 0, 0]) };
 }
 
 function blankImage(width: number, height: number, colour: Rgb): RgbImage {
@@ -63,14 +63,14 @@ function blit(dst: RgbImage, src: RgbImage, x: number, y: number): void {
 
 /** Draws `text` centred in the box `[x, x + width)`, cut to fit. */
 function centredLabel(img: RgbImage, text: string, x: number, y: number, width: number, style: Style): void {
-  const fitted = fitText(text, width, style.scale);
-  const w = measureText(fitted, style.scale).width;
-  drawText(img, fitted, x + Math.floor((width - w) / 2), y, { scale: style.scale, color: style.labelColor });
+  const fitted = fitText(text, width, style.size);
+  const w = measureText(fitted, style.size).width;
+  drawText(img, fitted, x + Math.floor((width - w) / 2), y, { size: style.size, color: style.labelColor });
 }
 
 /**
  * Lays tiles out in a grid, row by row, each centred in a cell as large as the largest
- * tile, with an optional caption under each tile (cut with `..` if wider than the cell).
+ * tile, with an optional caption under each tile (cut with `…` if wider than the cell).
  *
  * @example
  * const sheet = makeGrid(filters, { columns: 8, padding: 1, labels: filters.map((_, i) => `#${i}`) });
@@ -90,8 +90,8 @@ export function makeGrid(images: RgbImage[], options: GridOptions = {}): RgbImag
   const rows = Math.ceil(images.length / cols);
   const cellW = Math.max(...images.map((im) => im.width));
   const cellH = Math.max(...images.map((im) => im.height));
-  // Caption band: one font-pixel gap, the glyphs, one more gap.
-  const labelH = labels && labels.length ? (measureText('', style.scale).height + 2 * style.scale) : 0;
+  // Caption band: a line of text and a small gap above it.
+  const labelH = labels && labels.length ? lineHeight(style.size) + 2 : 0;
   const pad = style.padding;
   const out = blankImage(cols * cellW + (cols + 1) * pad, rows * (cellH + labelH) + (rows + 1) * pad, style.background);
   images.forEach((img, i) => {
@@ -99,7 +99,7 @@ export function makeGrid(images: RgbImage[], options: GridOptions = {}): RgbImag
     const y = pad + Math.floor(i / cols) * (cellH + labelH + pad);
     blit(out, img, x + Math.floor((cellW - img.width) / 2), y + Math.floor((cellH - img.height) / 2));
     const label = labels?.[i];
-    if (label) centredLabel(out, label, x, y + cellH + style.scale, cellW, style);
+    if (label) centredLabel(out, label, x, y + cellH + 2, cellW, style);
   });
   return out;
 }
@@ -137,11 +137,11 @@ export function rowColumnFigure(cells: RgbImage[][], options: RowColumnOptions =
   const cellW = Math.max(...all.map((im) => im.width));
   const cellH = Math.max(...all.map((im) => im.height));
   const pad = style.padding;
-  const textH = measureText('', style.scale).height;
-  const gap = Math.max(pad, 2 * style.scale);
+  const textH = lineHeight(style.size);
+  const gap = Math.max(pad, 4);
   const rowLabels = options.rowLabels ?? [];
   const columnLabels = options.columnLabels ?? [];
-  const left = rowLabels.length ? Math.max(...rowLabels.map((t) => measureText(t, style.scale).width)) + gap : 0;
+  const left = rowLabels.length ? Math.max(...rowLabels.map((t) => measureText(t, style.size).width)) + gap : 0;
   const top = columnLabels.length ? textH + gap : 0;
   const out = blankImage(left + cols * cellW + (cols + 1) * pad, top + rows * cellH + (rows + 1) * pad, style.background);
   columnLabels.forEach((label, c) => {
@@ -150,7 +150,7 @@ export function rowColumnFigure(cells: RgbImage[][], options: RowColumnOptions =
   cells.forEach((row, r) => {
     const y = top + pad + r * (cellH + pad);
     if (rowLabels[r]) {
-      drawText(out, rowLabels[r], pad, y + Math.floor((cellH - textH) / 2), { scale: style.scale, color: style.labelColor });
+      drawText(out, rowLabels[r], pad, y + Math.floor((cellH - textH) / 2), { size: style.size, color: style.labelColor });
     }
     row.forEach((img, c) => {
       const x = left + pad + c * (cellW + pad);
