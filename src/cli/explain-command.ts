@@ -4,7 +4,9 @@ import { cropToMask, drawBox, maskBoundingBox, thresholdMask } from '../image/ma
 import { encodeNpy } from '../image/npy.js';
 import { tensorToImages } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
-import { itemOf, methodImage } from '../render/method-image.js';
+import { figureWithLegend } from '../render/figure.js';
+import { methodFigure, type MethodFigureOptions } from '../render/method-figure.js';
+import { itemOf } from '../render/method-image.js';
 import { forward } from '../methods/passes.js';
 import { findMethod, methodRegistry, type MethodEntry, type MethodOptions, type MethodOutput } from '../methods/registry.js';
 import { encodePngBytes } from '../node/codecs.js';
@@ -16,7 +18,8 @@ import { modelFlags, modelOptions } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { fileStem, targetPart, uniqueStems } from './output-names.js';
 import { withProgress } from './progress.js';
-import { predictionLine } from './predictions.js';
+import { predictionLine, predictsValues } from './predictions.js';
+import { figureFlags, parseFigureOptions } from './figure-options.js';
 
 export const explainSpec = defineCommand({
   name: 'explain',
@@ -31,6 +34,7 @@ export const explainSpec = defineCommand({
     raw: { type: 'boolean', help: 'also write each raw map as float32 .npy' },
     crop: { type: 'string', value: 'T', help: 'also write the region where a heatmap is >= T (0..1) and its box' },
     ...methodFlags,
+    ...figureFlags,
   },
   notes: [
     'A method that does not fit a model (cam without a global-pool-then-linear head) is skipped with the reason;',
@@ -44,27 +48,43 @@ interface RenderOptions {
   raw: boolean;
   /** Heatmap threshold for the crop and box views, or undefined for none. */
   crop?: number;
+  figure: Omit<MethodFigureOptions, 'method' | 'targetText'>;
 }
 
-async function render(out: OutputDir, stems: string[], result: MethodOutput, images: RgbImage[], options: RenderOptions): Promise<void> {
+/** What the title says the target is when it is not one class. */
+function targetText(options: MethodOptions): string | undefined {
+  if (options.unit) return `unit ${options.unit.layer}:${options.unit.channel}${options.unit.y === undefined ? '' : ` at (${options.unit.y}, ${options.unit.x})`}`;
+  return options.target === 'sum' ? 'sum of the outputs' : undefined;
+}
+
+async function render(out: OutputDir, stems: string[], method: string, result: MethodOutput, images: RgbImage[], options: RenderOptions, methodOptions: MethodOptions): Promise<void> {
+  const figure = { ...options.figure, method, targetText: targetText(methodOptions) };
   for (let m = 0; m < result.image.length; m++) {
     const base = stems[m];
-    out.add(`${base}.png`, await encodePngBytes(methodImage(result, m, images)));
+    out.add(`${base}.png`, await encodePngBytes(methodFigure(result, m, images, figure)));
     if (options.crop !== undefined) {
       const image = images[result.image[m]];
       const mask = thresholdMask(itemOf(result.map, m).data, { threshold: options.crop });
       const box = maskBoundingBox(mask, image.width, image.height);
       if (box) {
+        // The crop is a picture to use further, so it stays as it is, without title or margin.
         out.add(`${base}.crop.png`, await encodePngBytes(cropToMask(image, mask)));
-        out.add(`${base}.box.png`, await encodePngBytes(drawBox(image, box)));
+        const title = `${method} >= ${options.crop}: box ${box.width} x ${box.height} at (${box.x}, ${box.y})`;
+        out.add(`${base}.box.png`, await encodePngBytes(figureWithLegend(drawBox(image, box), { title })));
       }
     }
-    if (result.display === 'gradient') out.add(`${base}.gray.png`, await encodePngBytes(methodImage(result, m, images, { gradient: 'gray' })));
+    if (result.display === 'gradient') out.add(`${base}.gray.png`, await encodePngBytes(methodFigure(result, m, images, { ...figure, gradient: 'gray' })));
     if (options.raw) {
       const r = itemOf(result.raw, m);
       out.add(`${base}.npy`, encodeNpy({ data: Float32Array.from(r.data), shape: r.shape }));
     }
   }
+}
+
+/** A layer by the name people know it by: its module path when the exporter recorded one. */
+function layerName(model: ConvlensModel, layer: string): string {
+  const found = model.layers.find((l) => l.name === layer || l.tensor === layer);
+  return found?.module ?? layer;
 }
 
 interface ModelJob {
@@ -73,7 +93,7 @@ interface ModelJob {
   images: string[];
   methods: readonly MethodEntry[];
   options: MethodOptions;
-  render: RenderOptions;
+  render: Omit<RenderOptions, 'figure'> & Pick<MethodFigureOptions, 'colormap' | 'alpha'>;
 }
 
 async function explainWithModel(model: ConvlensModel, pictures: RgbImage[], job: ModelJob, out: OutputDir, print: (line: string) => void): Promise<void> {
@@ -97,7 +117,8 @@ async function explainWithModel(model: ConvlensModel, pictures: RgbImage[], job:
     }
     const several = result.image.length > stems.length;
     const names = result.image.map((img, m) => fileStem(stems[img], job.name, targetPart(job.options, result.target[m], model.labels, several), method.name));
-    await render(out, names, result, seen, job.render);
+    const figure = { ...job.render, labels: model.labels, values: predictsValues(model), model: job.name, layerName: (l: string) => layerName(model, l) };
+    await render(out, names, method.name, result, seen, { ...job.render, figure }, job.options);
   }
 }
 
@@ -109,6 +130,7 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
   const options = parseMethodOptions('explain', values, methods);
   const crop = values.crop === undefined ? undefined : Number(values.crop);
   if (crop !== undefined && !(crop > 0 && crop < 1)) throw usageError('explain', `--crop is a heatmap threshold between 0 and 1, e.g. 0.5; got "${values.crop}".`);
+  const figureOptions = parseFigureOptions('explain', values);
   const models = values.model ?? [];
   if (models.length === 0) throw usageError('explain', 'Missing --model: give the path or URL of an ONNX model.');
   const loadOptions = await modelOptions({ ...values, model: undefined });
@@ -130,7 +152,7 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
   for (const [k, source] of models.entries()) {
     const model = await loadModel(source, loadOptions);
     try {
-      const job = { name: models.length > 1 ? modelNames[k] : undefined, images: positionals, methods, options, render: { raw: values.raw ?? false, crop } };
+      const job = { name: models.length > 1 ? modelNames[k] : undefined, images: positionals, methods, options, render: { raw: values.raw ?? false, crop, ...figureOptions } };
       await explainWithModel(model, pictures, job, out, print);
     } finally {
       await model.dispose();

@@ -2,17 +2,7 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { softmax } from '../methods/scores.js';
 import { readAnnotations } from '../onnx/annotations.js';
-
-/**
- * A probability in percent with the digits it needs: "62.1%", "0.12%", "<0.01%", so that a
- * small probability never reads as 0 %.
- */
-export function formatPercent(p: number): string {
-  const v = 100 * p;
-  if (v >= 10) return `${v.toFixed(1)}%`;
-  if (v >= 0.01) return `${v.toPrecision(2)}%`;
-  return v > 0 ? '<0.01%' : '0%';
-}
+import { formatPercent } from '../render/figure.js';
 
 export function topPredictions(scores: Float32Array, labels: readonly string[] | null, k: number): string {
   const probs = softmax(scores);

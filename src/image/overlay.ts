@@ -7,9 +7,9 @@ import { assertMapSize, assertRgbImage } from './validate.js';
 
 /** Options of {@link overlayHeatmap}. */
 export interface OverlayOptions {
-  /** Weight of the heatmap colour, 0 (photo only) to 1 (heatmap only); default 0.5. */
+  /** Weight of the heatmap colour, 0 (photo only) to 1 (heatmap only); default 0.4, which keeps the photo readable. */
   alpha?: number;
-  /** Default `'jet'`, the usual Grad-CAM rendering. */
+  /** Default `'viridis'`, perceptually uniform; `'jet'` is the older Grad-CAM convention. */
   colormap?: ColormapName;
 }
 
@@ -23,11 +23,11 @@ export interface OverlayOptions {
 export function overlayHeatmap(image: RgbImage, map: Float32Array, options: OverlayOptions = {}): RgbImage {
   assertRgbImage(image);
   assertMapSize(map, image.width, image.height, 'heatmap (it must match the image size)');
-  const alpha = options.alpha ?? 0.5;
+  const alpha = options.alpha ?? 0.4;
   if (!(alpha >= 0 && alpha <= 1)) {
     throw new ConvlensError('BAD_OPTION', `Overlay alpha must be between 0 and 1, got ${String(options.alpha)}.`);
   }
-  const heat = applyColormap(map, image.width, image.height, options.colormap ?? 'jet');
+  const heat = applyColormap(map, image.width, image.height, options.colormap ?? 'viridis');
   const data = new Uint8ClampedArray(image.data.length);
   for (let i = 0; i < data.length; i++) {
     data[i] = Math.round((1 - alpha) * image.data[i] + alpha * heat.data[i]);
@@ -52,6 +52,32 @@ export interface SaliencyImageOptions {
   reduce?: 'max' | 'sum';
   /** Channel order of the gradient (that of the model input); `'BGR'` is swapped back to RGB. */
   channelOrder?: 'RGB' | 'BGR';
+}
+
+/** Per-pixel magnitude over channels: the max (or sum) of |g|. */
+function magnitudes(grad: Float32Array, [C, H, W]: [number, number, number], reduce: 'max' | 'sum'): Float32Array {
+  const plane = H * W;
+  const mag = new Float32Array(plane);
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < plane; i++) {
+      const a = Math.abs(grad[c * plane + i]);
+      mag[i] = reduce === 'sum' ? mag[i] + a : Math.max(mag[i], a);
+    }
+  }
+  return mag;
+}
+
+/**
+ * The gradient value {@link saliencyToImage} shows at full intensity with the same options
+ * (white, or black for negative values in `'color'`): the scale of its colour bar.
+ *
+ * @example
+ * const top = saliencyScale(g, [3, 224, 224], { mode: 'gray' }); // white = top, black = 0
+ */
+export function saliencyScale(grad: Float32Array, shape: [number, number, number], options: SaliencyImageOptions = {}): number {
+  checkShape(grad, shape);
+  const p = options.percentile ?? 99;
+  return options.mode === 'gray' ? percentileOf(magnitudes(grad, shape, options.reduce ?? 'max'), p) : percentileOf(grad.map(Math.abs), p);
 }
 
 function checkShape(grad: Float32Array, shape: [number, number, number]): void {
@@ -95,13 +121,7 @@ export function saliencyToImage(
   // Output channel o reads gradient channel src[o]: grayscale gradients fill all three.
   const src = C === 1 ? [0, 0, 0] : options.channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
   if (mode === 'gray') {
-    const mag = new Float32Array(plane);
-    for (let c = 0; c < C; c++) {
-      for (let i = 0; i < plane; i++) {
-        const a = Math.abs(grad[c * plane + i]);
-        mag[i] = reduce === 'sum' ? mag[i] + a : Math.max(mag[i], a);
-      }
-    }
+    const mag = magnitudes(grad, shape, reduce);
     const top = percentileOf(mag, p);
     for (let i = 0; i < plane; i++) {
       const v = top > 0 ? Math.round(Math.min(1, mag[i] / top) * 255) : 0;
@@ -109,9 +129,7 @@ export function saliencyToImage(
     }
     return { width: W, height: H, data };
   }
-  const abs = new Float32Array(grad.length);
-  for (let i = 0; i < grad.length; i++) abs[i] = Math.abs(grad[i]);
-  const top = percentileOf(abs, p);
+  const top = percentileOf(grad.map(Math.abs), p);
   const k = top > 0 ? 1 / top : 0;
   for (let o = 0; o < 3; o++) {
     const base = src[o] * plane;

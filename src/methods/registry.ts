@@ -44,6 +44,8 @@ export interface MethodOutput extends ExplainedItems {
   map: FloatTensor;
   /** How the result is best shown: signed input gradients or a heatmap. */
   display: 'gradient' | 'heatmap';
+  /** The layer a CAM method mapped (as given, or the default it chose). */
+  layer?: string;
 }
 
 export interface MethodEntry {

@@ -1,4 +1,5 @@
 /** One picture per explained item: heatmaps over the (preprocessed) image, gradients as colour or gray images. */
+import type { ColormapName } from '../image/colormap.js';
 import { overlayHeatmap, saliencyToImage } from '../image/overlay.js';
 import type { FloatTensor, RgbImage } from '../image/types.js';
 import type { MethodOutput } from '../methods/registry.js';
@@ -12,9 +13,14 @@ export function itemOf(t: FloatTensor, m: number): FloatTensor {
 export interface MethodImageOptions {
   /** Gradient rendering: signed colour (default) or gray magnitude. */
   gradient?: 'color' | 'gray';
-  /** Heatmap weight over the photo; default 0.5. */
+  /** Heatmap weight over the photo; default 0.4, which keeps the photo readable under the colours. */
   alpha?: number;
+  /** Heatmap colours; default `'viridis'` (perceptually uniform; `'jet'` is the older convention). */
+  colormap?: ColormapName;
 }
+
+/** Defaults of heatmap overlays. */
+export const defaultOverlay = { alpha: 0.4, colormap: 'viridis' } as const;
 
 /**
  * Renders item `m` of a method's result; `images` are the model-sized inputs the items refer to.
@@ -27,5 +33,7 @@ export function methodImage(result: MethodOutput, m: number, images: RgbImage[],
     const r = itemOf(result.raw, m);
     return saliencyToImage(r.data, r.shape as [number, number, number], { mode: options.gradient ?? 'color' });
   }
-  return overlayHeatmap(images[result.image[m]], itemOf(result.map, m).data, { alpha: options.alpha ?? 0.5 });
+  return overlayHeatmap(images[result.image[m]], itemOf(result.map, m).data, {
+    alpha: options.alpha ?? defaultOverlay.alpha, colormap: options.colormap ?? defaultOverlay.colormap,
+  });
 }

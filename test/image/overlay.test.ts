@@ -9,7 +9,7 @@ describe('overlayHeatmap', () => {
   it('blends (1 - alpha) * image + alpha * jet(map)', () => {
     const img = flat(2, 1, [100, 100, 100]);
     // jet(0) = (0, 0, 128), jet(1) = (128, 0, 0); alpha 0.5 -> (50, 50, 114) and (114, 50, 50)
-    const out = overlayHeatmap(img, new Float32Array([0, 1]));
+    const out = overlayHeatmap(img, new Float32Array([0, 1]), { colormap: 'jet', alpha: 0.5 });
     expect(Array.from(out.data)).toEqual([50, 50, 114, 114, 50, 50]);
     // alpha 0.25 over white with gray(0.5) = 128: 0.75 * 255 + 0.25 * 128 = 223.25
     const g = overlayHeatmap(flat(1, 1, [255, 255, 255]), new Float32Array([0.5]), { alpha: 0.25, colormap: 'gray' });
@@ -19,7 +19,10 @@ describe('overlayHeatmap', () => {
   it('alpha 0 returns the photo and alpha 1 the heatmap; map values are clamped', () => {
     const img = flat(2, 1, [10, 20, 30]);
     expect(Array.from(overlayHeatmap(img, new Float32Array([0.3, 0.9]), { alpha: 0 }).data)).toEqual([10, 20, 30, 10, 20, 30]);
-    expect(Array.from(overlayHeatmap(img, new Float32Array([-2, 5]), { alpha: 1 }).data)).toEqual([0, 0, 128, 128, 0, 0]);
+    expect(Array.from(overlayHeatmap(img, new Float32Array([-2, 5]), { alpha: 1, colormap: 'jet' }).data)).toEqual([0, 0, 128, 128, 0, 0]);
+    // Defaults: viridis (its ends are matplotlib's #440154 and #fde725) at opacity 0.4.
+    const white = { width: 2, height: 1, data: new Uint8ClampedArray(6).fill(255) };
+    expect(Array.from(overlayHeatmap(white, new Float32Array([0, 1])).data)).toEqual([0x44, 0x01, 0x54, 0xfd, 0xe7, 0x25].map((c) => Math.round(0.6 * 255 + 0.4 * c)));
   });
 
   it('requires a map of the image size and a valid alpha', () => {
