@@ -12,6 +12,7 @@ import { modelFlags, modelOptions } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { uniqueStems } from './output-names.js';
 import { withProgress } from './progress.js';
+import { figureFlags, parseFigureOptions } from './figure-options.js';
 
 export const compareSpec = defineCommand({
   name: 'compare',
@@ -26,6 +27,7 @@ export const compareSpec = defineCommand({
     targets: { type: 'string', value: 'T1,T2', help: 'compare these classes (indices or names) of one model' },
     out: { type: 'string', value: 'FILE.png', help: 'the figure (default convlens-compare.png)' },
     ...methodFlags,
+    ...figureFlags,
   },
   notes: ['Example: convlens compare cat.jpg --model resnet50.onnx --targets tabby,"golden retriever" --out classes.png'],
 });
@@ -63,6 +65,7 @@ export async function compareCommand(argv: string[], print: (line: string) => vo
   const methodOptions = parseMethodOptions('compare', values, [method]);
   const layers = values.layers === undefined ? undefined : list(values.layers);
   const targets = values.targets === undefined ? undefined : list(values.targets).map((t) => parseTarget('compare', t) as number | string);
+  const figure = parseFigureOptions('compare', values);
   const options = await modelOptions({ ...values, model: undefined });
   const file = values.out ?? 'convlens-compare.png';
   const inputs: NamedImage[] = [];
@@ -81,7 +84,9 @@ export async function compareCommand(argv: string[], print: (line: string) => vo
       else if (targets) axis = { by: 'class', model: single, targets };
       else axis = { by: 'input', model: single };
     }
-    const result = await withProgress(`compare ${method.name}`, (onProgress) => compare(inputs, method.name, axis, { ...methodOptions, onProgress }));
+    const result = await withProgress(`compare ${method.name}`, (onProgress) => compare(inputs, method.name, axis, {
+      ...methodOptions, ...figure, subject: single ? uniqueStems(models)[0] : undefined, onProgress,
+    }));
     const out = new OutputDir(dirname(file));
     const written = out.add(basename(file), await encodePngBytes(result.figure));
     await out.commit();

@@ -10,7 +10,8 @@ import { tensorToImages } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
 import { findMethod, type MethodOptions, type MethodOutput } from '../methods/registry.js';
 import type { Target } from '../methods/targets.js';
-import { itemOf, methodImage } from './method-image.js';
+import { enlargeTo, figureWithLegend, formatPercent, type ColorBar } from './figure.js';
+import { defaultOverlay, itemOf, methodImage, type MethodImageOptions } from './method-image.js';
 import { argmaxRow, softmax } from '../methods/scores.js';
 
 export interface NamedImage {
@@ -29,9 +30,11 @@ export type CompareAxis =
   | { by: 'class'; model: ConvlensModel; targets: (number | string)[] }
   | { by: 'input'; model: ConvlensModel };
 
-export interface CompareOptions extends Omit<MethodOptions, 'layer'> {
+export interface CompareOptions extends Omit<MethodOptions, 'layer'>, Pick<MethodImageOptions, 'colormap' | 'alpha'> {
   /** Layer for CAM methods (ignored when comparing across layers). */
   layer?: string;
+  /** Appended to the figure's title, e.g. the model's name. */
+  subject?: string;
 }
 
 export interface Comparison {
@@ -42,20 +45,21 @@ export interface Comparison {
   captions: string[][];
 }
 
-/** "tabby 62%" for the item's explained class (or its top-1 for weight targets). */
+/** "tabby 62.1%" for the item's explained class (or its top-1 for weight targets). */
 function caption(result: MethodOutput, m: number, labels: readonly string[] | null): string {
   const scores = itemOf(result.scores, m).data;
   const c = result.target[m] ?? argmaxRow(scores, 0, scores.length);
-  return `${labels?.[c] ?? c} ${Math.round(100 * softmax(scores)[c])}%`;
+  return `${labels?.[c] ?? c} ${formatPercent(softmax(scores)[c])}`;
 }
 
 interface Column {
   label: string;
+  display?: MethodOutput['display'];
   cells: RgbImage[];
   captions: string[];
 }
 
-async function explainColumn(model: ConvlensModel, inputs: NamedImage[], method: string, options: MethodOptions, label: string): Promise<Column> {
+async function explainColumn(model: ConvlensModel, inputs: NamedImage[], method: string, options: CompareOptions, label: string): Promise<Column> {
   const x = await model.preprocess(inputs.map((i) => i.image));
   const seen = tensorToImages(x, model.preprocessSpec);
   const result = await findMethod(method).run(model, x, options);
@@ -63,10 +67,10 @@ async function explainColumn(model: ConvlensModel, inputs: NamedImage[], method:
   const captions: string[] = [];
   for (let i = 0; i < inputs.length; i++) {
     const m = result.image.indexOf(i);
-    cells.push(methodImage(result, m, seen));
+    cells.push(methodImage(result, m, seen, options));
     captions.push(caption(result, m, model.labels));
   }
-  return { label, cells, captions };
+  return { label, cells, captions, display: result.display };
 }
 
 /**
@@ -111,11 +115,16 @@ export async function compare(inputs: NamedImage[], method: string, axis: Compar
     columns.push({ label: 'input', cells: seen, captions: inputs.map(() => '') }, explained);
   }
   report?.(count, count);
-  const cells = inputs.map((_, r) => columns.map((c) => makeGrid([c.cells[r]], { columns: 1, labels: [c.captions[r]] })));
+  const cells = inputs.map((_, r) => columns.map((c) => makeGrid([enlargeTo(c.cells[r], 128)], { columns: 1, labels: [c.captions[r]] })));
   const rowLabels = inputs.map((i) => i.name);
   const columnLabels = columns.map((c) => c.label);
+  const along = { model: 'models', layer: 'layers', class: 'classes', input: 'inputs' }[axis.by];
+  const colorBar: ColorBar = columns.some((c) => c.display === 'gradient')
+    ? { kind: 'signed', max: 1, caption: 'input gradients, each picture scaled to its 99th percentile of |gradient|' }
+    : { kind: 'colormap', colormap: options.colormap ?? defaultOverlay.colormap, min: 0, max: 1, caption: 'each map scaled from its minimum (0) to its maximum (1)' };
+  const title = [`${method} across ${along}`, options.layer && axis.by !== 'layer' ? `layer ${options.layer}` : undefined, options.subject].filter(Boolean).join(' · ');
   return {
-    figure: rowColumnFigure(cells, { rowLabels, columnLabels }),
+    figure: figureWithLegend(rowColumnFigure(cells, { rowLabels, columnLabels }), { title, colorBar }),
     rowLabels,
     columnLabels,
     captions: inputs.map((_, r) => columns.map((c) => c.captions[r])),

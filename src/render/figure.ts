@@ -74,6 +74,17 @@ function wrapText(text: string, width: number, size: number): string[] {
   return lines.map((l) => fitText(l, width, size));
 }
 
+/**
+ * `img` enlarged by the largest whole factor that keeps its longer side at most `minSide`
+ * (nearest neighbour, so pixels stay sharp); unchanged when it is already that large.
+ *
+ * @example
+ * enlargeTo(cell, 128); // a 32 x 32 map becomes 128 x 128
+ */
+export function enlargeTo(img: RgbImage, minSide: number): RgbImage {
+  return enlarge(img, Math.max(1, Math.floor(minSide / Math.max(img.width, img.height))));
+}
+
 function enlarge(img: RgbImage, factor: number): RgbImage {
   if (factor === 1) return img;
   const out = white(img.width * factor, img.height * factor);
@@ -113,7 +124,7 @@ function barTicks(bar: ColorBar): [string, string, string] {
  * });
  */
 export function figureWithLegend(body: RgbImage, labels: FigureLabels): RgbImage {
-  const picture = enlarge(body, Math.max(1, Math.floor(MIN_BODY / Math.max(body.width, body.height))));
+  const picture = enlargeTo(body, MIN_BODY);
   const titleH = lineHeight(TITLE_SIZE);
   const textH = lineHeight(TEXT_SIZE);
   const bar = labels.colorBar;

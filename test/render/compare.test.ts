@@ -5,6 +5,7 @@ import type { RgbImage } from '../../src/image/types.js';
 import { findMethod } from '../../src/methods/registry.js';
 import { loadModel } from '../../src/node/index.js';
 import { compare } from '../../src/render/compare.js';
+import { enlargeTo } from '../../src/render/figure.js';
 import { methodImage } from '../../src/render/method-image.js';
 import { testPicture } from '../cli/cli-harness.js';
 import { modelPath } from '../methods/refs.js';
@@ -31,7 +32,8 @@ const path = modelPath('models/resnet_basic.legacy-dynbatch.onnx');
 async function expected(model: ConvlensModel, method: string, options: object, i: number) {
   const x = await model.preprocess(inputs.map((n) => n.image));
   const r = await findMethod(method).run(model, x, options);
-  return methodImage(r, r.image.indexOf(i), tensorToImages(x, model.preprocessSpec));
+  // Cells are enlarged by whole pixels to at least 128 px, so each map pixel becomes a block.
+  return enlargeTo(methodImage(r, r.image.indexOf(i), tensorToImages(x, model.preprocessSpec)), 128);
 }
 
 describe('comparison figures', () => {
@@ -45,7 +47,7 @@ describe('comparison figures', () => {
     }
     const byClass = await compare(inputs, 'guided', { by: 'class', model, targets: [1, 'c7'] });
     expect(byClass.columnLabels).toEqual(['c1', 'c7']);
-    expect(byClass.captions[0][1]).toMatch(/^c7 \d+%$/);
+    expect(byClass.captions[0][1]).toMatch(/^c7 [\d.]+%$/);
     expect(contains(byClass.figure, await expected(model, 'guided', { target: 7 }, 1))).toBe(true);
     await expect(compare(inputs, 'saliency', { by: 'layer', model, layers: ['layer3'] })).rejects.toMatchObject({ code: 'BAD_OPTION' });
   });
