@@ -13,6 +13,7 @@ import { reportTarget, writeReport } from './report-file.js';
 import { explainWithModel, type ModelRun } from './report-runs.js';
 import { buildReport } from './report-sections.js';
 import { uniqueStems } from './output-names.js';
+import { figureFlags, parseFigureOptions } from './figure-options.js';
 
 /** Name of the report when `--out` is not given or names a folder. */
 const defaultReportName = 'convlens-report.html';
@@ -28,6 +29,7 @@ export const reportSpec = defineCommand({
     method: { type: 'string', value: 'M1,M2', help: `methods, comma-separated (default all): ${methodRegistry.map((m) => m.name).join(', ')}` },
     out: { type: 'string', value: 'FILE.html', help: `the page, or a folder to write ${defaultReportName} into (default ${defaultReportName})` },
     ...methodFlags,
+    ...figureFlags,
   },
   notes: [
     'A method that does not apply to a model is skipped and the page says why. Score-CAM and occlusion run one forward',
@@ -49,6 +51,7 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   if (models.length === 0) throw usageError('report', 'Missing --model: give one model, or several (--model a.onnx --model b.onnx) to compare them.');
   const methods = parseMethodList('report', values.method, methodRegistry);
   const methodOptions = parseMethodOptions('report', values, methods);
+  const figure = parseFigureOptions('report', values);
   const loadOptions = await modelOptions({ ...values, model: undefined });
   const file = await reportTarget(values.out ?? defaultReportName, defaultReportName);
   const pictures = [];
@@ -66,12 +69,12 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
       const model = await loadModel(source, loadOptions);
       try {
         runs.push(await explainWithModel(model, names[i], source, pictures, methods, methodOptions,
-          (done, label) => progress.update(i * perModel + done, total, `report ${label}`)));
+          (done, label) => progress.update(i * perModel + done, total, `report ${label}`), figure));
       } finally {
         await model.dispose();
       }
     }
-    const report = buildReport(runs, { images, methods, layer: values.layer, target: values.target });
+    const report = buildReport(runs, { images, methods, layer: values.layer, target: values.target, figure });
     await writeReport(file, report.toHtml());
     progress.update(total, total, 'report');
     progress.finish();

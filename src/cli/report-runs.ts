@@ -10,7 +10,8 @@ import type { RgbImage } from '../image/types.js';
 import { forward } from '../methods/passes.js';
 import type { MethodEntry, MethodOptions, MethodOutput } from '../methods/registry.js';
 import type { GridCell } from '../render/report/index.js';
-import { itemOf, methodImage } from '../render/method-image.js';
+import { formatPercent } from '../render/figure.js';
+import { itemOf, methodImage, type MethodImageOptions } from '../render/method-image.js';
 import { softmax } from '../methods/scores.js';
 
 export interface Prediction {
@@ -26,6 +27,8 @@ export interface Prediction {
 export interface MethodPictures {
   targetLabels: string[];
   cells: GridCell[][];
+  /** How the pictures show the result, which decides their colour bar. */
+  display: MethodOutput['display'];
 }
 
 export type MethodRun = ({ method: MethodEntry } & MethodPictures) | { method: MethodEntry; skipped: ConvlensError };
@@ -57,15 +60,15 @@ function topClasses(scores: Float32Array, labels: readonly string[] | null, k: n
  * (one column unless several classes were asked for). A column is named after its class
  * when every row explains the same one.
  */
-function methodCells(result: MethodOutput, seen: RgbImage[], method: MethodEntry, labels: readonly string[] | null): MethodPictures {
+function methodCells(result: MethodOutput, seen: RgbImage[], method: MethodEntry, labels: readonly string[] | null, figure: MethodImageOptions): MethodPictures {
   const items = seen.map((_, i) => result.image.flatMap((img, m) => (img === i ? [m] : [])));
   const columns = Math.max(...items.map((list) => list.length));
   const cells = items.map((list) => Array.from({ length: columns }, (_, k): GridCell => {
     const m = list[k];
     if (m === undefined) return { caption: 'no result' };
     const t = result.target[m];
-    const caption = t === null ? 'weighted outputs' : `${className(t, labels)} ${Math.round(100 * softmax(itemOf(result.scores, m).data)[t])}%`;
-    return { image: methodImage(result, m, seen), caption };
+    const caption = t === null ? 'weighted outputs' : `${className(t, labels)} ${formatPercent(softmax(itemOf(result.scores, m).data)[t])}`;
+    return { image: methodImage(result, m, seen, figure), caption };
   }));
   const targetLabels = Array.from({ length: columns }, (_, k) => {
     const targets = new Set(items.map((list) => (list[k] === undefined ? undefined : result.target[list[k]])));
@@ -73,7 +76,7 @@ function methodCells(result: MethodOutput, seen: RgbImage[], method: MethodEntry
     if (targets.size === 1 && typeof only === 'number') return className(only, labels);
     return columns === 1 ? method.name : `target ${k + 1}`;
   });
-  return { targetLabels, cells };
+  return { targetLabels, cells, display: result.display };
 }
 
 /**
@@ -93,7 +96,7 @@ const skippable: ReadonlySet<ConvlensErrorCode> = new Set(['NO_CAM_HEAD', 'NO_SP
  */
 export async function explainWithModel(
   model: ConvlensModel, name: string, source: string, pictures: RgbImage[], methods: readonly MethodEntry[], options: MethodOptions,
-  progress: (stepsDone: number, label: string) => void,
+  progress: (stepsDone: number, label: string) => void, figure: MethodImageOptions = {},
 ): Promise<ModelRun> {
   progress(0, `${name}: predictions`);
   const x = await model.preprocess(pictures);
@@ -106,7 +109,7 @@ export async function explainWithModel(
     progress(1 + i, label);
     try {
       const result = await method.run(model, x, { ...options, onProgress: (d, t) => progress(1 + i + (t > 0 ? d / t : 0), label) });
-      runs.push({ method, ...methodCells(result, seen, method, model.labels) });
+      runs.push({ method, ...methodCells(result, seen, method, model.labels, figure) });
     } catch (e) {
       if (!(e instanceof ConvlensError) || !skippable.has(e.code)) throw e;
       runs.push({ method, skipped: e });

@@ -10,7 +10,9 @@ import type { MethodEntry } from '../methods/registry.js';
 import {
   bulletList, figureRow, imageGrid, note, numberTable, paragraph, ReportBuilder, slugify, type GridCell, type ReportBlock, type TextPart,
 } from '../render/report/index.js';
-import type { MethodRun, ModelRun } from './report-runs.js';
+import { colorBarLegend, type ColorBar } from '../render/figure.js';
+import { defaultOverlay, type MethodImageOptions } from '../render/method-image.js';
+import type { MethodPictures, MethodRun, ModelRun } from './report-runs.js';
 
 export interface ReportContext {
   /** Input image names (file stems), in order. */
@@ -19,6 +21,19 @@ export interface ReportContext {
   /** `--layer` and `--target` as given, for the record. */
   layer?: string;
   target?: string;
+  /** Heatmap colours and opacity, as drawn. */
+  figure?: MethodImageOptions;
+}
+
+/** The colour bar under a method's pictures: what their colours mean. */
+function legend(display: MethodPictures['display'], context: ReportContext): ReportBlock {
+  const colormap = context.figure?.colormap ?? defaultOverlay.colormap;
+  const alpha = context.figure?.alpha ?? defaultOverlay.alpha;
+  const bar: ColorBar = display === 'heatmap'
+    ? { kind: 'colormap', colormap, min: 0, max: 1, caption: `each map scaled from its minimum (0) to its maximum (1), over the picture at opacity ${alpha}` }
+    : { kind: 'signed', max: 1, caption: 'input gradient per colour channel, scaled to its 99th percentile of |gradient| (±1)' };
+  const image = colorBarLegend(bar);
+  return figureRow([{ image, caption: 'colour scale', width: image.width }]);
 }
 
 /** Section id of each model: its slug, numbered when two models slugify alike. */
@@ -72,7 +87,10 @@ function modelSections(report: ReportBuilder, run: ModelRun, id: string, context
     const title = { title: `${m.method.name} on ${run.name}`, id: `${id}--${slugify(m.method.name)}`, level: 3 as const };
     if ('skipped' in m) report.section(title, about, skipNote(m));
     // Images as columns: one row per explained class keeps the usual single-class case on one line.
-    else report.section(title, about, imageGrid({ rowLabels: m.targetLabels, columnLabels: context.images, cells: m.targetLabels.map((_, k) => context.images.map((_, r) => m.cells[r][k])) }));
+    else {
+      const cells = m.targetLabels.map((_, k) => context.images.map((_, r) => m.cells[r][k]));
+      report.section(title, about, imageGrid({ rowLabels: m.targetLabels, columnLabels: context.images, cells }), legend(m.display, context));
+    }
   }
 }
 
@@ -82,12 +100,14 @@ function comparisonSections(report: ReportBuilder, runs: ModelRun[], context: Re
   for (const [k, method] of context.methods.entries()) {
     const columnLabels: string[] = [];
     const columns: ((row: number) => GridCell)[] = [];
+    let display: MethodPictures['display'] | undefined;
     for (const run of runs) {
       const m = run.methods[k];
       if ('skipped' in m) {
         columnLabels.push(run.name);
         columns.push(() => ({ caption: `skipped: ${m.skipped.code}` }));
       } else {
+        display = m.display;
         m.targetLabels.forEach((label, c) => {
           columnLabels.push(m.targetLabels.length === 1 ? run.name : `${run.name}: ${label}`);
           columns.push((row) => m.cells[row][c]);
@@ -96,7 +116,8 @@ function comparisonSections(report: ReportBuilder, runs: ModelRun[], context: Re
     }
     report.section({ title: `${method.name} across models`, id: `compare-${slugify(method.name)}`, level: 3 },
       paragraph({ code: method.name }, `: ${method.description}.`),
-      imageGrid({ rowLabels: context.images, columnLabels, cells: context.images.map((_, row) => columns.map((cell) => cell(row))) }));
+      imageGrid({ rowLabels: context.images, columnLabels, cells: context.images.map((_, row) => columns.map((cell) => cell(row))) }),
+      ...(display ? [legend(display, context)] : []));
   }
 }
 

@@ -154,3 +154,28 @@ export function figureWithLegend(body: RgbImage, labels: FigureLabels): RgbImage
   }
   return out;
 }
+
+/**
+ * A colour bar on its own, horizontal (low on the left), with its caption above and three
+ * ticks below: the legend of a grid of pictures that share one colour scale.
+ *
+ * @example
+ * const legend = colorBarLegend({ kind: 'colormap', colormap: 'viridis', min: 0, max: 1, caption: 'each map scaled to [0, 1]' });
+ */
+export function colorBarLegend(bar: ColorBar, width = 240): RgbImage {
+  const textH = lineHeight(TEXT_SIZE);
+  const barH = 14;
+  const [high, mid, low] = barTicks(bar);
+  const captionWidth = measureText(bar.caption, TEXT_SIZE).width;
+  const out = white(Math.max(width, captionWidth) + 2 * PAD, PAD + textH + 2 + barH + 2 + textH + PAD);
+  drawText(out, bar.caption, PAD, PAD, { size: TEXT_SIZE, color: [80, 80, 80] });
+  const t = new Float32Array(width * barH);
+  for (let y = 0; y < barH; y++) for (let x = 0; x < width; x++) t[y * width + x] = x / (width - 1);
+  const y0 = PAD + textH + 2;
+  blit(out, applyColormap(t, width, barH, bar.kind === 'colormap' ? bar.colormap : 'gray'), PAD, y0);
+  const tickY = y0 + barH + 2;
+  drawText(out, low, PAD, tickY, { size: TEXT_SIZE });
+  drawText(out, mid, PAD + Math.round((width - measureText(mid, TEXT_SIZE).width) / 2), tickY, { size: TEXT_SIZE });
+  drawText(out, high, PAD + width - measureText(high, TEXT_SIZE).width, tickY, { size: TEXT_SIZE });
+  return out;
+}

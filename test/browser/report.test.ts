@@ -60,8 +60,9 @@ describe('a generated report in Chromium', () => {
       const img = i as HTMLImageElement;
       return { complete: img.complete, natural: [img.naturalWidth, img.naturalHeight], shown: [img.width, img.height] };
     }));
-    // Inputs (2 per model), 4 methods x 2 images per model less the skipped CAM on AlexNet, and the comparisons.
-    expect(images).toHaveLength(2 * 2 + (8 + 6) + (4 + 2 + 4 + 4));
+    // Inputs (2 per model), 4 methods x 2 images per model less the skipped CAM on AlexNet, and the comparisons;
+    // a colour scale under each method's pictures (4 + 3 per model, 4 comparisons).
+    expect(images).toHaveLength(2 * 2 + (8 + 6) + (4 + 2 + 4 + 4) + (4 + 3 + 4));
     for (const [i, img] of images.entries()) {
       expect(img.complete, `img ${i}`).toBe(true);
       expect(img.natural[0], `img ${i}`).toBeGreaterThan(0);

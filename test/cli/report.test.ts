@@ -21,6 +21,8 @@ function section(html: string, id: string): string {
 
 const sectionIds = (html: string) => [...html.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
 const imgCount = (html: string) => html.match(/<img /g)?.length ?? 0;
+/** A section's picture grid, without the colour scale under it. */
+const grid = (html: string) => html.match(/<table class="grid">[\s\S]*?<\/table>/)?.[0] ?? '';
 const dataUrls = (html: string) => [...html.matchAll(/<img src="data:image\/png;base64,([^"]+)"/g)].map((m) => new Uint8Array(Buffer.from(m[1], 'base64')));
 
 /** Top-5 (class, percent with one decimal) straight from the model's scores. */
@@ -78,7 +80,7 @@ describe('convlens report', () => {
         // A method's pictures are exactly what the library renders for that method.
         const result = await findMethod('gradcam').run(model, x, {});
         const seen = tensorToImages(x, model.preprocessSpec);
-        const pictures = dataUrls(section(html, `model-${names[0]}--gradcam`));
+        const pictures = dataUrls(grid(section(html, `model-${names[0]}--gradcam`)));
         expect(pictures).toHaveLength(2);
         for (const [m, png] of pictures.entries()) {
           const decoded = await decodeImageBytes(png, `gradcam ${m}`);
@@ -93,7 +95,8 @@ describe('convlens report', () => {
       for (const m of methodIds) {
         const body = section(html, `model-${n}--${m}`);
         const skipped = n === 'alexnet-legacy' && m === 'cam';
-        expect(imgCount(body), `${n} ${m}`).toBe(skipped ? 0 : 2);
+        expect(imgCount(grid(body)), `${n} ${m}`).toBe(skipped ? 0 : 2);
+        expect(imgCount(body) - imgCount(grid(body)), 'a colour scale under the pictures').toBe(skipped ? 0 : 1);
         expect(body.includes('Skipped'), `${n} ${m}`).toBe(skipped);
       }
     }
@@ -106,7 +109,7 @@ describe('convlens report', () => {
       const body = section(html, `compare-${m}`);
       expect([...body.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((x) => x[1])).toEqual(['resnet_basic.legacy-dynbatch', 'alexnet.legacy']);
       expect([...body.matchAll(/<th scope="row">([^<]*)<\/th>/g)].map((x) => x[1])).toEqual(['a', 'b']);
-      expect(imgCount(body), m).toBe(m === 'cam' ? 2 : 4);
+      expect(imgCount(grid(body)), m).toBe(m === 'cam' ? 2 : 4);
     }
     expect(section(html, 'compare-cam').match(/<td class="empty"><div class="cap">skipped: NO_CAM_HEAD<\/div><\/td>/g)).toHaveLength(2);
   });
@@ -127,7 +130,7 @@ describe('convlens report', () => {
       const body = section(html, `model-tiny-cnn-legacy--${m}`);
       expect([...body.matchAll(/<th scope="row">([^<]*)<\/th>/g)].map((x) => x[1])).toEqual(['class 0', 'class 1']);
       expect([...body.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((x) => x[1])).toEqual(['a', 'b']);
-      expect(imgCount(body)).toBe(4);
+      expect(imgCount(grid(body))).toBe(4);
       // 8 x 8 maps are enlarged with hard pixel edges.
       expect(body.match(/width="128" height="128" alt="[^"]*" class="px"/g)).toHaveLength(4);
     }
