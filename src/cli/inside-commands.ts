@@ -8,6 +8,7 @@ import { loadImage } from '../node/index.js';
 import { defineCommand, parseCommandLine, usageError } from './command-line.js';
 import { modelFlags, openModelFromFlags } from './options.js';
 import { OutputDir } from './output-dir.js';
+import { figureWithLegend } from '../render/figure.js';
 
 function positiveInt(command: string, flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -22,7 +23,7 @@ export const filtersSpec = defineCommand({
   flags: {
     ...modelFlags,
     layer: { type: 'string', value: 'L', help: 'the convolution (see `convlens layers`)' },
-    range: { type: 'string', value: 'shared|per-filter', help: 'one colour scale for all kernels, or one per kernel (default shared)' },
+    range: { type: 'string', value: 'per-filter|shared', help: 'each kernel its own gray scale (default), or one for the layer' },
     max: { type: 'string', value: 'N', help: 'at most N filters' },
     out: { type: 'string', value: 'FILE.png', help: 'the grid (default convlens-filters.png)' },
     raw: { type: 'boolean', help: 'also write the weights as float32 .npy' },
@@ -38,6 +39,7 @@ export const featuresSpec = defineCommand({
     ...modelFlags,
     layer: { type: 'string', value: 'L', help: 'any layer (see `convlens layers`)' },
     order: { type: 'string', value: 'index|mean', help: 'channel order: by index, or strongest mean activation first (default index)' },
+    range: { type: 'string', value: 'per-channel|shared', help: 'each map its own colour range (default), or one range across the maps of an image' },
     max: { type: 'string', value: 'N', help: 'at most N channels' },
     out: { type: 'string', value: 'DIR', help: 'output folder (default convlens-features)' },
     raw: { type: 'boolean', help: 'also write the activations as float32 .npy' },
@@ -56,7 +58,17 @@ export async function filtersCommand(argv: string[], print: (line: string) => vo
     const result = filters(model, values.layer, { range: values.range as 'shared' | 'per-filter' | undefined, maxFilters: positiveInt('filters', 'max', values.max) });
     const file = values.out ?? 'convlens-filters.png';
     const out = new OutputDir(dirname(file));
-    const png = out.add(basename(file), await encodePngBytes(result.image));
+    const [O, I] = result.weights.shape;
+    const parts = [`${result.shown.filters} of ${O} filters`];
+    if (result.shown.inputs < I) parts.push(`input channels 0-${result.shown.inputs - 1} of ${I} (each row a filter, each column one input channel)`);
+    const figure = figureWithLegend(result.image, {
+      title: `filters · ${values.layer} (${result.node}) · ${parts.join(' · ')}`,
+      subtitle: result.range ? 'one gray scale for the whole layer' : 'each filter its own gray scale, black its lowest weight, white its highest',
+      colorBar: result.range
+        ? { kind: 'colormap', colormap: 'gray', min: result.range[0], max: result.range[1], caption: 'weight' }
+        : { kind: 'colormap', colormap: 'gray', min: 0, max: 1, caption: 'weight, 0 = the filter\'s lowest, 1 = its highest' },
+    });
+    const png = out.add(basename(file), await encodePngBytes(figure));
     if (values.raw) out.add(`${basename(file, extname(file))}.npy`, encodeNpy(result.weights));
     await out.commit();
     print(`${result.node}: weights [${result.weights.shape.join(', ')}]; wrote ${png}`);
@@ -71,17 +83,28 @@ export async function featuresCommand(argv: string[], print: (line: string) => v
   const { values, positionals } = args;
   if (!values.layer) throw usageError('features', 'Missing --layer: name any layer (see `convlens layers`).');
   if (values.order && values.order !== 'index' && values.order !== 'mean') throw usageError('features', '--order must be index or mean.');
+  if (values.range && values.range !== 'per-channel' && values.range !== 'shared') throw usageError('features', '--range must be per-channel or shared.');
   const images = [];
   for (const p of positionals) images.push(await loadImage(p));
   const model = await openModelFromFlags(values);
   try {
     const x = await model.preprocess(images);
-    const result = await featureMaps(model, x, values.layer, { order: values.order as 'index' | 'mean' | undefined, maxChannels: positiveInt('features', 'max', values.max) });
+    const range = values.range as 'per-channel' | 'shared' | undefined;
+    const result = await featureMaps(model, x, values.layer, { order: values.order as 'index' | 'mean' | undefined, maxChannels: positiveInt('features', 'max', values.max), range });
+    const channels = result.raw.shape[1];
     const out = new OutputDir(values.out ?? 'convlens-features');
     const perItem = result.raw.data.length / result.raw.shape[0];
     for (const [i, p] of positionals.entries()) {
       const stem = basename(p, extname(p));
-      out.add(`${stem}.features.png`, await encodePngBytes(result.images[i]));
+      const shared = result.ranges[i];
+      const figure = figureWithLegend(result.images[i], {
+        title: `feature maps · ${values.layer} · ${stem} · ${result.shown} of ${channels} channels${values.order === 'mean' ? ', strongest mean first' : ''}`,
+        subtitle: shared ? 'one colour range across the maps shown (strengths compare)' : 'each map its own colour range (patterns show; strengths do not compare)',
+        colorBar: shared
+          ? { kind: 'colormap', colormap: 'viridis', min: shared[0], max: shared[1], caption: 'activation' }
+          : { kind: 'colormap', colormap: 'viridis', min: 0, max: 1, caption: 'activation, 0 = the map\'s lowest, 1 = its highest' },
+      });
+      out.add(`${stem}.features.png`, await encodePngBytes(figure));
       if (values.raw) out.add(`${stem}.features.npy`, encodeNpy({ data: result.raw.data.slice(i * perItem, (i + 1) * perItem), shape: result.raw.shape.slice(1) }));
     }
     const written = await out.commit();

@@ -16,7 +16,10 @@ export interface FeatureMapsOptions extends ProgressOptions {
   order?: 'index' | 'mean';
   /** Channels drawn per input (the first in `order`); default 64. `raw` always holds them all. */
   maxChannels?: number;
-  /** `'shared'` (default): one colour range per input across its drawn channels, so channels compare; `'per-channel'`: each tile its own range. */
+  /**
+   * `'per-channel'` (default): each tile stretched to its own range, so every map's pattern
+   * shows; `'shared'`: one range per input across its drawn channels, so strengths compare.
+   */
   range?: 'shared' | 'per-channel';
   /** Default `'viridis'`. */
   colormap?: ColormapName;
@@ -29,6 +32,10 @@ export interface FeatureMapsResult {
   order: number[];
   /** Per input, a grid of the first `maxChannels` channels of `order`, each labelled with its index. */
   images: RgbImage[];
+  /** Per input, the value range of the colours with `range: 'shared'`; null per tile ranges. */
+  ranges: ([number, number] | null)[];
+  /** Channels drawn per input. */
+  shown: number;
 }
 
 /** Mean of each channel (dim 1) over the batch and every other dim. */
@@ -63,7 +70,7 @@ function rangeOf(values: Float32Array, into: [number, number] = [Infinity, -Infi
 export async function featureMaps(model: ConvlensModel, x: FloatTensor, layer: string, options: FeatureMapsOptions = {}): Promise<FeatureMapsResult> {
   const order = options.order ?? 'index';
   if (order !== 'index' && order !== 'mean') throw new ConvlensError('BAD_OPTION', `Feature map order must be "index" or "mean", got ${JSON.stringify(order)}.`);
-  const range = options.range ?? 'shared';
+  const range = options.range ?? 'per-channel';
   if (range !== 'shared' && range !== 'per-channel') throw new ConvlensError('BAD_OPTION', `Feature map range must be "shared" or "per-channel", got ${JSON.stringify(range)}.`);
   const colormap = options.colormap ?? 'viridis';
   if (!colormapNames.includes(colormap)) throw new ConvlensError('BAD_OPTION', `Unknown colormap "${String(colormap)}"; use one of ${colormapNames.join(', ')}.`);
@@ -87,9 +94,11 @@ export async function featureMaps(model: ConvlensModel, x: FloatTensor, layer: s
   const scale = tileScale(th, tw);
   const labels = shown.map(String);
 
+  const ranges: ([number, number] | null)[] = [];
   const images = Array.from({ length: N }, (_, n) => {
     const values = (c: number) => raw.data.subarray((n * C + c) * plane, (n * C + c + 1) * plane);
     const shared = range === 'shared' ? shown.reduce<[number, number]>((r, c) => rangeOf(values(c), r), [Infinity, -Infinity]) : null;
+    ranges.push(shared);
     const tiles = shown.map((c) => {
       const [lo, hi] = shared ?? rangeOf(values(c));
       // A constant (or non-finite) range draws as the colormap's low end.
@@ -98,5 +107,5 @@ export async function featureMaps(model: ConvlensModel, x: FloatTensor, layer: s
     });
     return makeGrid(tiles, { labels, columns: raw.shape.length === 2 ? tiles.length : undefined });
   });
-  return { raw, order: indices, images };
+  return { raw, order: indices, images, ranges, shown: shown.length };
 }

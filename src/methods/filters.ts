@@ -29,6 +29,10 @@ export interface FiltersResult {
   weights: FloatTensor;
   /** Colour tiles (filters reading the RGB input), or rows = filters x columns = input channels in gray. */
   image: RgbImage;
+  /** Filters and input channels drawn (the first ones), out of `weights.shape[0]` and `weights.shape[1]`. */
+  shown: { filters: number; inputs: number };
+  /** The weight range black-to-white spans with `range: 'shared'`; null when each filter has its own. */
+  range: [number, number] | null;
 }
 
 const TILE_PIXELS = 32;
@@ -139,14 +143,15 @@ export function filters(model: ConvlensModel, layer: string, options: FiltersOpt
       const [lo, hi] = filterRange(o);
       return upscaleNearest(tile(kh, kw, (y, x) => rgb.map((i) => toByte(at(o, i, y, x), lo, hi)) as [number, number, number]), scale);
     });
-    return { node: node.name, weights, image: makeGrid(tiles, { labels }) };
+    return { node: node.name, weights, image: makeGrid(tiles, { labels }), shown: { filters: shownO, inputs: 3 }, range: range === 'shared' ? layerRange : null };
   }
   const gray = (o: number, i: number) => {
     const [lo, hi] = filterRange(o);
     return upscaleNearest(tile(kh, kw, (y, x) => { const v = toByte(at(o, i, y, x), lo, hi); return [v, v, v]; }), scale);
   };
-  if (I === 1) return { node: node.name, weights, image: makeGrid(labels.map((_, o) => gray(o, 0)), { labels }) };
+  const about = { shown: { filters: shownO, inputs: shownI }, range: range === 'shared' ? layerRange : null };
+  if (I === 1) return { node: node.name, weights, image: makeGrid(labels.map((_, o) => gray(o, 0)), { labels }), ...about };
   const cells = labels.map((_, o) => Array.from({ length: shownI }, (_, i) => gray(o, i)));
   const columnLabels = Array.from({ length: shownI }, (_, i) => `in ${i}`);
-  return { node: node.name, weights, image: rowColumnFigure(cells, { rowLabels: labels, columnLabels }) };
+  return { node: node.name, weights, image: rowColumnFigure(cells, { rowLabels: labels, columnLabels }), ...about };
 }

@@ -134,8 +134,8 @@ export function figureWithLegend(body: RgbImage, labels: FigureLabels): RgbImage
   const captionLine = bar ? `colour: ${bar.caption}` : undefined;
   const notes = [labels.subtitle, captionLine].filter((l): l is string => l !== undefined);
   const textWidth = Math.max(measureText(labels.title, TITLE_SIZE).width, ...notes.map((l) => measureText(l, TEXT_SIZE).width));
-  // Text may widen the figure by half the picture's width; beyond that it wraps.
-  const width = Math.max(picture.width + barBlock, Math.min(textWidth, Math.round(1.5 * (picture.width + barBlock)))) + 2 * PAD;
+  // Text may widen the figure to 360 px or by half the picture's width; beyond that it wraps.
+  const width = Math.max(picture.width + barBlock, Math.min(textWidth, Math.max(360, Math.round(1.5 * (picture.width + barBlock))))) + 2 * PAD;
   const titleLines = wrapText(labels.title, width - 2 * PAD, TITLE_SIZE);
   const noteLines = notes.flatMap((l) => wrapText(l, width - 2 * PAD, TEXT_SIZE));
   const top = PAD + titleLines.length * titleH + noteLines.length * textH + PAD;

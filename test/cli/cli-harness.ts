@@ -39,3 +39,19 @@ export function testPng(width = 80, height = 60): Uint8Array {
 }
 
 export const fixtureModel = (name: string) => new URL(`../fixtures/models/${name}.onnx`, import.meta.url).pathname;
+
+/** Whether `tile` appears pixel for pixel somewhere in `figure`. */
+export function containsImage(figure: RgbImage, tile: RgbImage): boolean {
+  for (let y = 0; y + tile.height <= figure.height; y++) {
+    for (let x = 0; x + tile.width <= figure.width; x++) {
+      let same = true;
+      for (let r = 0; r < tile.height && same; r++) {
+        const a = ((y + r) * figure.width + x) * 3;
+        const b = r * tile.width * 3;
+        for (let k = 0; k < tile.width * 3; k++) if (figure.data[a + k] !== tile.data[b + k]) { same = false; break; }
+      }
+      if (same) return true;
+    }
+  }
+  return false;
+}

@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { ConvlensError } from '../../src/errors.js';
+import { lineHeight, measureText } from '../../src/image/text.js';
 import { colormapTable } from '../../src/image/colormap.js';
 import type { RgbImage } from '../../src/image/types.js';
 import { featureMaps } from '../../src/methods/feature-maps.js';
@@ -46,11 +47,11 @@ describe('filters and feature maps of tiny_cnn', () => {
       const [O, I, kh, kw] = weights.shape;
       expect([O, I, kh, kw]).toEqual([4, 3, 3, 3]);
       const w = (o: number, i: number, y: number, x: number) => weights.data[((o * I + i) * kh + y) * kw + x];
-      // makeGrid: 2 columns, padding 2, 3x3 kernels upscaled 11x to 33 px, a 9 px caption band under each row.
+      // makeGrid: 2 columns, padding 2, 3x3 kernels upscaled 11x to 33 px, a caption band (a line of text and 2 px) under each row.
       for (let o = 0; o < O; o++) {
         const [lo, hi] = rangeOf(range === 'shared' ? weights.data : weights.data.subarray(o * 27, (o + 1) * 27));
         const left = 2 + (o % 2) * 35;
-        const top = 2 + Math.floor(o / 2) * 44;
+        const top = 2 + Math.floor(o / 2) * (33 + lineHeight() + 2 + 2);
         for (let y = 0; y < 3; y++) {
           for (let xx = 0; xx < 3; xx++) {
             const expected = [0, 1, 2].map((i) => byte(w(o, i, y, xx), lo, hi));
@@ -64,15 +65,20 @@ describe('filters and feature maps of tiny_cnn', () => {
 
   it('draws deeper kernels in gray, one row per filter and one column per input channel', async () => {
     const m = await open();
-    const { weights, image } = filters(m, 'conv2', { maxFilters: 5, maxInputs: 3 });
+    const { weights, image, shown, range } = filters(m, 'conv2', { maxFilters: 5, maxInputs: 3 });
     expect(weights.shape).toEqual([6, 4, 3, 3]);
-    // rowColumnFigure: row labels 5 px wide + 2 px gap, column labels 7 px high + 2 px gap, padding 2, 33 px cells.
-    expect([image.width, image.height]).toEqual([7 + 3 * 33 + 4 * 2, 9 + 5 * 33 + 6 * 2]);
+    // What the figure leaves out is reported, so a title can say "input channels 0-2 of 4".
+    expect(shown).toEqual({ filters: 5, inputs: 3 });
+    expect(range).toBeNull();
+    // rowColumnFigure: row labels (the widest, "0".."4") + 4 px gap, column labels a line high + 4 px gap, padding 2, 33 px cells.
+    const left = Math.max(...['0', '1', '2', '3', '4'].map((l) => measureText(l).width)) + 4;
+    const top = lineHeight() + 4;
+    expect([image.width, image.height]).toEqual([left + 3 * 33 + 4 * 2, top + 5 * 33 + 6 * 2]);
     for (let o = 0; o < 5; o++) {
       const [lo, hi] = rangeOf(weights.data.subarray(o * 36, (o + 1) * 36));
       for (let i = 0; i < 3; i++) {
         const v = byte(weights.data[((o * 4 + i) * 3 + 2) * 3 + 1], lo, hi);
-        expect(pixel(image, 9 + i * 35 + 11 + 5, 11 + o * 35 + 22 + 5)).toEqual([v, v, v]);
+        expect(pixel(image, left + 2 + i * 35 + 11 + 5, top + 2 + o * 35 + 22 + 5)).toEqual([v, v, v]);
       }
     }
   });
@@ -100,7 +106,8 @@ describe('filters and feature maps of tiny_cnn', () => {
       for (let n = 0; n < 2; n++) for (let i = 0; i < 16; i++) s += tap.data[(n * 6 + c) * 16 + i];
       return s / 32;
     });
-    const byMean = await featureMaps(m, x, 'relu2', { order: 'mean', maxChannels: 4 });
+    const byMean = await featureMaps(m, x, 'relu2', { order: 'mean', maxChannels: 4, range: 'shared' });
+    expect(byMean.ranges).toHaveLength(2);
     expect([...byMean.order].sort()).toEqual([0, 1, 2, 3, 4, 5]);
     for (let k = 1; k < 6; k++) expect(means[byMean.order[k - 1]]).toBeGreaterThanOrEqual(means[byMean.order[k]]);
     expect(byMean.images).toHaveLength(2);
@@ -110,7 +117,7 @@ describe('filters and feature maps of tiny_cnn', () => {
     for (let n = 0; n < 2; n++) {
       const shown = byMean.order.slice(0, 4).flatMap((c) => Array.from(tap.data.subarray((n * 6 + c) * 16, (n * 6 + c + 1) * 16)));
       const [lo, hi] = rangeOf(shown);
-      const at = (v: number) => { const k = shown.indexOf(v); const t = Math.floor(k / 16); return pixel(byMean.images[n], 2 + (t % 2) * 34 + (k % 4) * 8, 2 + Math.floor(t / 2) * 43 + Math.floor((k % 16) / 4) * 8); };
+      const at = (v: number) => { const k = shown.indexOf(v); const t = Math.floor(k / 16); return pixel(byMean.images[n], 2 + (t % 2) * 34 + (k % 4) * 8, 2 + Math.floor(t / 2) * (32 + lineHeight() + 2 + 2) + Math.floor((k % 16) / 4) * 8); };
       expect(at(hi)).toEqual(Array.from(lut.subarray(256 * 3, 257 * 3)));
       expect(at(lo)).toEqual(Array.from(lut.subarray(0, 3)));
     }
@@ -118,11 +125,12 @@ describe('filters and feature maps of tiny_cnn', () => {
 
   it('draws a 2-D output [N, K] as one row of swatches', async () => {
     const m = await open();
-    const fm = await featureMaps(m, x, m.outputName, { colormap: 'gray' });
+    const fm = await featureMaps(m, x, m.outputName, { colormap: 'gray', range: 'shared' });
+    expect(fm.ranges[0]).toEqual(rangeOf(fm.raw.data.subarray(0, 10)));
     expect(fm.raw).toEqual((await forward(m, x, [m.outputName]))[m.outputName]);
     expectClose(fm.raw, refs.array('logits'), 2e-4, 'logits');
     // 10 swatches of 32 px in one row; with the shared range the largest logit is white, the smallest black.
-    expect([fm.images[0].width, fm.images[0].height]).toEqual([10 * 32 + 11 * 2, 32 + 9 + 2 * 2]);
+    expect([fm.images[0].width, fm.images[0].height]).toEqual([10 * 32 + 11 * 2, 32 + lineHeight() + 2 + 2 * 2]);
     const row = Array.from(fm.raw.data.subarray(0, 10));
     const swatch = (k: number) => pixel(fm.images[0], 2 + k * 34 + 16, 18);
     expect(swatch(row.indexOf(Math.max(...row)))).toEqual([255, 255, 255]);

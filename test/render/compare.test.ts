@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { tensorToImages } from '../../src/image/preprocess.js';
-import type { RgbImage } from '../../src/image/types.js';
 import { findMethod } from '../../src/methods/registry.js';
 import { loadModel } from '../../src/node/index.js';
 import { compare } from '../../src/render/compare.js';
 import { enlargeTo } from '../../src/render/figure.js';
 import { methodImage } from '../../src/render/method-image.js';
-import { testPicture } from '../cli/cli-harness.js';
+import { containsImage as contains, testPicture } from '../cli/cli-harness.js';
 import { modelPath } from '../methods/refs.js';
-
-/** Whether `tile` appears pixel for pixel somewhere in `figure`. */
-function contains(figure: RgbImage, tile: RgbImage): boolean {
-  for (let y = 0; y + tile.height <= figure.height; y++) {
-    for (let x = 0; x + tile.width <= figure.width; x++) {
-      let same = true;
-      for (let r = 0; r < tile.height && same; r++) {
-        const a = ((y + r) * figure.width + x) * 3;
-        const b = r * tile.width * 3;
-        for (let k = 0; k < tile.width * 3; k++) if (figure.data[a + k] !== tile.data[b + k]) { same = false; break; }
-      }
-      if (same) return true;
-    }
-  }
-  return false;
-}
 
 const inputs = [{ name: 'a', image: testPicture(64, 64) }, { name: 'b', image: testPicture(80, 64) }];
 const path = modelPath('models/resnet_basic.legacy-dynbatch.onnx');
