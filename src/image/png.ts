@@ -1,11 +1,10 @@
 /**
- * An isomorphic PNG encoder for RGB images (8-bit truecolour), so the browser and the HTML
- * report can embed pictures without platform code. Node code may prefer sharp's encoder
- * (`encodePngBytes` in src/node/codecs.ts) for smaller files.
+ * The one PNG encoder for RGB images (8-bit truecolour), in Node and in the browser alike:
+ * row filters chosen per row, then zlib (fflate's DEFLATE).
  */
+import { zlibSync } from 'fflate';
 import { assertRgbImage } from './validate.js';
 import type { RgbImage } from './types.js';
-import { zlibCompress } from './zlib.js';
 
 let crcTable: Uint32Array | undefined;
 
@@ -88,8 +87,8 @@ function filteredRows(img: RgbImage, filter: boolean): Uint8Array {
 /** Options of {@link encodePng}. */
 export interface PngOptions {
   /**
-   * `true` (default): row filters + LZ77 with fixed Huffman codes. `false`: stored
-   * (uncompressed) deflate blocks, the fastest and simplest valid PNG.
+   * `true` (default): row filters and DEFLATE at its default level. `false`: stored
+   * (uncompressed) deflate blocks, the fastest valid PNG.
    */
   compress?: boolean;
 }
@@ -110,7 +109,7 @@ export function encodePng(img: RgbImage, options: PngOptions = {}): Uint8Array {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: truecolour RGB
   // compression method, filter method and interlace are all 0
-  const idat = zlibCompress(filteredRows(img, compress), compress);
+  const idat = zlibSync(filteredRows(img, compress), { level: compress ? 6 : 0 });
   const parts = [
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),

@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { encodePng } from '../image/png.js';
 import { ConvlensError } from '../errors.js';
 import { decodeBmp, isBmp } from '../image/bmp.js';
 import type { RgbImage } from '../image/types.js';
-import { assertRgbImage } from '../image/validate.js';
 
 /** The formats convlens promises to read, for error messages. */
 export const SUPPORTED_IMAGE_FORMATS = 'PNG, JPEG, WebP, GIF (first frame), TIFF and BMP';
@@ -72,17 +72,12 @@ export async function decodeImageBytes(bytes: Uint8Array, source: string): Promi
 }
 
 /**
- * Encodes an RGB image as a compressed PNG with sharp (smaller than the isomorphic
- * `encodePng`, for files written by the CLI).
+ * Encodes an RGB image as PNG bytes: the isomorphic encoder of image/png.ts, kept async
+ * for the callers that write files.
  *
  * @example
  * await writeFile('cat.gradcam.png', await encodePngBytes(overlay));
  */
 export async function encodePngBytes(img: RgbImage): Promise<Uint8Array> {
-  assertRgbImage(img);
-  const input = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  const out = await sharp(input, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .png({ compressionLevel: 9, adaptiveFiltering: true })
-    .toBuffer();
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  return encodePng(img);
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maskBoundingBox, thresholdMask } from '../../src/image/mask.js';
-import { decodeNpy } from '../../src/image/npy.js';
+import { decodeNpy } from '../npy-reader.js';
 import { decodeImageFile } from '../../src/node/codecs.js';
 import { gradCam } from '../../src/methods/cam.js';
 import { saliency } from '../../src/methods/gradients.js';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeNpy } from '../../src/image/npy.js';
+import { decodeNpy } from '../npy-reader.js';
 import { featureMaps } from '../../src/methods/feature-maps.js';
 import { filters } from '../../src/methods/filters.js';
 import { decodeImageFile } from '../../src/node/codecs.js';

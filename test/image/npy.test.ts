@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy } from '../../src/image/npy.js';
+import { encodeNpy } from '../../src/image/npy.js';
+import { decodeNpy } from '../npy-reader.js';
 
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 
