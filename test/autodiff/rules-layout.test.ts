@@ -4,8 +4,13 @@ import { checkVjp, type CaseInput, type CaseNode } from './vjp-harness.js';
 const i64 = (values: number[], shape = [values.length]): CaseInput => ({ shape, values, int64: true });
 
 describe('pass-through and reshaping VJP rules', () => {
-  it('Identity, float Cast and inference Dropout pass gradients through', async () => {
+  it('Identity, float Cast, CastLike and inference Dropout pass gradients through', async () => {
     await checkVjp({ inputs: { x: { shape: [2, 3] } }, nodes: [{ op: 'Identity', inputs: ['x'] }, { op: 'Cast', inputs: ['t0'], attrs: { to: 1 } }] });
+    // CastLike to a float like-tensor: the gradient reaches x; the like-tensor only gives a type.
+    await checkVjp({
+      opset: 15, inputs: { x: { shape: [2, 3] }, like: { shape: [1], values: [0], initializer: true } },
+      nodes: [{ op: 'CastLike', inputs: ['x', 'like'] }], wrt: ['x'],
+    });
     await checkVjp({ opset: 11, inputs: { x: { shape: [2, 3] } }, nodes: [{ op: 'Dropout', inputs: ['x'], outputs: ['y', 'mask'], attrs: { ratio: 0.3 } }] });
     // The ratio input is a float but carries no gradient (it is zero, as finite differences agree).
     await checkVjp({ opset: 13, inputs: { x: { shape: [2, 3] }, ratio: { shape: [], values: [0.3], initializer: true } }, nodes: [{ op: 'Dropout', inputs: ['x', 'ratio'] }] });
