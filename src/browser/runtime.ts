@@ -5,7 +5,7 @@
  */
 import * as ort from 'onnxruntime-web';
 import { ConvlensError } from '../errors.js';
-import { MiB, type Runtime } from '../engine/runtime.js';
+import { MiB, type OrtModule, type Runtime } from '../engine/runtime.js';
 
 export type BrowserExecutionProvider = 'wasm' | 'webgpu';
 
@@ -53,10 +53,38 @@ export function configureRuntime(options: BrowserRuntimeOptions): void {
   }
 }
 
+/**
+ * onnxruntime-web fails to start when its WebAssembly files are not where it looks (the
+ * page's folder by default): say which files to serve and how to point to them.
+ */
+function startupError(e: unknown): unknown {
+  const message = (e as Error)?.message ?? String(e);
+  if (!/wasm|\.mjs|backend|fetch/i.test(message)) return e;
+  const where = typeof ort.env.wasm.wasmPaths === 'string' ? ` (looked in ${ort.env.wasm.wasmPaths})` : '';
+  return new ConvlensError('RUNTIME',
+    `onnxruntime-web could not load its WebAssembly files${where}: ${message}. Serve the ort-wasm-simd-threaded.wasm and `
+    + 'ort-wasm-simd-threaded.mjs files of node_modules/onnxruntime-web/dist/ (the .jsep.wasm and .jsep.mjs ones too for WebGPU) '
+    + 'from one folder, and give that folder as wasmPaths to loadModel or configureRuntime.', { cause: e });
+}
+
+/** onnxruntime-web with session creation failures explained. */
+const explainedOrt: OrtModule = {
+  Tensor: ort.Tensor,
+  InferenceSession: {
+    create: async (...args: unknown[]) => {
+      try {
+        return await (ort.InferenceSession.create as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (e) {
+        throw startupError(e);
+      }
+    },
+  } as unknown as OrtModule['InferenceSession'],
+};
+
 const runtimes: Record<BrowserExecutionProvider, Runtime> = {
-  wasm: { ort, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB },
+  wasm: { ort: explainedOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB },
   // Nodes WebGPU has no kernel for fall back to the WASM CPU kernels inside onnxruntime-web.
-  webgpu: { ort, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['webgpu'] }, memoryBudget: 512 * MiB },
+  webgpu: { ort: explainedOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['webgpu'] }, memoryBudget: 512 * MiB },
 };
 
 /** The runtime for an execution provider; `BAD_OPTION` for an unknown one or WebGPU where the browser lacks it. */
