@@ -32,3 +32,7 @@ export { compare, type CompareAxis, type Comparison, type NamedImage } from './r
 export { methodImage } from './render/method-image.js';
 export { thresholdMask, maskBoundingBox, cropToMask, drawBox, type Box, type MaskOptions } from './image/mask.js';
 export { makeGrid, rowColumnFigure } from './image/grid.js';
+export { tensorToImages } from './image/preprocess.js';
+export { colormapNames, type ColormapName } from './image/colormap.js';
+export { methodFigure, targetCaption, type MethodFigureOptions } from './render/method-figure.js';
+export { figureWithLegend, colorBarLegend, enlargeTo, formatPercent, formatValue, type ColorBar, type FigureLabels } from './render/figure.js';

@@ -34,3 +34,5 @@ export async function loadModel(source: string | URL | Uint8Array, options: Node
 export async function loadImage(source: string | Uint8Array): Promise<RgbImage> {
   return typeof source === 'string' ? decodeImageFile(source) : decodeImageBytes(source, 'the image bytes');
 }
+
+export { saveFigure } from './save-figure.js';
