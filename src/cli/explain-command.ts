@@ -17,6 +17,7 @@ import { methodFlags, parseMethodList, parseMethodOptions } from './method-optio
 import { modelFlags, modelOptions } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { fileStem, targetPart, uniqueStems } from './output-names.js';
+import { slowMethodNotice } from './estimates.js';
 import { withProgress } from './progress.js';
 import { predictionLine, predictsValues } from './predictions.js';
 import { figureFlags, parseFigureOptions } from './figure-options.js';
@@ -100,12 +101,16 @@ async function explainWithModel(model: ConvlensModel, pictures: RgbImage[], job:
   const { runnable, skipped } = planMethods(model, job.methods, job.options);
   const x = await model.preprocess(pictures);
   const seen = model.itemShape[0] === 3 ? tensorToImages(x, model.preprocessSpec) : pictures;
+  const started = Date.now();
   const scores = (await forward(model, x, [model.outputName]))[model.outputName];
+  const forwardMs = (Date.now() - started) / pictures.length;
   const prefix = job.name ? `${job.name}: ` : '';
   for (const [i, path] of job.images.entries()) print(`${prefix}${path}: ${predictionLine(model, itemOf(scores, i).data)}`);
   for (const s of skipped) print(skippedLine(s, job.name));
   const stems = uniqueStems(job.images);
   for (const method of runnable) {
+    const notice = slowMethodNotice(method, model, job.options, pictures.length, forwardMs, job.name);
+    if (notice) print(notice);
     let result: MethodOutput;
     try {
       result = await withProgress(`explain ${method.name}`, (onProgress) => method.run(model, x, { ...job.options, onProgress }));

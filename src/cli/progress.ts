@@ -91,6 +91,14 @@ export class ProgressDisplay {
     this.draw(false);
   }
 
+  /** Writes a line of its own above the progress line (a warning, an estimate), then redraws it. */
+  note(text: string): void {
+    if (this.stream.isTTY && this.shownAt !== undefined && !this.ended) this.stream.write('\r\x1b[K');
+    this.stream.write(`${text}\n`);
+    this.lastLine = '';
+    this.draw(false);
+  }
+
   /** Ends the display: the final state on its own line if anything was shown, else nothing. */
   finish(): void {
     if (this.ended) return;

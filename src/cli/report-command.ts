@@ -69,7 +69,7 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
       const model = await loadModel(source, loadOptions);
       try {
         runs.push(await explainWithModel(model, names[i], source, pictures, methods, methodOptions,
-          (done, label) => progress.update(i * perModel + done, total, `report ${label}`), figure));
+          (done, label) => progress.update(i * perModel + done, total, `report ${label}`), { ...figure, onNotice: (line) => progress.note(line) }));
       } finally {
         await model.dispose();
       }

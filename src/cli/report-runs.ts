@@ -13,6 +13,7 @@ import type { GridCell } from '../render/report/index.js';
 import { formatPercent } from '../render/figure.js';
 import { itemOf, methodImage, type MethodImageOptions } from '../render/method-image.js';
 import { softmax } from '../methods/scores.js';
+import { slowMethodNotice } from './estimates.js';
 
 export interface Prediction {
   rank: number;
@@ -96,18 +97,22 @@ const skippable: ReadonlySet<ConvlensErrorCode> = new Set(['NO_CAM_HEAD', 'NO_SP
  */
 export async function explainWithModel(
   model: ConvlensModel, name: string, source: string, pictures: RgbImage[], methods: readonly MethodEntry[], options: MethodOptions,
-  progress: (stepsDone: number, label: string) => void, figure: MethodImageOptions = {},
+  progress: (stepsDone: number, label: string) => void, figure: MethodImageOptions & { onNotice?: (line: string) => void } = {},
 ): Promise<ModelRun> {
   progress(0, `${name}: predictions`);
   const x = await model.preprocess(pictures);
   const seen = model.itemShape[0] === 3 ? tensorToImages(x, model.preprocessSpec) : pictures;
+  const started = Date.now();
   const scores = (await forward(model, x, [model.outputName]))[model.outputName];
+  const forwardMs = (Date.now() - started) / pictures.length;
   const predictions = pictures.map((_, i) => topClasses(itemOf(scores, i).data, model.labels, 5));
   const runs: MethodRun[] = [];
   for (const [i, method] of methods.entries()) {
     const label = `${name}: ${method.name}`;
     progress(1 + i, label);
     try {
+      const notice = slowMethodNotice(method, model, options, pictures.length, forwardMs, name);
+      if (notice) figure.onNotice?.(notice);
       const result = await method.run(model, x, { ...options, onProgress: (d, t) => progress(1 + i + (t > 0 ? d / t : 0), label) });
       runs.push({ method, ...methodCells(result, seen, method, model.labels, figure) });
     } catch (e) {

@@ -54,7 +54,7 @@ export interface OcclusionResult extends ExplainedItems {
 
 const MAX_BATCH = 64;
 
-interface Geometry { ph: number; pw: number; sh: number; sw: number; gridH: number; gridW: number }
+export interface Geometry { ph: number; pw: number; sh: number; sw: number; gridH: number; gridW: number }
 
 function sizePair(value: number | [number, number], name: string): [number, number] {
   const pair = typeof value === 'number' ? [value, value] : value;
@@ -64,7 +64,7 @@ function sizePair(value: number | [number, number], name: string): [number, numb
   return [pair[0], pair[1]];
 }
 
-function geometry(H: number, W: number, options: OcclusionOptions): Geometry {
+export function geometry(H: number, W: number, options: OcclusionOptions): Geometry {
   const [ph, pw] = sizePair(options.patch ?? 8, 'patch');
   const [sh, sw] = sizePair(options.stride ?? [ph, pw], 'stride');
   if (ph > H || pw > W) {

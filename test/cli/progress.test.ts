@@ -140,3 +140,16 @@ describe('withProgress', () => {
     expect([formatElapsed(0), formatElapsed(12_340), formatElapsed(59_949), formatElapsed(59_960), formatElapsed(125_000)]).toEqual(['0.0s', '12.3s', '59.9s', '1m00s', '2m05s']);
   });
 });
+
+describe('ProgressDisplay notes', () => {
+  it('writes a note on its own line and redraws the progress line under it', () => {
+    const h = harness(true);
+    const p = new ProgressDisplay('report', h.options);
+    p.update(1, 4);
+    h.advance(1000);
+    p.note('scorecam: about 2049 forward passes per image');
+    expect(h.writes).toEqual([
+      '\rreport  1/4  25%  1.0s\x1b[K', '\r\x1b[K', 'scorecam: about 2049 forward passes per image\n', '\rreport  1/4  25%  1.0s\x1b[K',
+    ]);
+  });
+});

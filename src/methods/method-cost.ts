@@ -1,0 +1,32 @@
+/**
+ * What a method costs on a model, in forward passes per image, known before it runs: the
+ * CLI turns it into a time estimate before a slow method starts (Score-CAM on a ResNet-50
+ * runs 2048 masked forward passes per image).
+ */
+import type { ConvlensModel } from '../engine/model.js';
+import { defaultCamLayer } from './cam.js';
+import { geometry } from './occlusion.js';
+import { itemShapeOf } from './passes.js';
+import type { MethodEntry, MethodOptions } from './registry.js';
+
+/** A backward pass costs about two forward passes on top of its own forward. */
+const GRADIENT_PASS = 3;
+
+/**
+ * Forward-pass equivalents per image (a gradient pass counts as three forward passes).
+ *
+ * @example
+ * forwardPassesPerImage(findMethod('scorecam'), resnet50, {}); // 2048
+ */
+export function forwardPassesPerImage(method: MethodEntry, model: ConvlensModel, options: MethodOptions): number {
+  const [, H, W] = model.itemShape;
+  switch (method.name) {
+    case 'scorecam': return 1 + itemShapeOf(model, model.resolveLayer(options.layer ?? defaultCamLayer(model)))[0];
+    case 'occlusion': { const g = geometry(H, W, options); return 1 + g.gridH * g.gridW; }
+    case 'smoothgrad': return 1 + GRADIENT_PASS * (options.samples ?? 25);
+    case 'ig': return 2 + GRADIENT_PASS * ((options.steps ?? 32) + (options.method === 'trapezoid' ? 1 : 0));
+    case 'cam': return 1;
+    case 'guided-gradcam': return 1 + 2 * GRADIENT_PASS;
+    default: return method.gradients ? 1 + GRADIENT_PASS : 1;
+  }
+}
