@@ -36,6 +36,7 @@ export const explainSpec = defineCommand({
     crop: { type: 'string', value: 'T', help: 'also write the region where a heatmap is >= T (0..1) and its box' },
     ...methodFlags,
     ...figureFlags,
+    whole: { type: 'boolean', group: 'Figure options', help: 'heatmaps over the whole picture, the model\'s crop drawn as a frame (default: the crop alone)' },
   },
   notes: [
     'A method that does not fit a model (cam without a global-pool-then-linear head) is skipped with the reason;',
@@ -94,7 +95,7 @@ interface ModelJob {
   images: string[];
   methods: readonly MethodEntry[];
   options: MethodOptions;
-  render: Omit<RenderOptions, 'figure'> & Pick<MethodFigureOptions, 'colormap' | 'alpha'>;
+  render: Omit<RenderOptions, 'figure'> & Pick<MethodFigureOptions, 'colormap' | 'alpha'> & { whole: boolean };
 }
 
 async function explainWithModel(model: ConvlensModel, pictures: RgbImage[], job: ModelJob, out: OutputDir, print: (line: string) => void): Promise<void> {
@@ -122,7 +123,8 @@ async function explainWithModel(model: ConvlensModel, pictures: RgbImage[], job:
     }
     const several = result.image.length > stems.length;
     const names = result.image.map((img, m) => fileStem(stems[img], job.name, targetPart(job.options, result.target[m], model.labels, several), method.name));
-    const figure = { ...job.render, labels: model.labels, values: predictsValues(model), model: job.name, layerName: (l: string) => layerName(model, l) };
+    const whole = job.render.whole ? { pictures, spec: model.preprocessSpec } : undefined;
+    const figure = { ...job.render, labels: model.labels, values: predictsValues(model), model: job.name, layerName: (l: string) => layerName(model, l), whole };
     await render(out, names, method.name, result, seen, { ...job.render, figure }, job.options);
   }
 }
@@ -157,7 +159,7 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
   for (const [k, source] of models.entries()) {
     const model = await loadModel(source, loadOptions);
     try {
-      const job = { name: models.length > 1 ? modelNames[k] : undefined, images: positionals, methods, options, render: { raw: values.raw ?? false, crop, ...figureOptions } };
+      const job = { name: models.length > 1 ? modelNames[k] : undefined, images: positionals, methods, options, render: { raw: values.raw ?? false, crop, whole: values.whole ?? false, ...figureOptions } };
       await explainWithModel(model, pictures, job, out, print);
     } finally {
       await model.dispose();

@@ -120,19 +120,18 @@ function checkChannelOrder(order: unknown): void {
   }
 }
 
-function cropGeometry(img: RgbImage, H: number, W: number, fraction: number): RgbImage {
+/** `[width, height]` a picture is resized to before the centred `H x W` crop of `'crop'` mode. */
+export function resizeBeforeCrop(img: { width: number; height: number }, H: number, W: number, fraction: number): [number, number] {
   // The crop must cover `fraction` of the resized image on the limiting side; the other side
   // keeps the aspect ratio (floor, as torchvision does for the longer side).
   const coverW = Math.floor(W / fraction);
   const coverH = Math.floor(H / fraction);
-  let w: number, h: number;
-  if (coverW / img.width >= coverH / img.height) {
-    w = coverW;
-    h = Math.max(coverH, Math.floor((coverW * img.height) / img.width));
-  } else {
-    h = coverH;
-    w = Math.max(coverW, Math.floor((coverH * img.width) / img.height));
-  }
+  if (coverW / img.width >= coverH / img.height) return [coverW, Math.max(coverH, Math.floor((coverW * img.height) / img.width))];
+  return [Math.max(coverW, Math.floor((coverH * img.width) / img.height)), coverH];
+}
+
+function cropGeometry(img: RgbImage, H: number, W: number, fraction: number): RgbImage {
+  const [w, h] = resizeBeforeCrop(img, H, W, fraction);
   return centerCrop(resizeImage(img, w, h), W, H);
 }
 

@@ -130,7 +130,7 @@ export function resizeShorterSide(img: RgbImage, size: number): RgbImage {
 }
 
 /** Python's round(): halves go to the even neighbour. torchvision's center_crop uses it. */
-function roundHalfEven(v: number): number {
+export function roundHalfEven(v: number): number {
   const f = Math.floor(v);
   const d = v - f;
   if (d > 0.5) return f + 1;

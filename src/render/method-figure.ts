@@ -2,7 +2,9 @@
  * One explained item as a figure that stands on its own: the method's picture under a title
  * naming the method, layer, target and model, with a colour bar in the units of the map.
  */
+import { overlayWholePicture } from '../image/model-crop.js';
 import { saliencyScale } from '../image/overlay.js';
+import type { PreprocessSpec } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
 import type { MethodOutput } from '../methods/registry.js';
 import { softmax } from '../methods/scores.js';
@@ -22,6 +24,11 @@ export interface MethodFigureOptions extends MethodImageOptions {
   targetText?: string;
   /** How a layer is named in the title, e.g. by its module path; default as the method reports it. */
   layerName?: (layer: string) => string;
+  /**
+   * Show heatmaps over the original pictures (before resize and crop), the model's region
+   * framed, instead of over the model-sized input.
+   */
+  whole?: { pictures: RgbImage[]; spec: Pick<PreprocessSpec, 'size' | 'resize' | 'cropFraction'> };
 }
 
 /**
@@ -52,7 +59,12 @@ function rawRange(data: Float32Array): [number, number] {
  * const png = encodePng(methodFigure(result, 0, seen, { method: 'gradcam', labels: model.labels, model: 'resnet50' }));
  */
 export function methodFigure(result: MethodOutput, m: number, images: RgbImage[], options: MethodFigureOptions): RgbImage {
-  const picture = methodImage(result, m, images, options);
+  const whole = options.whole && result.display === 'heatmap' ? options.whole : undefined;
+  const picture = whole
+    ? overlayWholePicture(whole.pictures[result.image[m]], itemOf(result.map, m).data, whole.spec, {
+      alpha: options.alpha ?? defaultOverlay.alpha, colormap: options.colormap ?? defaultOverlay.colormap,
+    })
+    : methodImage(result, m, images, options);
   const target = options.targetText ?? targetCaption(result, m, options.labels, options.values);
   const layer = result.layer === undefined ? undefined : (options.layerName?.(result.layer) ?? result.layer);
   const title = [options.method, layer, target, options.model].filter((p) => p !== undefined).join(' · ');
@@ -69,7 +81,8 @@ export function methodFigure(result: MethodOutput, m: number, images: RgbImage[]
   } else {
     const [min, max] = rawRange(raw.data);
     colorBar = { kind: 'colormap', colormap: options.colormap ?? defaultOverlay.colormap, min, max, caption: `${options.method} map over the picture` };
-    subtitle = `scaled per image, minimum to maximum; opacity ${options.alpha ?? defaultOverlay.alpha}`;
+    subtitle = `scaled per image, minimum to maximum; opacity ${options.alpha ?? defaultOverlay.alpha}`
+      + (whole ? '; the whole picture, the red frame is what the model sees' : '');
   }
   return figureWithLegend(picture, { title, subtitle, colorBar });
 }
