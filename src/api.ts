@@ -36,3 +36,4 @@ export { tensorToImages } from './image/preprocess.js';
 export { colormapNames, type ColormapName } from './image/colormap.js';
 export { methodFigure, targetCaption, type MethodFigureOptions } from './render/method-figure.js';
 export { figureWithLegend, colorBarLegend, enlargeTo, formatPercent, formatValue, type ColorBar, type FigureLabels } from './render/figure.js';
+export { overlayWholePicture, modelRegion, type Region } from './image/model-crop.js';
