@@ -6,6 +6,7 @@
 import { applyColormap, type ColormapName } from '../image/colormap.js';
 import { drawText, fitText, lineHeight, measureText } from '../image/text.js';
 import type { RgbImage } from '../image/types.js';
+import { upscaleNearest } from '../methods/filters.js';
 
 /**
  * What the colours of a figure mean:
@@ -82,19 +83,8 @@ function wrapText(text: string, width: number, size: number): string[] {
  * enlargeTo(cell, 128); // a 32 x 32 map becomes 128 x 128
  */
 export function enlargeTo(img: RgbImage, minSide: number): RgbImage {
-  return enlarge(img, Math.max(1, Math.floor(minSide / Math.max(img.width, img.height))));
-}
-
-function enlarge(img: RgbImage, factor: number): RgbImage {
-  if (factor === 1) return img;
-  const out = white(img.width * factor, img.height * factor);
-  for (let y = 0; y < out.height; y++) {
-    for (let x = 0; x < out.width; x++) {
-      const s = (Math.floor(y / factor) * img.width + Math.floor(x / factor)) * 3;
-      out.data.set(img.data.subarray(s, s + 3), (y * out.width + x) * 3);
-    }
-  }
-  return out;
+  const factor = Math.floor(minSide / Math.max(img.width, img.height));
+  return factor > 1 ? upscaleNearest(img, factor) : img;
 }
 
 function blit(dst: RgbImage, src: RgbImage, x: number, y: number): void {
