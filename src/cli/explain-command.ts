@@ -92,6 +92,8 @@ function layerName(model: ConvlensModel, layer: string): string {
 interface ModelJob {
   /** Name part of the model in file names, when several models share the folder. */
   name?: string;
+  /** The model's name in figure titles. */
+  title: string;
   images: string[];
   methods: readonly MethodEntry[];
   options: MethodOptions;
@@ -124,7 +126,7 @@ async function explainWithModel(model: ConvlensModel, pictures: RgbImage[], job:
     const several = result.image.length > stems.length;
     const names = result.image.map((img, m) => fileStem(stems[img], job.name, targetPart(job.options, result.target[m], model.labels, several), method.name));
     const whole = job.render.whole ? { pictures, spec: model.preprocessSpec } : undefined;
-    const figure = { ...job.render, labels: model.labels, values: predictsValues(model), model: job.name, layerName: (l: string) => layerName(model, l), whole };
+    const figure = { ...job.render, labels: model.labels, values: predictsValues(model), model: job.title, layerName: (l: string) => layerName(model, l), whole };
     await render(out, names, method.name, result, seen, { ...job.render, figure }, job.options);
   }
 }
@@ -159,7 +161,7 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
   for (const [k, source] of models.entries()) {
     const model = await loadModel(source, loadOptions);
     try {
-      const job = { name: models.length > 1 ? modelNames[k] : undefined, images: positionals, methods, options, render: { raw: values.raw ?? false, crop, whole: values.whole ?? false, ...figureOptions } };
+      const job = { name: models.length > 1 ? modelNames[k] : undefined, title: modelNames[k], images: positionals, methods, options, render: { raw: values.raw ?? false, crop, whole: values.whole ?? false, ...figureOptions } };
       await explainWithModel(model, pictures, job, out, print);
     } finally {
       await model.dispose();

@@ -14,13 +14,14 @@ import { formatPercent } from '../render/figure.js';
 import { itemOf, methodImage, type MethodImageOptions } from '../render/method-image.js';
 import { softmax } from '../methods/scores.js';
 import { slowMethodNotice } from './estimates.js';
+import { predictsValues } from './predictions.js';
 
 export interface Prediction {
   rank: number;
   index: number;
   /** Class name, or "class N" when the model has no labels. */
   label: string;
-  /** Softmax probability in percent. */
+  /** Softmax probability in percent (class scores), or the output value itself (regression). */
   percent: number;
 }
 
@@ -40,8 +41,10 @@ export interface ModelRun {
   /** `[height, width]` of the model input. */
   inputSize: [number, number];
   inputs: RgbImage[];
-  /** Top-5 per input image. */
+  /** Top-5 per input image; every output, in order, for a regression model. */
   predictions: Prediction[][];
+  /** The outputs are regression values (annotated `convlens.outputs: "values"`), not class scores. */
+  values: boolean;
   methods: MethodRun[];
 }
 
@@ -54,6 +57,11 @@ function topClasses(scores: Float32Array, labels: readonly string[] | null, k: n
     .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, k)
     .map((index, r) => ({ rank: r + 1, index, label: className(index, labels), percent: 100 * p[index] }));
+}
+
+/** Every output of a regression model with its value, in output order. */
+function outputValues(scores: Float32Array, labels: readonly string[] | null): Prediction[] {
+  return Array.from(scores, (v, index) => ({ rank: index + 1, index, label: labels?.[index] ?? `output ${index}`, percent: v }));
 }
 
 /**
@@ -105,7 +113,8 @@ export async function explainWithModel(
   const started = Date.now();
   const scores = (await forward(model, x, [model.outputName]))[model.outputName];
   const forwardMs = (Date.now() - started) / pictures.length;
-  const predictions = pictures.map((_, i) => topClasses(itemOf(scores, i).data, model.labels, 5));
+  const values = predictsValues(model);
+  const predictions = pictures.map((_, i) => (values ? outputValues(itemOf(scores, i).data, model.labels) : topClasses(itemOf(scores, i).data, model.labels, 5)));
   const runs: MethodRun[] = [];
   for (const [i, method] of methods.entries()) {
     const label = `${name}: ${method.name}`;
@@ -122,5 +131,5 @@ export async function explainWithModel(
   }
   progress(1 + methods.length, name);
   const [, h, w] = model.itemShape;
-  return { name, source, inputSize: [h, w], inputs: seen, predictions, methods: runs };
+  return { name, source, inputSize: [h, w], inputs: seen, predictions, values, methods: runs };
 }

@@ -74,14 +74,22 @@ function overview(report: ReportBuilder, runs: ModelRun[], context: ReportContex
 
 function modelSections(report: ReportBuilder, run: ModelRun, id: string, context: ReportContext): void {
   report.section({ title: `Model ${run.name}`, id },
-    paragraph(`The inputs as the model sees them (preprocessed to ${run.inputSize[0]} x ${run.inputSize[1]}), and its five most probable classes for each.`),
+    paragraph(`The inputs as the model sees them (preprocessed to ${run.inputSize[0]} x ${run.inputSize[1]}), and `
+      + (run.values ? 'the values it predicts for each.' : 'its five most probable classes for each.')),
     figureRow(run.inputs.map((image, i) => ({ image, caption: context.images[i] }))),
-    numberTable({
-      columns: ['image', 'rank', 'class', 'label', 'probability %'],
-      rows: run.predictions.flatMap((top, i) => top.map((p) => [context.images[i], p.rank, p.index, p.label, p.percent])),
-      digits: 1,
-      caption: `Top-5 predictions of ${run.name}`,
-    }));
+    numberTable(run.values
+      ? {
+        columns: ['image', 'output', 'label', 'value'],
+        rows: run.predictions.flatMap((all, i) => all.map((p) => [context.images[i], p.index, p.label, p.percent])),
+        digits: 3,
+        caption: `Outputs of ${run.name}`,
+      }
+      : {
+        columns: ['image', 'rank', 'class', 'label', 'probability %'],
+        rows: run.predictions.flatMap((top, i) => top.map((p) => [context.images[i], p.rank, p.index, p.label, p.percent])),
+        digits: 1,
+        caption: `Top-5 predictions of ${run.name}`,
+      }));
   for (const m of run.methods) {
     const about: ReportBlock = paragraph({ code: m.method.name }, `: ${m.method.description}.`);
     const title = { title: `${m.method.name} on ${run.name}`, id: `${id}--${slugify(m.method.name)}`, level: 3 as const };

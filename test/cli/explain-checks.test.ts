@@ -1,5 +1,5 @@
 /** explain checks before it computes, skips methods that do not fit, names files by what tells them apart, prints regression values. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoModelPath } from '../../src/cli/demo-command.js';
@@ -82,6 +82,23 @@ describe('convlens explain on a regression model', () => {
     expect(printed).toHaveLength(8);
     printed.forEach((v, i) => expect(v).toBeCloseTo(values[i], 2));
     expect(listFiles(out)).toContain('flower.sum.saliency.png');
+    await model.dispose();
+  });
+
+  it('report lists every output value of a regression model instead of top-5 probabilities', async () => {
+    const { dir, image } = workspace();
+    const path = demoModelPath('obstacle-sensors.onnx');
+    const file = join(dir, 'report.html');
+    const r = await runCli(['report', image, '--model', path, '--method', 'saliency', '--target', 'sum', '--out', file]);
+    expect(r.code, r.err).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('Outputs of obstacle-sensors');
+    expect(html).not.toContain('probability %');
+    const model = await loadModel(path);
+    const values = (await forward(model, await model.preprocess([await loadImage(image)]), [model.outputName]))[model.outputName].data;
+    const shown = [...html.matchAll(/sensor [^<]*<\/td><td class="num">(-?[\d.]+)</g)].map((m) => Number(m[1]));
+    expect(shown).toHaveLength(8);
+    shown.forEach((v, i) => expect(v).toBeCloseTo(values[i], 3));
     await model.dispose();
   });
 });
