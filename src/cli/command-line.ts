@@ -65,7 +65,7 @@ export class UsageError extends ConvlensError {
 
 /** A usage mistake: the message says what to change, and `convlens <command> --help` shows the rest. */
 export function usageError(command: string, message: string): UsageError {
-  return new UsageError(`${message} Run \`convlens ${command} --help\` for its options.`);
+  return new UsageError(`${message} Run \`convlens ${command ? `${command} --help\` for its options` : 'help\` for usage'}.`);
 }
 
 function flagColumn(name: string, flag: FlagSpec): string {
