@@ -140,6 +140,10 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
   const crop = values.crop === undefined ? undefined : Number(values.crop);
   if (crop !== undefined && !(crop > 0 && crop < 1)) throw usageError('explain', `--crop is a heatmap threshold between 0 and 1, e.g. 0.5; got "${values.crop}".`);
   const figureOptions = parseFigureOptions('explain', values);
+  if (!methods.some((m) => m.display === 'heatmap')) {
+    const flag = ['whole', 'colormap', 'alpha'].find((f) => values[f as 'whole' | 'colormap' | 'alpha'] !== undefined);
+    if (flag) throw usageError('explain', `--${flag} is about heatmaps, and the chosen methods (${methods.map((m) => m.name).join(', ')}) draw input gradients; add a heatmap method such as gradcam or leave --${flag} out.`);
+  }
   const models = values.model ?? [];
   if (models.length === 0) throw usageError('explain', 'Missing --model: give the path or URL of an ONNX model.');
   const loadOptions = await modelOptions({ ...values, model: undefined });

@@ -13,16 +13,17 @@ import { needsScores, resolveTargets } from './targets.js';
 /**
  * Throws the error the method would throw on this model, without computing anything:
  * `BAD_OPTION`, `BAD_TARGET`, `UNKNOWN_LAYER`, `NO_SPATIAL_OUTPUT`, `NO_CAM_HEAD`.
- * Targets that depend on the predictions (`top1`, `top3`) are checked only for their count.
+ * Targets that depend on the predictions (`top1`, `top3`) are checked only for their count;
+ * `images` is the batch the method will get (for per-image targets).
  *
  * @example
  * for (const m of methods) checkMethod(m, model, { layer: 'layer4', target: 'tabby' });
  */
-export function checkMethod(method: MethodEntry, model: ConvlensModel, options: MethodOptions): void {
+export function checkMethod(method: MethodEntry, model: ConvlensModel, options: MethodOptions, images = 1): void {
   const output = selectOutput(model, options.output);
   const outputShape = itemShapeOf(model, output);
   if (!needsScores(options.target) && !options.unit) {
-    resolveTargets(options.target, { images: 1, outputShape, labels: model.labels });
+    resolveTargets(options.target, { images, outputShape, labels: model.labels });
   } else if (typeof options.target === 'string') {
     const k = Number(options.target.slice(3));
     const outputs = outputShape.reduce((a, b) => a * b, 1);

@@ -54,6 +54,8 @@ export interface MethodEntry {
   /** Whether the method needs a gradient graph (so every op must have a VJP rule). */
   gradients: boolean;
   usesLayer: boolean;
+  /** How its results are shown: signed input gradients or a heatmap over the picture (as `MethodOutput.display`). */
+  display: MethodOutput['display'];
   /** The method's own options (beyond {@link SharedMethodOptions}), by option key. */
   options: Readonly<Record<string, OptionSpec>>;
   run(model: ConvlensModel, x: FloatTensor, options: MethodOptions): Promise<MethodOutput>;
@@ -62,7 +64,7 @@ export interface MethodEntry {
 }
 
 const gradientMethod = (name: string, rule: 'vanilla' | 'guided' | 'deconvnet', description: string): MethodEntry => ({
-  name, description, gradients: true, usesLayer: false, options: {},
+  name, description, gradients: true, usesLayer: false, display: 'gradient', options: {},
   run: async (model, x, o) => ({ ...(await saliency(model, x, { ...o, rule })), display: 'gradient' }),
 });
 
@@ -71,44 +73,44 @@ export const methodRegistry: readonly MethodEntry[] = [
   gradientMethod('guided', 'guided', 'guided backpropagation: only positive gradients through ReLUs'),
   gradientMethod('deconvnet', 'deconvnet', 'deconvnet: ReLUs pass positive gradients whatever the input'),
   {
-    name: 'gradxinput', description: 'gradient times input', gradients: true, usesLayer: false, options: saliencyOptionSpecs,
+    name: 'gradxinput', description: 'gradient times input', gradients: true, usesLayer: false, display: 'gradient', options: saliencyOptionSpecs,
     run: async (model, x, o) => ({ ...(await gradientTimesInput(model, x, o)), display: 'gradient' }),
   },
   {
-    name: 'smoothgrad', description: 'SmoothGrad: gradients averaged over noisy copies of the input', gradients: true, usesLayer: false, options: smoothGradOptionSpecs,
+    name: 'smoothgrad', description: 'SmoothGrad: gradients averaged over noisy copies of the input', gradients: true, usesLayer: false, display: 'gradient', options: smoothGradOptionSpecs,
     run: async (model, x, o) => ({ ...(await smoothGrad(model, x, o)), display: 'gradient' }),
   },
   {
-    name: 'ig', description: 'integrated gradients along the path from a baseline to the input', gradients: true, usesLayer: false, options: integratedGradientsOptionSpecs,
+    name: 'ig', description: 'integrated gradients along the path from a baseline to the input', gradients: true, usesLayer: false, display: 'gradient', options: integratedGradientsOptionSpecs,
     run: async (model, x, o) => ({ ...(await integratedGradients(model, x, o)), display: 'gradient' }),
   },
   {
-    name: 'gradcam', description: 'Grad-CAM: layer channels weighted by their mean gradient', gradients: true, usesLayer: true, options: {},
+    name: 'gradcam', description: 'Grad-CAM: layer channels weighted by their mean gradient', gradients: true, usesLayer: true, display: 'heatmap', options: {},
     run: async (model, x, o) => ({ ...(await gradCam(model, x, o)), display: 'heatmap' }),
   },
   {
-    name: 'gradcam++', description: 'Grad-CAM++: channels weighted by positive gradients with higher-order terms', gradients: true, usesLayer: true, options: {},
+    name: 'gradcam++', description: 'Grad-CAM++: channels weighted by positive gradients with higher-order terms', gradients: true, usesLayer: true, display: 'heatmap', options: {},
     run: async (model, x, o) => ({ ...(await gradCamPlusPlus(model, x, o)), display: 'heatmap' }),
   },
   {
-    name: 'layercam', description: 'Layer-CAM: activations weighted by their own positive gradients', gradients: true, usesLayer: true, options: {},
+    name: 'layercam', description: 'Layer-CAM: activations weighted by their own positive gradients', gradients: true, usesLayer: true, display: 'heatmap', options: {},
     run: async (model, x, o) => ({ ...(await layerCam(model, x, o)), display: 'heatmap' }),
   },
   {
-    name: 'cam', description: 'CAM: the classifier weights of a global-pool-then-linear head over the pooled layer', gradients: false, usesLayer: false, options: {},
+    name: 'cam', description: 'CAM: the classifier weights of a global-pool-then-linear head over the pooled layer', gradients: false, usesLayer: false, display: 'heatmap', options: {},
     run: async (model, x, o) => ({ ...(await classActivationMap(model, x, o)), display: 'heatmap' }),
     requires: (model, o) => { findCamHead(model, o.output); },
   },
   {
-    name: 'scorecam', description: 'Score-CAM: channels weighted by the score of the input masked with each channel', gradients: false, usesLayer: true, options: scoreCamOptionSpecs,
+    name: 'scorecam', description: 'Score-CAM: channels weighted by the score of the input masked with each channel', gradients: false, usesLayer: true, display: 'heatmap', options: scoreCamOptionSpecs,
     run: async (model, x, o) => ({ ...(await scoreCam(model, x, o)), display: 'heatmap' }),
   },
   {
-    name: 'guided-gradcam', description: 'guided Grad-CAM: guided backpropagation times the upsampled Grad-CAM map', gradients: true, usesLayer: true, options: {},
+    name: 'guided-gradcam', description: 'guided Grad-CAM: guided backpropagation times the upsampled Grad-CAM map', gradients: true, usesLayer: true, display: 'gradient', options: {},
     run: async (model, x, o) => ({ ...(await guidedGradCam(model, x, o)), display: 'gradient' }),
   },
   {
-    name: 'occlusion', description: 'occlusion: score drop when a patch of the input is covered', gradients: false, usesLayer: false, options: occlusionOptionSpecs,
+    name: 'occlusion', description: 'occlusion: score drop when a patch of the input is covered', gradients: false, usesLayer: false, display: 'heatmap', options: occlusionOptionSpecs,
     run: async (model, x, o) => ({ ...(await occlusion(model, x, o)), display: 'heatmap' }),
   },
 ];

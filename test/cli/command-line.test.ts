@@ -61,6 +61,9 @@ describe('command line', () => {
     writeFileSync(image, testPng());
     const explain = await runCli(['explain', image, model, '--out', join(dir, 'out')]);
     expect(explain.err).toContain('--model');
+    const gradientsOnly = await runCli(['explain', image, '--model', model, '--method', 'saliency', '--colormap', 'jet']);
+    expect(gradientsOnly.code).toBe(2);
+    expect(gradientsOnly.err).toMatch(/--colormap is about heatmaps/);
     const noValue = await runCli(['explain', image, '--model', model, '--layer']);
     expect(noValue.err).toMatch(/--layer needs a value/);
     expect(listFiles(join(dir, 'out'))).toEqual([]);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { ConvlensError } from '../../src/errors.js';
 import { encodeModel } from '../../src/onnx/codec.js';
+import { checkMethod } from '../../src/methods/method-checks.js';
 import { methodRegistry, type MethodEntry } from '../../src/methods/registry.js';
 import { loadModel } from '../../src/node/index.js';
 import { loadRefs, modelPath } from './refs.js';
@@ -54,6 +55,11 @@ describe.each(models.flatMap((m) => loadRefsExports(m).map((e) => [m, e])))('%s 
       samples: 3, steps: 4, patch: Math.max(2, H >> 2),
     };
     const code = expectedError(method, name);
+    // The check made before computing agrees with the run: it passes when the run succeeds and
+    // names the same error when the run fails (except a missing VJP rule, found while the graph is built).
+    const checked = (() => { try { checkMethod(method, model, options, N); return undefined; } catch (e) { return e as ConvlensError; } })();
+    if (!code || code === 'NOT_DIFFERENTIABLE') expect(checked?.message).toBeUndefined();
+    else expect(checked?.code).toBe(code);
     if (code) {
       const error = await method.run(model, x, options).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(ConvlensError);
@@ -61,6 +67,7 @@ describe.each(models.flatMap((m) => loadRefsExports(m).map((e) => [m, e])))('%s 
       return;
     }
     const first = await method.run(model, x, options);
+    expect(first.display).toBe(method.display);
     expect(first.map.shape).toEqual([N, H, W]);
     expect(first.raw.shape[0]).toBe(N);
     if (method.usesLayer || first.display === 'gradient') expect(first.raw.shape.length).toBeGreaterThanOrEqual(3);
