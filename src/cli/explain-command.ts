@@ -1,5 +1,4 @@
 /** `convlens explain`: predictions, explanation overlays and (with --raw) .npy maps per image. */
-import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConvlensModel } from '../engine/model.js';
 import { cropToMask, drawBox, maskBoundingBox, thresholdMask } from '../image/mask.js';
@@ -13,19 +12,10 @@ import { encodePngBytes } from '../node/codecs.js';
 import { loadImage } from '../node/index.js';
 import { methodOptionSpec, parseMethodOptions } from './method-options.js';
 import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
+import { uniqueStems } from './file-stems.js';
 import { OutputDir } from './output-dir.js';
 import { withProgress } from './progress.js';
 import { topPredictions } from './predictions.js';
-
-function stems(paths: string[]): string[] {
-  const seen = new Map<string, number>();
-  return paths.map((p) => {
-    const stem = basename(p, extname(p));
-    const k = seen.get(stem) ?? 0;
-    seen.set(stem, k + 1);
-    return k === 0 ? stem : `${stem}-${k + 1}`;
-  });
-}
 
 interface RenderOptions {
   raw: boolean;
@@ -66,16 +56,17 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
   const methodOptions = parseMethodOptions(values);
   const crop = values.crop === undefined ? undefined : Number(values.crop);
   if (crop !== undefined && !(crop > 0 && crop < 1)) throw badUsage(`--crop is a heatmap threshold between 0 and 1, e.g. 0.5; got "${values.crop}".`);
+  const out = new OutputDir(values.out ?? 'convlens-out');
+  out.check();
   const pictures = [];
   for (const p of positionals) pictures.push(await loadImage(p));
   const model: ConvlensModel = await openModelFromFlags(values);
   try {
     const x = await model.preprocess(pictures);
     const seen = model.itemShape[0] === 3 ? tensorToImages(x, model.preprocessSpec) : pictures;
-    const names = stems(positionals);
+    const names = uniqueStems(positionals);
     const scores = (await forward(model, x, [model.outputName]))[model.outputName];
     for (let i = 0; i < names.length; i++) print(`${positionals[i]}: ${topPredictions(itemOf(scores, i).data, model.labels, 5)}`);
-    const out = new OutputDir(values.out ?? 'convlens-out');
     for (const method of methods) {
       const result = await withProgress(`explain ${method.name}`, (onProgress) => method.run(model, x, { ...methodOptions, onProgress }));
       const multi = result.image.length > names.length;

@@ -7,6 +7,7 @@ import { filters } from '../methods/filters.js';
 import { encodePngBytes } from '../node/codecs.js';
 import { loadImage } from '../node/index.js';
 import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
+import { uniqueStems } from './file-stems.js';
 import { OutputDir } from './output-dir.js';
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -45,16 +46,16 @@ export async function featuresCommand(argv: string[], print: (line: string) => v
   if (positionals.length === 0) throw badUsage('Give at least one image.');
   if (!values.layer) throw badUsage('Missing --layer: name any layer (see `convlens layers`).');
   if (values.order && values.order !== 'index' && values.order !== 'mean') throw badUsage('--order must be index or mean.');
+  const out = new OutputDir(values.out ?? 'convlens-features');
+  out.check();
   const images = [];
   for (const p of positionals) images.push(await loadImage(p));
   const model = await openModelFromFlags(values);
   try {
     const x = await model.preprocess(images);
     const result = await featureMaps(model, x, values.layer, { order: values.order as 'index' | 'mean' | undefined, maxChannels: positiveInt('max', values.max) });
-    const out = new OutputDir(values.out ?? 'convlens-features');
     const perItem = result.raw.data.length / result.raw.shape[0];
-    for (const [i, p] of positionals.entries()) {
-      const stem = basename(p, extname(p));
+    for (const [i, stem] of uniqueStems(positionals).entries()) {
       out.add(`${stem}.features.png`, await encodePngBytes(result.images[i]));
       if (values.raw) out.add(`${stem}.features.npy`, encodeNpy({ data: result.raw.data.slice(i * perItem, (i + 1) * perItem), shape: result.raw.shape.slice(1) }));
     }

@@ -90,21 +90,16 @@ export class Engine {
     return this.weights;
   }
 
-  /** Budget left for the activations of one run once a session's weights are counted. */
-  private get activationBudget(): number {
-    return this.runtime.memoryBudget - this.weightBytes;
-  }
-
   /** Largest chunk that fits the memory budget. */
   chunkSize(itemShape: number[], items: number, factor: number): number {
     const perItem = this.bytesPerItem(itemShape) * factor;
-    if (perItem > this.activationBudget) {
+    if (perItem > this.runtime.memoryBudget) {
       throw new ConvlensError('BATCH_TOO_LARGE',
-        `One input of shape [${itemShape.join(', ')}] needs about ${formatMiB(perItem + this.weightBytes)} for this method (weights included), more than the memory budget of ${formatMiB(this.runtime.memoryBudget)}. `
+        `One input of shape [${itemShape.join(', ')}] needs about ${formatMiB(perItem)} for this method, more than the memory budget of ${formatMiB(this.runtime.memoryBudget)}. `
         + 'Raise the budget (loadModel option memoryBudget, or --memory-budget MIB on the command line) or use a smaller input size.');
     }
     if (this.fixedBatch) return this.fixedBatch;
-    const largest = Math.max(1, Math.min(items, Math.floor(this.activationBudget / perItem)));
+    const largest = Math.max(1, Math.min(items, Math.floor(this.runtime.memoryBudget / perItem)));
     // Equal chunks need one compiled session shape instead of two.
     return Math.ceil(items / Math.ceil(items / largest));
   }
