@@ -43,7 +43,12 @@ async function readLabels(path: string): Promise<string[]> {
     throw new ConvlensError('BAD_OPTION', `Cannot read the labels file ${path} (${(e as Error).message}); give a text file with one class name per line, or a JSON array.`, { cause: e });
   }
   if (text.trim().startsWith('[')) {
-    const parsed = JSON.parse(text) as unknown;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new ConvlensError('BAD_OPTION', `The labels file ${path} starts like a JSON array but is not valid JSON (${(e as Error).message}); fix it, or give one class name per line.`, { cause: e });
+    }
     if (!Array.isArray(parsed) || !parsed.every((l) => typeof l === 'string')) {
       throw new ConvlensError('BAD_OPTION', `The labels file ${path} must hold a JSON array of strings or one class name per line.`);
     }

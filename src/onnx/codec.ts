@@ -91,13 +91,18 @@ function decodeTensor(t: any): Tensor {
   return tensor;
 }
 
+function emptyAttribute(a: any, kind: string): never {
+  throw new ConvlensError('MODEL_UNREADABLE',
+    `The attribute "${a.name ?? ''}" is declared as a ${kind} but holds none: the model file is corrupt. Export it again.`);
+}
+
 function decodeAttribute(a: any): Attribute {
   switch (a.type) {
     case 1: return { kind: 'float', value: a.f ?? 0 };
     case 2: return { kind: 'int', value: num(a.i) };
     case 3: return { kind: 'string', value: utf8.decode(a.s ?? new Uint8Array(0)) };
-    case 4: return { kind: 'tensor', value: decodeTensor(a.t) };
-    case 5: return { kind: 'graph', value: decodeGraph(a.g) };
+    case 4: return { kind: 'tensor', value: a.t ? decodeTensor(a.t) : emptyAttribute(a, 'tensor') };
+    case 5: return { kind: 'graph', value: a.g ? decodeGraph(a.g) : emptyAttribute(a, 'graph') };
     case 6: return { kind: 'floats', value: [...(a.floats ?? [])] };
     case 7: return { kind: 'ints', value: (a.ints ?? []).map(num) };
     case 8: return { kind: 'strings', value: (a.strings ?? []).map((s: Uint8Array) => utf8.decode(s)) };
