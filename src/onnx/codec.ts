@@ -100,7 +100,8 @@ function decodeAttribute(a: any): Attribute {
   switch (a.type) {
     case 1: return { kind: 'float', value: a.f ?? 0 };
     case 2: return { kind: 'int', value: num(a.i) };
-    case 3: return { kind: 'string', value: utf8.decode(a.s ?? new Uint8Array(0)) };
+    // protobufjs leaves an unset bytes field as a plain empty array, which TextDecoder refuses.
+    case 3: return { kind: 'string', value: a.s instanceof Uint8Array ? utf8.decode(a.s) : '' };
     case 4: return { kind: 'tensor', value: a.t ? decodeTensor(a.t) : emptyAttribute(a, 'tensor') };
     case 5: return { kind: 'graph', value: a.g ? decodeGraph(a.g) : emptyAttribute(a, 'graph') };
     case 6: return { kind: 'floats', value: [...(a.floats ?? [])] };
