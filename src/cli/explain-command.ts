@@ -11,7 +11,7 @@ import { findMethod, type MethodOutput } from '../methods/registry.js';
 import { encodePngBytes } from '../node/codecs.js';
 import { loadImage } from '../node/index.js';
 import { methodOptionSpec, parseMethodOptions } from './method-options.js';
-import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
+import { badUsage, modelOptionSpec, openModelFromFlags, refuseSeveralModels } from './options.js';
 import { uniqueStems } from './file-stems.js';
 import { OutputDir } from './output-dir.js';
 import { withProgress } from './progress.js';
@@ -45,6 +45,7 @@ async function render(out: OutputDir, name: string, result: MethodOutput, images
 }
 
 export async function explainCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  refuseSeveralModels(argv, 'explain');
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
     options: {

@@ -6,7 +6,7 @@ import { featureMaps } from '../methods/feature-maps.js';
 import { filters } from '../methods/filters.js';
 import { encodePngBytes } from '../node/codecs.js';
 import { loadImage } from '../node/index.js';
-import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
+import { badUsage, modelOptionSpec, openModelFromFlags, refuseSeveralModels } from './options.js';
 import { uniqueStems } from './file-stems.js';
 import { OutputDir } from './output-dir.js';
 
@@ -18,6 +18,7 @@ function positiveInt(flag: string, value: string | undefined): number | undefine
 }
 
 export async function filtersCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  refuseSeveralModels(argv, 'filters');
   const { values } = parseArgs({
     args: argv, strict: true,
     options: { ...modelOptionSpec, layer: { type: 'string' }, range: { type: 'string' }, max: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' } },
@@ -39,6 +40,7 @@ export async function filtersCommand(argv: string[], print: (line: string) => vo
 }
 
 export async function featuresCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  refuseSeveralModels(argv, 'features');
   const { values, positionals } = parseArgs({
     args: argv, strict: true, allowPositionals: true,
     options: { ...modelOptionSpec, layer: { type: 'string' }, order: { type: 'string' }, max: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' } },

@@ -4,6 +4,7 @@ import { ConvlensError } from '../errors.js';
 import { MiB } from '../engine/runtime.js';
 import { loadModel, type NodeModelOptions } from '../node/index.js';
 import type { ConvlensModel } from '../engine/model.js';
+import { withProgress } from './progress.js';
 
 export const modelOptionSpec = {
   model: { type: 'string' },
@@ -11,6 +12,7 @@ export const modelOptionSpec = {
   'input-size': { type: 'string' },
   labels: { type: 'string' },
   'memory-budget': { type: 'string' },
+  'download-timeout': { type: 'string' },
 } as const;
 
 export interface ModelFlags {
@@ -19,20 +21,28 @@ export interface ModelFlags {
   'input-size'?: string;
   labels?: string;
   'memory-budget'?: string;
+  'download-timeout'?: string;
 }
 
 export function badUsage(message: string): ConvlensError {
   return new ConvlensError('BAD_OPTION', `${message} Run \`convlens help\` for usage.`);
 }
 
-/** Parses "224" or "224x192" (height x width). */
-export function parseSize(value: string): [number, number] {
+/** Parses "224" or "224x192" (height x width); `flag` names the option in errors. */
+export function parseSize(value: string, flag = '--input-size'): [number, number] {
   const m = /^(\d+)(?:x(\d+))?$/.exec(value.trim());
-  if (!m) throw badUsage(`--input-size must be a size like 224 or 224x192 (height x width); got "${value}".`);
+  if (!m) throw badUsage(`${flag} must be a size like 224 or 224x192 (height x width); got "${value}".`);
   const h = Number(m[1]);
   const w = Number(m[2] ?? m[1]);
-  if (h < 1 || w < 1) throw badUsage(`--input-size must be positive; got "${value}".`);
+  if (h < 1 || w < 1) throw badUsage(`${flag} must be positive; got "${value}".`);
   return [h, w];
+}
+
+/** Commands that open one model refuse a second --model instead of silently using the last. */
+export function refuseSeveralModels(argv: string[], command: string): void {
+  if (argv.filter((a) => a === '--model' || a.startsWith('--model=')).length > 1) {
+    throw badUsage(`${command} takes one --model; to put models side by side use \`convlens compare\` or \`convlens report\`, or run ${command} once per model.`);
+  }
 }
 
 async function readLabels(path: string): Promise<string[]> {
@@ -67,10 +77,20 @@ export async function modelOptions(flags: ModelFlags): Promise<NodeModelOptions>
     if (!(mib > 0)) throw badUsage(`--memory-budget is a number of MiB; got "${flags['memory-budget']}".`);
     options.memoryBudget = mib * MiB;
   }
+  if (flags['download-timeout']) {
+    const seconds = Number(flags['download-timeout']);
+    if (!(seconds > 0)) throw badUsage(`--download-timeout is a number of seconds; got "${flags['download-timeout']}".`);
+    options.downloadTimeout = seconds * 1000;
+  }
   return options;
 }
 
 export async function openModelFromFlags(flags: ModelFlags): Promise<ConvlensModel> {
   if (!flags.model) throw badUsage('Missing --model: give the path or URL of an ONNX model.');
-  return loadModel(flags.model, await modelOptions(flags));
+  const options = await modelOptions(flags);
+  if (!/^https?:\/\//i.test(flags.model)) return loadModel(flags.model, options);
+  // Shown only when the download takes more than a second (a cached model takes none).
+  return withProgress(`download ${flags.model} (MiB)`, (onProgress) => loadModel(flags.model!, {
+    ...options, onDownloadProgress: (received, total) => onProgress(Math.round(received / MiB), total === null ? 0 : Math.round(total / MiB)),
+  }));
 }

@@ -19,6 +19,10 @@ export * from '../api.js';
 export interface NodeModelOptions extends ModelOptions {
   /** Where downloaded models are cached (default `$XDG_CACHE_HOME/convlens` or `~/.cache/convlens`). */
   cacheDir?: string;
+  /** Milliseconds a download waits for the server to answer and then for more data (default 30000). */
+  downloadTimeout?: number;
+  /** Download progress: bytes received, and the total when the server says it. */
+  onDownloadProgress?: (received: number, total: number | null) => void;
 }
 
 /**
@@ -26,7 +30,7 @@ export interface NodeModelOptions extends ModelOptions {
  * its bytes. The bytes are never modified; convlens compiles separate graph variants.
  */
 export async function loadModel(source: string | URL | Uint8Array, options: NodeModelOptions = {}): Promise<ConvlensModel> {
-  const { model } = await readModelSource(source, { cacheDir: options.cacheDir });
+  const { model } = await readModelSource(source, { cacheDir: options.cacheDir, timeoutMs: options.downloadTimeout, onProgress: options.onDownloadProgress });
   return new ConvlensModel(model, nodeRuntime, options);
 }
 
