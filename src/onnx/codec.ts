@@ -84,7 +84,8 @@ function decodeTensor(t: any): Tensor {
     tensor.raw = packTyped(t.int32Data ?? [], dataType);
   }
   const expected = elementCount(dims) * (dataType === DataType.STRING ? 0 : bytesPerElement(dataType));
-  if (dataType !== DataType.STRING && tensor.raw.byteLength < expected) {
+  // ONNX wants exactly the bytes the shape needs; onnxruntime refuses more as well as fewer.
+  if (dataType !== DataType.STRING && tensor.raw.byteLength !== expected) {
     throw new ConvlensError('MODEL_UNREADABLE',
       `Tensor "${tensor.name}" holds ${tensor.raw.byteLength} bytes but its shape [${dims}] needs ${expected}: the model file is truncated or corrupt. Export it again.`);
   }

@@ -48,6 +48,10 @@ describe('broken models are refused at load', () => {
     const e = await load(ghostOutput).then(() => undefined, (err: unknown) => err as ConvlensError);
     expect(e?.code).toBe('MODEL_UNREADABLE');
     expect(e?.message).toContain('nothing_makes_this');
+    const oversized = tiny();
+    const [name, bias] = [...oversized.graph.initializers].find(([n]) => n.endsWith('bias'))!;
+    oversized.graph.initializers.set(name, { ...bias, raw: new Uint8Array(bias.raw.length + 8) });
+    expect(await codeOf(load(oversized))).toBe('MODEL_UNREADABLE');
     const dangling = tiny();
     dangling.graph.nodes[2] = { ...dangling.graph.nodes[2], inputs: ['no_such_tensor', ...dangling.graph.nodes[2].inputs.slice(1)] };
     expect(await codeOf(load(dangling))).toBe('MODEL_UNREADABLE');
