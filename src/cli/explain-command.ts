@@ -59,10 +59,10 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
   if (crop !== undefined && !(crop > 0 && crop < 1)) throw badUsage(`--crop is a heatmap threshold between 0 and 1, e.g. 0.5; got "${values.crop}".`);
   const out = new OutputDir(values.out ?? 'convlens-out');
   out.check();
-  const pictures = [];
-  for (const p of positionals) pictures.push(await loadImage(p));
   const model: ConvlensModel = await openModelFromFlags(values);
   try {
+    const pictures = [];
+    for (const p of positionals) pictures.push(await loadImage(p, { atLeast: model.preprocessSpec.size }));
     const x = await model.preprocess(pictures);
     const seen = model.itemShape[0] === 3 ? tensorToImages(x, model.preprocessSpec) : pictures;
     const names = uniqueStems(positionals);

@@ -50,10 +50,10 @@ export async function featuresCommand(argv: string[], print: (line: string) => v
   if (values.order && values.order !== 'index' && values.order !== 'mean') throw badUsage('--order must be index or mean.');
   const out = new OutputDir(values.out ?? 'convlens-features');
   out.check();
-  const images = [];
-  for (const p of positionals) images.push(await loadImage(p));
   const model = await openModelFromFlags(values);
   try {
+    const images = [];
+    for (const p of positionals) images.push(await loadImage(p, { atLeast: model.preprocessSpec.size }));
     const x = await model.preprocess(images);
     const result = await featureMaps(model, x, values.layer, { order: values.order as 'index' | 'mean' | undefined, maxChannels: positiveInt('max', values.max) });
     const perItem = result.raw.data.length / result.raw.shape[0];

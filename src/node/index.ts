@@ -10,7 +10,7 @@
  */
 import { ConvlensModel, type ModelOptions } from '../engine/model.js';
 import type { RgbImage } from '../image/types.js';
-import { decodeImageBytes, decodeImageFile } from './codecs.js';
+import { decodeImageBytes, decodeImageFile, type DecodeOptions } from './codecs.js';
 import { readModelSource } from './model-source.js';
 import { nodeRuntime } from './runtime.js';
 
@@ -34,7 +34,11 @@ export async function loadModel(source: string | URL | Uint8Array, options: Node
   return new ConvlensModel(model, nodeRuntime, options);
 }
 
-/** Decodes an image file or encoded bytes (PNG, JPEG, WebP, GIF, TIFF, BMP) to RGB, EXIF orientation applied. */
-export async function loadImage(source: string | Uint8Array): Promise<RgbImage> {
-  return typeof source === 'string' ? decodeImageFile(source) : decodeImageBytes(source, 'the image bytes');
+/**
+ * Decodes an image file or encoded bytes (PNG, JPEG, WebP, GIF, TIFF, BMP) to RGB, EXIF
+ * orientation applied. With `atLeast` (a model's input size), huge pictures are shrunk while
+ * decoding, see {@link DecodeOptions}.
+ */
+export async function loadImage(source: string | Uint8Array, options: DecodeOptions = {}): Promise<RgbImage> {
+  return typeof source === 'string' ? decodeImageFile(source, options) : decodeImageBytes(source, 'the image bytes', options);
 }
