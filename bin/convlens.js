@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { runCommandLine } from '../dist/cli/executable.js';
 
-process.exitCode = await main(process.argv.slice(2));
+await runCommandLine();

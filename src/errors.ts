@@ -35,4 +35,5 @@ export type ConvlensErrorCode =
   | 'SHAPE_INFERENCE'
   | 'RUNTIME'
   | 'OUTPUT_UNWRITABLE'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'NON_FINITE';

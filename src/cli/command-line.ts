@@ -26,6 +26,8 @@ export interface FlagSpec {
   help: string;
   /** Heading the flag is listed under in the help; default "Options". */
   group?: string;
+  /** What to do instead, when a flag that is not `multiple` is given twice. */
+  onceHint?: string;
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
@@ -116,10 +118,13 @@ export function parseCommandLine<F extends FlagSpecs>(spec: CommandSpec<F>, argv
     print(commandHelp(spec));
     return undefined;
   }
+  const given = new Set<string>();
   for (const t of tokens) {
     if (t.kind !== 'option') continue;
     const flag = spec.flags[t.name];
     if (!flag) throw unknownFlag(spec, t.rawName);
+    if (given.has(t.name) && !flag.multiple) throw usageError(spec.name, `${spec.name} takes one --${t.name}${flag.onceHint ? `; ${flag.onceHint}` : ''}.`);
+    given.add(t.name);
     if (flag.type === 'string' && t.value === undefined) throw usageError(spec.name, `${t.rawName} needs a value${flag.value ? ` (${flag.value})` : ''}.`);
     if (flag.type === 'boolean' && t.value !== undefined) throw usageError(spec.name, `${t.rawName} is a switch and takes no value; got "${t.value}".`);
   }

@@ -10,11 +10,11 @@ import { itemOf } from '../render/method-image.js';
 import { forward } from '../methods/passes.js';
 import { findMethod, methodRegistry, type MethodEntry, type MethodOptions, type MethodOutput } from '../methods/registry.js';
 import { encodePngBytes } from '../node/codecs.js';
-import { loadImage, loadModel } from '../node/index.js';
+import { loadImage } from '../node/index.js';
 import { defineCommand, parseCommandLine, usageError } from './command-line.js';
 import { methodDoesNotFit, planMethods, skippedLine } from './method-plan.js';
 import { methodFlags, parseMethodList, parseMethodOptions } from './method-options.js';
-import { modelFlags, modelOptions } from './options.js';
+import { modelFlags, modelOptions, openModel } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { fileStem, targetPart, uniqueStems } from './output-names.js';
 import { slowMethodNotice } from './estimates.js';
@@ -147,13 +147,13 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
   const models = values.model ?? [];
   if (models.length === 0) throw usageError('explain', 'Missing --model: give the path or URL of an ONNX model.');
   const loadOptions = await modelOptions({ ...values, model: undefined });
-  const pictures = [];
-  for (const p of positionals) pictures.push(await loadImage(p));
+  const out = new OutputDir(values.out ?? 'convlens-out');
+  out.check();
   const modelNames = uniqueStems(models);
   // With several models, every one is checked before the first computes.
   if (models.length > 1) {
     for (const source of models) {
-      const model = await loadModel(source, loadOptions);
+      const model = await openModel(source, loadOptions);
       try {
         planMethods(model, methods, options);
       } finally {
@@ -161,10 +161,12 @@ export async function explainCommand(argv: string[], print: (line: string) => vo
       }
     }
   }
-  const out = new OutputDir(values.out ?? 'convlens-out');
   for (const [k, source] of models.entries()) {
-    const model = await loadModel(source, loadOptions);
+    const model = await openModel(source, loadOptions);
     try {
+      // Decoded at the size this model needs, so huge pictures never sit in memory whole.
+      const pictures = [];
+      for (const p of positionals) pictures.push(await loadImage(p, { atLeast: model.preprocessSpec.size }));
       const job = { name: models.length > 1 ? modelNames[k] : undefined, title: modelNames[k], images: positionals, methods, options, render: { raw: values.raw ?? false, crop, whole: values.whole ?? false, ...figureOptions } };
       await explainWithModel(model, pictures, job, out, print);
     } finally {

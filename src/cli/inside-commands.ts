@@ -7,6 +7,7 @@ import { encodePngBytes } from '../node/codecs.js';
 import { loadImage } from '../node/index.js';
 import { defineCommand, parseCommandLine, usageError } from './command-line.js';
 import { modelFlags, openModelFromFlags } from './options.js';
+import { uniqueStems } from './output-names.js';
 import { OutputDir } from './output-dir.js';
 import { figureWithLegend } from '../render/figure.js';
 
@@ -84,18 +85,18 @@ export async function featuresCommand(argv: string[], print: (line: string) => v
   if (!values.layer) throw usageError('features', 'Missing --layer: name any layer (see `convlens layers`).');
   if (values.order && values.order !== 'index' && values.order !== 'mean') throw usageError('features', '--order must be index or mean.');
   if (values.range && values.range !== 'per-channel' && values.range !== 'shared') throw usageError('features', '--range must be per-channel or shared.');
-  const images = [];
-  for (const p of positionals) images.push(await loadImage(p));
+  const out = new OutputDir(values.out ?? 'convlens-features');
+  out.check();
   const model = await openModelFromFlags(values);
   try {
+    const images = [];
+    for (const p of positionals) images.push(await loadImage(p, { atLeast: model.preprocessSpec.size }));
     const x = await model.preprocess(images);
     const range = values.range as 'per-channel' | 'shared' | undefined;
     const result = await featureMaps(model, x, values.layer, { order: values.order as 'index' | 'mean' | undefined, maxChannels: positiveInt('features', 'max', values.max), range });
     const channels = result.raw.shape[1];
-    const out = new OutputDir(values.out ?? 'convlens-features');
     const perItem = result.raw.data.length / result.raw.shape[0];
-    for (const [i, p] of positionals.entries()) {
-      const stem = basename(p, extname(p));
+    for (const [i, stem] of uniqueStems(positionals).entries()) {
       const shared = result.ranges[i];
       const figure = figureWithLegend(result.images[i], {
         title: `feature maps · ${values.layer} · ${stem} · ${result.shown} of ${channels} channels${values.order === 'mean' ? ', strongest mean first' : ''}`,

@@ -19,7 +19,7 @@ export async function layersCommand(argv: string[], print: (line: string) => voi
   const { values } = args;
   const model = await openModelFromFlags(values);
   try {
-    const layers = values.size ? model.layersFor([model.itemShape[0], ...parseSize(values.size)]) : model.layers;
+    const layers = values.size ? model.layersFor([model.itemShape[0], ...parseSize(values.size, '--size')]) : model.layers;
     if (values.json) {
       print(JSON.stringify(layers.map(({ name, module, op, shape, tensor }) => ({ name, module, op, shape, tensor })), null, 2));
       return;

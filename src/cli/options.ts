@@ -5,6 +5,7 @@ import { MiB } from '../engine/runtime.js';
 import { loadModel, type NodeModelOptions } from '../node/index.js';
 import type { ConvlensModel } from '../engine/model.js';
 import type { FlagSpec } from './command-line.js';
+import { withProgress } from './progress.js';
 
 export const modelOptionSpec = {
   model: { type: 'string' },
@@ -12,6 +13,7 @@ export const modelOptionSpec = {
   'input-size': { type: 'string' },
   labels: { type: 'string' },
   'memory-budget': { type: 'string' },
+  'download-timeout': { type: 'string' },
 } as const;
 
 export interface ModelFlags {
@@ -20,21 +22,24 @@ export interface ModelFlags {
   'input-size'?: string;
   labels?: string;
   'memory-budget'?: string;
+  'download-timeout'?: string;
 }
 
 export function badUsage(message: string): ConvlensError {
   return new ConvlensError('BAD_OPTION', `${message} Run \`convlens help\` for usage.`);
 }
 
-/** Parses "224" or "224x192" (height x width). */
-export function parseSize(value: string): [number, number] {
+/** Parses "224" or "224x192" (height x width); `flag` names the option in errors. */
+export function parseSize(value: string, flag = '--input-size'): [number, number] {
   const m = /^(\d+)(?:x(\d+))?$/.exec(value.trim());
-  if (!m) throw badUsage(`--input-size must be a size like 224 or 224x192 (height x width); got "${value}".`);
+  if (!m) throw badUsage(`${flag} must be a size like 224 or 224x192 (height x width); got "${value}".`);
   const h = Number(m[1]);
   const w = Number(m[2] ?? m[1]);
-  if (h < 1 || w < 1) throw badUsage(`--input-size must be positive; got "${value}".`);
+  if (h < 1 || w < 1) throw badUsage(`${flag} must be positive; got "${value}".`);
   return [h, w];
 }
+
+/** Commands that open one model refuse a second --model instead of silently using the last. */
 
 async function readLabels(path: string): Promise<string[]> {
   let text: string;
@@ -44,7 +49,12 @@ async function readLabels(path: string): Promise<string[]> {
     throw new ConvlensError('BAD_OPTION', `Cannot read the labels file ${path} (${(e as Error).message}); give a text file with one class name per line, or a JSON array.`, { cause: e });
   }
   if (text.trim().startsWith('[')) {
-    const parsed = JSON.parse(text) as unknown;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new ConvlensError('BAD_OPTION', `The labels file ${path} starts like a JSON array but is not valid JSON (${(e as Error).message}); fix it, or give one class name per line.`, { cause: e });
+    }
     if (!Array.isArray(parsed) || !parsed.every((l) => typeof l === 'string')) {
       throw new ConvlensError('BAD_OPTION', `The labels file ${path} must hold a JSON array of strings or one class name per line.`);
     }
@@ -63,12 +73,26 @@ export async function modelOptions(flags: ModelFlags): Promise<NodeModelOptions>
     if (!(mib > 0)) throw badUsage(`--memory-budget is a number of MiB; got "${flags['memory-budget']}".`);
     options.memoryBudget = mib * MiB;
   }
+  if (flags['download-timeout']) {
+    const seconds = Number(flags['download-timeout']);
+    if (!(seconds > 0)) throw badUsage(`--download-timeout is a number of seconds; got "${flags['download-timeout']}".`);
+    options.downloadTimeout = seconds * 1000;
+  }
   return options;
+}
+
+/** Loads a model, showing a download's progress on stderr for http(s) sources. */
+export function openModel(source: string, options: NodeModelOptions): Promise<ConvlensModel> {
+  if (!/^https?:\/\//i.test(source)) return loadModel(source, options);
+  // Shown only when the download takes more than a second (a cached model takes none).
+  return withProgress(`download ${source} (MiB)`, (onProgress) => loadModel(source, {
+    ...options, onDownloadProgress: (received, total) => onProgress(Math.round(received / MiB), total === null ? 0 : Math.round(total / MiB)),
+  }));
 }
 
 export async function openModelFromFlags(flags: ModelFlags): Promise<ConvlensModel> {
   if (!flags.model) throw badUsage('Missing --model: give the path or URL of an ONNX model.');
-  return loadModel(flags.model, await modelOptions(flags));
+  return openModel(flags.model, await modelOptions(flags));
 }
 
 const modelFlagHelp: Record<string, [value: string, help: string]> = {
@@ -77,9 +101,13 @@ const modelFlagHelp: Record<string, [value: string, help: string]> = {
   'input-size': ['HxW', 'input size when the model does not fix it (default 224)'],
   labels: ['FILE', 'class names, one a line or a JSON array (default: the model\'s annotation)'],
   'memory-budget': ['MIB', 'memory for compiled graphs and batches, in MiB'],
+  'download-timeout': ['S', 'seconds a model download may wait to connect or for more bytes (default 30)'],
 };
 
 /** The model flags with their help, for a command's spec (see command-line.ts). */
 export const modelFlags = Object.fromEntries(Object.entries(modelOptionSpec)
-  .map(([name, { type }]) => [name, { type, value: modelFlagHelp[name]?.[0], help: modelFlagHelp[name]?.[1] ?? '', group: 'Model options' }])) as
+  .map(([name, { type }]) => [name, {
+    type, value: modelFlagHelp[name]?.[0], help: modelFlagHelp[name]?.[1] ?? '', group: 'Model options',
+    onceHint: name === 'model' ? 'to put models side by side use `convlens compare` or `convlens report`, or run it once per model' : undefined,
+  }])) as
   { [K in keyof typeof modelOptionSpec]: FlagSpec & { type: (typeof modelOptionSpec)[K]['type'] } };

@@ -1,50 +1,112 @@
 /**
- * All-or-nothing output: files are written into a hidden staging folder beside the target
- * and moved into place only when every file is ready, so a failed command leaves nothing.
+ * All-or-nothing output. Files are collected in memory; `commit` checks every destination,
+ * writes the new files into a hidden staging folder beside them, then swaps them in, moving
+ * any earlier file of the same name aside first. Any failure puts every earlier file back and
+ * removes what was written. The commit runs synchronously from start to end, so a Ctrl-C or
+ * SIGTERM (handled by the command line between events) sees the folder either as it was or
+ * complete, never half-swapped.
  */
-import { mkdir, rename, rm, writeFile, access, constants } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { lstatSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ConvlensError } from '../errors.js';
+import { makeFolders } from '../node/make-folders.js';
+
+interface Swap {
+  dest: string;
+  /** Where the earlier file at `dest` waits until the commit ends. */
+  backup?: string;
+  placed: boolean;
+}
+
+const message = (e: unknown) => (e as Error).message;
+
+function kindOf(path: string): 'missing' | 'folder' | 'other' {
+  try {
+    return lstatSync(path).isDirectory() ? 'folder' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
 
 export class OutputDir {
   private readonly files = new Map<string, Uint8Array | string>();
 
   constructor(readonly dir: string) {}
 
+  /** Adds a file by its name in the folder (no subfolders). */
   add(name: string, content: Uint8Array | string): string {
     this.files.set(name, content);
     return join(this.dir, name);
   }
 
-  /** Writes every added file; on failure nothing is left behind. Returns the written paths. */
-  async commit(): Promise<string[]> {
+  /**
+   * Fails fast, before any work, when the folder cannot be made: creates it (and its missing
+   * parents) to be sure, then removes what it created.
+   */
+  check(): void {
     const target = resolve(this.dir);
     try {
-      await mkdir(target, { recursive: true });
-      await access(target, constants.W_OK);
+      const created = makeFolders(target);
+      if (created) rmSync(created, { recursive: true });
     } catch (e) {
-      throw new ConvlensError('OUTPUT_UNWRITABLE', `Cannot write to the output folder ${target} (${(e as Error).message}); choose another with --out.`, { cause: e });
+      throw new ConvlensError('OUTPUT_UNWRITABLE', `Cannot create the output folder ${target} (${message(e)}); choose another with --out.`, { cause: e });
     }
-    const staging = join(target, `.convlens-staging-${process.pid}-${Date.now()}`);
-    const written: string[] = [];
+  }
+
+  /**
+   * Writes every added file, replacing earlier files of the same names; on failure the
+   * folder is left exactly as it was. Returns the written paths.
+   */
+  async commit(): Promise<string[]> {
+    const target = resolve(this.dir);
+    let created: string | undefined;
     try {
-      for (const [name, content] of this.files) {
-        const path = join(staging, name);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, content);
-      }
-      for (const name of this.files.keys()) {
-        const dest = join(target, name);
-        await mkdir(dirname(dest), { recursive: true });
-        await rename(join(staging, name), dest);
-        written.push(dest);
-      }
-      return written;
+      created = makeFolders(target);
     } catch (e) {
-      await Promise.all(written.map((p) => rm(p, { force: true })));
-      throw new ConvlensError('OUTPUT_UNWRITABLE', `Writing the outputs to ${target} failed (${(e as Error).message}); nothing was written. Check the folder's permissions and free space.`, { cause: e });
-    } finally {
-      await rm(staging, { recursive: true, force: true });
+      throw new ConvlensError('OUTPUT_UNWRITABLE', `Cannot create the output folder ${target} (${message(e)}); choose another with --out.`, { cause: e });
+    }
+    const removeCreated = () => {
+      if (created) rmSync(created, { recursive: true, force: true });
+    };
+    for (const name of this.files.keys()) {
+      if (kindOf(join(target, name)) === 'folder') {
+        removeCreated();
+        throw new ConvlensError('OUTPUT_UNWRITABLE',
+          `Cannot write ${join(target, name)}: a folder of that name is in the way; nothing was written. Move it, or choose another folder with --out.`);
+      }
+    }
+    let staging: string;
+    try {
+      staging = mkdtempSync(join(target, '.convlens-staging-'));
+    } catch (e) {
+      removeCreated();
+      throw new ConvlensError('OUTPUT_UNWRITABLE', `Cannot write to the output folder ${target} (${message(e)}); choose another with --out.`, { cause: e });
+    }
+    const swaps: Swap[] = [];
+    try {
+      const names = [...this.files.keys()];
+      names.forEach((name, i) => writeFileSync(join(staging, `new-${i}`), this.files.get(name)!));
+      names.forEach((name, i) => {
+        const dest = join(target, name);
+        const swap: Swap = { dest, placed: false };
+        swaps.push(swap);
+        if (kindOf(dest) !== 'missing') {
+          swap.backup = join(staging, `old-${i}`);
+          renameSync(dest, swap.backup);
+        }
+        renameSync(join(staging, `new-${i}`), dest);
+        swap.placed = true;
+      });
+      rmSync(staging, { recursive: true, force: true });
+      return swaps.map((s) => s.dest);
+    } catch (e) {
+      for (const s of swaps.reverse()) {
+        if (s.placed) rmSync(s.dest, { force: true });
+        if (s.backup) renameSync(s.backup, s.dest);
+      }
+      rmSync(staging, { recursive: true, force: true });
+      removeCreated();
+      throw new ConvlensError('OUTPUT_UNWRITABLE', `Writing the outputs to ${target} failed (${message(e)}); the folder was left as it was. Check its permissions and free space.`, { cause: e });
     }
   }
 }

@@ -6,15 +6,22 @@
 import { basename, extname } from 'node:path';
 import type { MethodOptions } from '../methods/registry.js';
 
-/** File names without folder and extension, numbered when two are alike ("cat", "cat-2"). */
+/**
+ * File names without folder and extension; a repeated stem gets `-2`, `-3`, ... so
+ * `a/x.png b/x.png` write `x.*` and `x-2.*`, never one over the other.
+ *
+ * @example
+ * uniqueStems(['a/x.png', 'b/x.jpg', 'y.png']); // ['x', 'x-2', 'y']
+ */
 export function uniqueStems(paths: string[]): string[] {
-  const seen = new Map<string, number>();
+  const taken = new Set<string>();
   return paths.map((p) => {
     const path = p.replace(/[?#].*$/, ''); // a model URL's query is not part of its name
     const stem = basename(path, extname(path));
-    const k = (seen.get(stem) ?? 0) + 1;
-    seen.set(stem, k);
-    return k === 1 ? stem : `${stem}-${k}`;
+    let name = stem;
+    for (let k = 2; taken.has(name); k++) name = `${stem}-${k}`;
+    taken.add(name);
+    return name;
   });
 }
 

@@ -48,6 +48,7 @@ const formatMiB = (bytes: number) => `${Math.ceil(bytes / MiB)} MiB`;
 export class Engine {
   private readonly infos = new Map<string, ShapeInfo>();
   private readonly sessions = new SessionCache<CompiledVariant>();
+  private weights: number | undefined;
   readonly opset: number;
   /** Batch size fixed by the model's declared input shape, or null when it is free. */
   readonly fixedBatch: number | null;
@@ -83,6 +84,12 @@ export class Engine {
     return total / batch;
   }
 
+  /** Bytes of the model's weights: every compiled session holds its own copy. */
+  get weightBytes(): number {
+    this.weights ??= [...this.model.graph.initializers.values()].reduce((sum, t) => sum + t.raw.byteLength, 0);
+    return this.weights;
+  }
+
   /** Largest chunk that fits the memory budget. */
   chunkSize(itemShape: number[], items: number, factor: number): number {
     const perItem = this.bytesPerItem(itemShape) * factor;
@@ -97,9 +104,15 @@ export class Engine {
     return Math.ceil(items / Math.ceil(items / largest));
   }
 
-  private async session(key: string, inputShape: number[], compile: RunRequest['compile']) {
+  /**
+   * Leases the compiled session of a variant for one input shape. Its cost against the budget
+   * is its weights plus the arena its runs grow (the chunk's activations, which onnxruntime
+   * keeps allocated between runs).
+   */
+  private session(key: string, inputShape: number[], compile: RunRequest['compile'], factor: number) {
     const cacheKey = `${key}|${inputShape.join('x')}`;
-    return this.sessions.get(cacheKey, async () => {
+    const bytes = this.weightBytes + this.bytesPerItem(inputShape.slice(1)) * factor * inputShape[0];
+    return this.sessions.acquire(cacheKey, bytes, this.runtime.memoryBudget, async () => {
       const compiled = compile(this.shapeInfo(inputShape));
       try {
         const session = await this.runtime.ort.InferenceSession.create(encodeModel(compiled.model), this.runtime.sessionOptions);
@@ -125,18 +138,21 @@ export class Engine {
     for (const [start, count] of ranges) {
       throwIfAborted(req.signal);
       const size = this.fixedBatch ?? count;
-      const { session, meta } = await this.session(req.key, [size, ...input.shape.slice(1)], req.compile);
       const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
       for (const [name, t] of Object.entries(req.batched)) {
         const r = t.shape[0] / items;
         const part = sliceBatch(t, start * r, count * r, size * r);
         feeds[name] = new ort.Tensor('float32', part.data, part.shape);
       }
+      const lease = await this.session(req.key, [size, ...input.shape.slice(1)], req.compile, req.memoryFactor ?? 1);
+      const { session, meta } = lease;
       let out;
       try {
         out = await session.run(feeds, Object.values(meta.outputs));
       } catch (e) {
         throw new ConvlensError('RUNTIME', `onnxruntime failed while running the ${req.key.split('|')[0]} graph: ${(e as Error).message}`, { cause: e });
+      } finally {
+        lease.release();
       }
       for (const [result, name] of Object.entries(meta.outputs)) {
         const t = out[name];
@@ -153,7 +169,12 @@ export class Engine {
     return joined;
   }
 
-  /** Releases every cached session. */
+  /** Estimated bytes held by cached sessions (weights and arenas). */
+  get sessionBytes(): number {
+    return this.sessions.residentBytes;
+  }
+
+  /** Releases every cached session; those in use by running calls as soon as the calls end. */
   dispose(): Promise<void> {
     return this.sessions.clear();
   }

@@ -8,6 +8,7 @@ import { imagenetClasses } from '../image/imagenet-classes.js';
 import { parsePreprocess, preprocessImages, type NormalizationChoice, type PreprocessSpec } from '../image/preprocess.js';
 import type { FloatTensor, RgbImage } from '../image/types.js';
 import { readAnnotations } from '../onnx/annotations.js';
+import { checkGraphStructure } from '../onnx/graph-checks.js';
 import { listLayers, resolveLayer, type Layer } from '../onnx/layers.js';
 import { checkSupportedOps } from '../onnx/op-support.js';
 import { shapeInferenceOps } from '../onnx/shapes/index.js';
@@ -41,8 +42,11 @@ export class ConvlensModel {
   readonly preprocessSpec: PreprocessSpec;
   readonly labels: readonly string[] | null;
   private layerCache: Layer[] | null = null;
+  /** The `inputSize` option when it set the input's free height and width. */
+  private readonly chosenSize: [number, number] | undefined;
 
   constructor(readonly graph: Model, runtime: Runtime, options: ModelOptions = {}) {
+    checkGraphStructure(graph);
     checkSupportedOps(graph, supportedOps, 'run');
     const inputs = graph.graph.inputs.filter((v) => !graph.graph.initializers.has(v.name));
     if (inputs.length !== 1) {
@@ -64,11 +68,29 @@ export class ConvlensModel {
     const wanted = options.inputSize ?? notes.inputSize ?? notes.preprocess?.size ?? [224, 224];
     const hw: [number, number] = [size[0] ?? wanted[0], size[1] ?? wanted[1]];
     this.itemShape = [fixed(dims[1]) ?? 3, ...hw];
+    this.chosenSize = size[0] === undefined || size[1] === undefined ? options.inputSize : undefined;
     const choice = options.preprocess !== undefined ? parsePreprocess(options.preprocess) : (notes.preprocess ?? { preset: 'imagenet' as const });
     this.preprocessSpec = { ...choice, size: hw, resize: options.resize ?? notes.preprocess?.resize ?? 'crop' };
     const outShape = this.engine.shapeInfo([this.engine.fixedBatch ?? 1, ...this.itemShape]).shapes.get(this.outputName) ?? [];
     const classes = outShape.slice(1).reduce((a, b) => a * b, 1);
+    if (options.labels && classes > 0 && options.labels.length !== classes) {
+      throw new ConvlensError('BAD_OPTION',
+        `The labels list has ${options.labels.length} names but the model output "${this.outputName}" has ${classes} values; give one name per output (labels option, --labels FILE).`);
+    }
     this.labels = options.labels ?? notes.labels ?? (classes === 1000 ? imagenetClasses : null);
+  }
+
+  /** Refuses, before anything is allocated, input items larger than the memory budget allows. */
+  private checkItemSize(): void {
+    const bytes = this.itemShape.reduce((a, b) => a * b, 4);
+    const budget = this.engine.runtime.memoryBudget;
+    // Typed arrays stop at 2^32 bytes whatever the budget.
+    if (bytes <= Math.min(budget, 2 ** 32)) return;
+    const size = `[${this.itemShape.join(', ')}] (${Math.ceil(bytes / 2 ** 20)} MiB per image)`;
+    const fix = this.chosenSize
+      ? `choose a smaller input size than ${this.chosenSize.join('x')} (--input-size HxW)`
+      : 'raise the budget (memoryBudget, --memory-budget MIB) if the machine has the memory';
+    throw new ConvlensError('BATCH_TOO_LARGE', `One input item of ${size} does not fit the memory budget of ${Math.ceil(budget / 2 ** 20)} MiB; ${fix}.`);
   }
 
   /** Layers in execution order with their output shapes for one input of the model's size. */
@@ -95,17 +117,26 @@ export class ConvlensModel {
   /** Images to the model's input tensor `[N, C, H, W]`. */
   async preprocess(images: RgbImage[]): Promise<FloatTensor> {
     if (images.length === 0) throw new ConvlensError('BAD_INPUT', 'No images were given; pass at least one.');
+    this.checkItemSize();
     return preprocessImages(images, this.preprocessSpec);
   }
 
-  /** Checks that a tensor fits the model input; throws `BAD_INPUT` saying what differs. */
+  /** Checks that a tensor fits the model input and holds only finite values; throws `BAD_INPUT` saying what is wrong. */
   checkInput(x: FloatTensor): void {
+    this.checkItemSize();
     const ok = x && x.data instanceof Float32Array && Array.isArray(x.shape) && x.shape.length === 4
       && x.shape[0] > 0 && x.shape.slice(1).every((d, i) => d === this.itemShape[i])
       && x.data.length === x.shape.reduce((a, b) => a * b, 1);
     if (!ok) {
       throw new ConvlensError('BAD_INPUT',
         `The input tensor has shape [${x?.shape?.join(', ')}] but the model takes [N, ${this.itemShape.join(', ')}] float32 values; build it with model.preprocess(images).`);
+    }
+    let bad = -1;
+    // x - x is 0 for every finite x and NaN for NaN and the infinities.
+    for (let i = 0; i < x.data.length && bad < 0; i++) if (x.data[i] - x.data[i] !== 0) bad = i;
+    if (bad >= 0) {
+      throw new ConvlensError('BAD_INPUT',
+        `The input tensor holds ${x.data[bad]} at index ${bad} (item ${Math.floor(bad / (x.data.length / x.shape[0]))}); every value must be a finite number. Check how the tensor was built.`);
     }
   }
 

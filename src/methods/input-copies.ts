@@ -1,7 +1,7 @@
 /**
  * Gradients at many copies of each input (noisy for SmoothGrad, interpolated for integrated
- * gradients), all in one batched backward run. The engine splits the run into chunks under
- * the memory budget, so the number of copies only costs time.
+ * gradients), made and summed a block at a time under the memory budget, so the number of
+ * copies only costs time.
  */
 import type { ReluRule } from '../autodiff/vjp.js';
 import type { ProgressOptions } from '../engine/engine.js';
@@ -46,41 +46,64 @@ export async function targetsOnInput(model: ConvlensModel, x: FloatTensor, optio
   return { output, targets, scores: gatherItems(scores, targets.image) };
 }
 
-/**
- * Input gradients of `inputs`, `[M * copies, C, H, W]`, where rows `m * copies` to
- * `(m + 1) * copies - 1` are copies of explained item m and are seeded with its target.
- */
-export async function gradientsOfCopies(
-  model: ConvlensModel, inputs: FloatTensor, on: TargetsOnInput, copies: number, relu: ReluRule, progress: ProgressOptions,
-): Promise<FloatTensor> {
-  const seeds = on.targets.seeds;
-  const n = seeds.data.length / seeds.shape[0];
-  const weights = Array.from({ length: seeds.shape[0] * copies }, (_, k) => {
-    const m = Math.floor(k / copies);
-    return seeds.data.subarray(m * n, (m + 1) * n);
-  });
-  const r = await backward(model, inputs, {
-    target: { weights }, output: on.output, relu, wrt: [model.inputName], signal: progress.signal, onProgress: progress.onProgress,
-  });
-  return r.gradients[model.inputName];
+/** Most copies per item (SmoothGrad samples, integrated-gradients steps) a call may ask for. */
+export const MAX_COPIES = 1_000_000;
+
+/** Refuses a copy count over {@link MAX_COPIES}, before anything is allocated for it. */
+export function checkCopies(copies: number, what: string): void {
+  if (copies > MAX_COPIES) {
+    throw new ConvlensError('BAD_OPTION', `${what} is ${copies}, more than the limit of ${MAX_COPIES} per image; a few hundred are plenty in practice.`);
+  }
 }
 
-/** Weighted sum over each item's copies: `[M * copies, ...]` to `[M, ...]` with `weights[k]` for copy k. */
-export function combineCopies(t: FloatTensor, weights: number[]): FloatTensor {
-  const copies = weights.length;
-  const M = t.shape[0] / copies;
-  const n = t.data.length / t.shape[0];
-  const data = new Float32Array(M * n);
-  const sum = new Float64Array(n);
-  for (let m = 0; m < M; m++) {
-    sum.fill(0);
-    for (let k = 0; k < copies; k++) {
-      const w = weights[k];
-      if (w === 0) continue;
-      const base = (m * copies + k) * n;
-      for (let i = 0; i < n; i++) sum[i] += w * t.data[base + i];
+/** How the copies of each explained item are made and weighted. */
+export interface CopySpec {
+  /** Copies per explained item. */
+  copies: number;
+  /** Writes copy `k` of explained item `m` into `out`; called in order of (m, k). */
+  fill(m: number, k: number, out: Float32Array): void;
+  /** Weight of copy `k`'s gradient in the item's sum. */
+  weight(k: number): number;
+  /** Square each gradient before the sum (SmoothGrad-Squared). */
+  squared?: boolean;
+}
+
+/**
+ * For each explained item m, the weighted sum over its copies of the target's input gradient
+ * at the copy, `[M, C, H, W]`. Copies are made, run and summed a block at a time, so memory
+ * does not grow with the number of copies: a block's copies and gradients stay within a
+ * quarter of the memory budget (the engine splits each block's run further as it needs).
+ */
+export async function sumGradientsOverCopies(model: ConvlensModel, on: TargetsOnInput, spec: CopySpec, relu: ReluRule, progress: ProgressOptions): Promise<FloatTensor> {
+  const seeds = on.targets.seeds;
+  const M = seeds.shape[0];
+  const outputs = seeds.data.length / M;
+  const size = model.itemShape.reduce((a, b) => a * b, 1);
+  const total = M * spec.copies;
+  const blockRows = Math.max(1, Math.min(total, Math.floor(model.engine.runtime.memoryBudget / 4 / (2 * 4 * size))));
+  const sums = new Float64Array(M * size);
+  for (let start = 0; start < total; start += blockRows) {
+    const rows = Math.min(blockRows, total - start);
+    const inputs = new Float32Array(rows * size);
+    const weights: Float32Array[] = [];
+    for (let r = 0; r < rows; r++) {
+      const m = Math.floor((start + r) / spec.copies);
+      spec.fill(m, (start + r) % spec.copies, inputs.subarray(r * size, (r + 1) * size));
+      weights.push(seeds.data.subarray(m * outputs, (m + 1) * outputs));
     }
-    data.set(sum, m * n);
+    const g = (await backward(model, { data: inputs, shape: [rows, ...model.itemShape] }, {
+      target: { weights }, output: on.output, relu, wrt: [model.inputName], signal: progress.signal,
+      onProgress: progress.onProgress && ((done) => progress.onProgress!(start + done, total)),
+    })).gradients[model.inputName].data;
+    for (let r = 0; r < rows; r++) {
+      const m = Math.floor((start + r) / spec.copies);
+      const w = spec.weight((start + r) % spec.copies);
+      if (w === 0) continue;
+      const row = g.subarray(r * size, (r + 1) * size);
+      const sum = sums.subarray(m * size, (m + 1) * size);
+      if (spec.squared) for (let i = 0; i < size; i++) sum[i] += w * row[i] * row[i];
+      else for (let i = 0; i < size; i++) sum[i] += w * row[i];
+    }
   }
-  return { data, shape: [M, ...t.shape.slice(1)] };
+  return { data: Float32Array.from(sums), shape: [M, ...model.itemShape] };
 }

@@ -6,7 +6,7 @@ import type { FloatTensor } from '../image/types.js';
 import { attributionMap } from './attribution-map.js';
 import { baselineFor, type Baseline } from './baselines.js';
 import type { ExplainedItems } from './gradients.js';
-import { combineCopies, gradientsOfCopies, targetsOnInput } from './input-copies.js';
+import { checkCopies, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
 import { forward } from './passes.js';
 import { gatherItems, type Target } from './targets.js';
 
@@ -57,20 +57,6 @@ function quadrature(steps: number, method: IntegrationMethod): { alphas: number[
   return { alphas, weights: alphas.map((_, k) => (k === 0 || k === steps ? 0.5 : 1) / steps) };
 }
 
-/** `baseline + alpha * (x - baseline)` for every image and alpha: `[N * alphas, C, H, W]`, alphas fastest. */
-function pathInputs(x: FloatTensor, b: FloatTensor, alphas: number[]): FloatTensor {
-  const [N] = x.shape;
-  const size = x.data.length / N;
-  const data = new Float32Array(N * alphas.length * size);
-  for (let n = 0; n < N; n++) {
-    alphas.forEach((a, k) => {
-      const base = (n * alphas.length + k) * size;
-      for (let i = 0; i < size; i++) data[base + i] = b.data[n * size + i] + a * (x.data[n * size + i] - b.data[n * size + i]);
-    });
-  }
-  return { data, shape: [N * alphas.length, ...x.shape.slice(1)] };
-}
-
 /** Per item, the target's seed dotted with an output item: the score the target means. */
 function targetScores(scores: FloatTensor, seeds: FloatTensor): number[] {
   const n = seeds.data.length / seeds.shape[0];
@@ -83,8 +69,8 @@ function targetScores(scores: FloatTensor, seeds: FloatTensor): number[] {
 
 /**
  * Integrated gradients (Sundararajan et al. 2017): the mean gradient of the target along the
- * straight path from a baseline to the input, times (input - baseline). Every step of every
- * item goes through one batched gradient run. Attributions add up to the score change
+ * straight path from a baseline to the input, times (input - baseline). The steps are made
+ * and run a block at a time, so memory does not grow with `steps`. Attributions add up to the score change
  * between baseline and input; `completeness` reports both so the approximation can be
  * checked (raise `steps` when they differ by more than a few percent).
  *
@@ -100,16 +86,21 @@ export async function integratedGradients(model: ConvlensModel, x: FloatTensor, 
   if (o.method !== 'riemann-right' && o.method !== 'trapezoid') {
     throw new ConvlensError('BAD_OPTION', `Unknown integration method ${JSON.stringify(o.method)}; use "riemann-right" or "trapezoid".`);
   }
+  checkCopies(o.steps, 'Integrated gradients steps');
   model.checkInput(x);
   const b = baselineFor(model, x, o.baseline, o.blurSigma);
   const on = await targetsOnInput(model, x, o);
   const { image, seeds, target } = on.targets;
   const baselineScores = gatherItems((await forward(model, b, [on.output], { signal: o.signal }))[on.output], image);
   const { alphas, weights } = quadrature(o.steps, o.method);
-  const index = image.flatMap((n) => alphas.map((_, k) => n * alphas.length + k));
-  const gradients = await gradientsOfCopies(model, gatherItems(pathInputs(x, b, alphas), index), on, alphas.length, 'standard', o);
-  const raw = combineCopies(gradients, weights);
-  const size = raw.data.length / raw.shape[0];
+  const size = x.data.length / x.shape[0];
+  // Copy k of item m: baseline + alpha_k * (x - baseline) for its image.
+  const fill = (m: number, k: number, out: Float32Array) => {
+    const offset = image[m] * size;
+    const a = alphas[k];
+    for (let i = 0; i < size; i++) out[i] = b.data[offset + i] + a * (x.data[offset + i] - b.data[offset + i]);
+  };
+  const raw = await sumGradientsOverCopies(model, on, { copies: alphas.length, fill, weight: (k) => weights[k] }, 'standard', o);
   const sums = image.map((n, m) => {
     let s = 0;
     for (let i = 0; i < size; i++) {

@@ -10,6 +10,7 @@ import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { tapGraph } from '../onnx/variants.js';
+import { checkFiniteScores } from './finite-scores.js';
 import { gatherItems, needsScores, resolveTargets, type ResolvedTargets, type Target } from './targets.js';
 
 const SEED = 'convlens.seed';
@@ -18,13 +19,17 @@ const SEED = 'convlens.seed';
 export async function forward(model: ConvlensModel, x: FloatTensor, tensors: string[], options: ProgressOptions = {}): Promise<Record<string, FloatTensor>> {
   model.checkInput(x);
   const results = Object.fromEntries(tensors.map((t) => [t, 'concat' as const]));
-  return model.engine.run({
+  const out = await model.engine.run({
     key: `forward|${tensors.join(',')}`,
     compile: (info) => ({ model: tapGraph(model.graph, info, tensors), outputs: Object.fromEntries(tensors.map((t) => [t, t])) }),
     batched: { [model.inputName]: x },
     results,
     ...options,
   });
+  for (const output of model.graph.graph.outputs) {
+    if (out[output.name]) await checkFiniteScores(model, x, out[output.name], output.name);
+  }
+  return out;
 }
 
 /** The output a target refers to: `name` when given (it must be a graph output), else the first. */
@@ -102,6 +107,7 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
     onProgress: req.onProgress,
   });
   const perItem = (t: FloatTensor) => (repeats > 1 ? gatherItems(t, targets.image) : t);
+  await checkFiniteScores(model, items, out[`t:${output}`], output);
   return {
     targets,
     gradients: Object.fromEntries(req.wrt.map((w) => [w, out[`d:${w}`]])),

@@ -3,10 +3,9 @@ import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import type { SaliencyOptions, SaliencyResult } from './gradients.js';
-import { combineCopies, gradientsOfCopies, reluOfSaliencyRule, targetsOnInput } from './input-copies.js';
+import { checkCopies, reluOfSaliencyRule, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
 import { seededNormal } from './seeded-random.js';
-import { gatherItems } from './targets.js';
 
 export interface SmoothGradOptions extends SaliencyOptions {
   /** Noisy copies per image; default 25. */
@@ -29,32 +28,41 @@ function checkOptions(o: SmoothGradOptions): void {
 }
 
 /**
- * `samples` noisy copies of each image, `[N * samples, C, H, W]`: copy s of image n is
- * `x[n] + sigma_n * z` with `sigma_n = noise * (max x[n] - min x[n])` and z the normal numbers
- * `(n * samples + s) * size` onwards of `seededNormal(seed)` (size = C * H * W).
+ * Copy s of image n is `x[n] + sigma_n * z` with `sigma_n = noise * (max x[n] - min x[n])` and
+ * z the normal numbers `(n * samples + s) * size` onwards of `seededNormal(seed)` (size =
+ * C * H * W). Copies are asked for in order; the stream is skipped forward over images not
+ * explained, and restarted when an image is explained again (several targets).
  */
-function noisyCopies(x: FloatTensor, samples: number, noise: number, normal: () => number): FloatTensor {
-  const [N] = x.shape;
-  const size = x.data.length / N;
-  const data = new Float32Array(N * samples * size);
-  for (let n = 0; n < N; n++) {
-    const image = x.data.subarray(n * size, (n + 1) * size);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of image) { if (v < lo) lo = v; if (v > hi) hi = v; }
-    const sigma = noise * (hi - lo);
-    for (let s = 0; s < samples; s++) {
-      const base = (n * samples + s) * size;
-      for (let i = 0; i < size; i++) data[base + i] = image[i] + sigma * normal();
+function noisyCopy(x: FloatTensor, samples: number, noise: number, seed: number): (n: number, s: number, out: Float32Array) => void {
+  const size = x.data.length / x.shape[0];
+  let normal = seededNormal(seed);
+  let position = 0;
+  let sigmaOf = -1;
+  let sigma = 0;
+  return (n, s, out) => {
+    const wanted = (n * samples + s) * size;
+    if (wanted < position) {
+      normal = seededNormal(seed);
+      position = 0;
     }
-  }
-  return { data, shape: [N * samples, ...x.shape.slice(1)] };
+    for (; position < wanted; position++) normal();
+    const image = x.data.subarray(n * size, (n + 1) * size);
+    if (sigmaOf !== n) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of image) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      sigma = noise * (hi - lo);
+      sigmaOf = n;
+    }
+    for (let i = 0; i < size; i++) out[i] = image[i] + sigma * normal();
+    position += size;
+  };
 }
 
 /**
  * SmoothGrad (Smilkov et al. 2017): the mean input gradient over `samples` copies of each
  * image with Gaussian noise, which removes much of the high-frequency speckle of plain
- * gradients. All copies of all items go through one batched gradient run. `raw` is the mean
+ * gradients. Copies are made and run a block at a time, so memory does not grow with `samples`. `raw` is the mean
  * gradient (or mean squared gradient) `[M, C, H, W]`; `map` is max |raw| over channels,
  * each item scaled to [0, 1]. Targets such as `top1` are resolved on the clean image.
  *
@@ -66,12 +74,11 @@ export async function smoothGrad(model: ConvlensModel, x: FloatTensor, options: 
   const o = { ...options, samples: options.samples ?? 25, noise: options.noise ?? 0.15, seed: options.seed ?? 0 };
   checkOptions(o);
   const relu = reluOfSaliencyRule(o.rule);
-  const normal = seededNormal(o.seed);
+  checkCopies(o.samples, 'SmoothGrad samples');
   const on = await targetsOnInput(model, x, o);
-  const copies = noisyCopies(x, o.samples, o.noise, normal);
-  const index = on.targets.image.flatMap((n) => Array.from({ length: o.samples }, (_, s) => n * o.samples + s));
-  const gradients = await gradientsOfCopies(model, gatherItems(copies, index), on, o.samples, relu, o);
-  if (o.squared) for (let i = 0; i < gradients.data.length; i++) gradients.data[i] *= gradients.data[i];
-  const raw = combineCopies(gradients, new Array(o.samples).fill(1 / o.samples));
+  const copy = noisyCopy(x, o.samples, o.noise, o.seed);
+  const raw = await sumGradientsOverCopies(model, on, {
+    copies: o.samples, fill: (m, s, out) => copy(on.targets.image[m], s, out), weight: () => 1 / o.samples, squared: o.squared,
+  }, relu, o);
   return { raw, map: normalizeItems(maxAbsOverChannels(raw)), image: on.targets.image, target: on.targets.target, scores: on.scores };
 }

@@ -70,8 +70,13 @@ export function resolveTargets(target: Target | undefined, context: TargetContex
   const { images, outputShape, scores, labels } = context;
   const outputs = outputShape.reduce((a, b) => a * b, 1);
   const classesPerImage: (number | string)[][] = [];
+  const unknown = () => new ConvlensError('BAD_TARGET',
+    `Unknown target ${String(JSON.stringify(target))}: use a class index or name, a list of them, "top1", "sum", { perImage: [...] } or { weights: [...] }, or leave it out for "top1".`);
+  // null and other values a plain-JavaScript caller may pass are refused here, not deeper down.
+  if (target === null || !['undefined', 'number', 'string', 'object'].includes(typeof target)) throw unknown();
   const t = target === 'sum' ? { weights: new Array(outputs).fill(1) } : (target ?? 'top1');
   if (typeof t === 'object' && !Array.isArray(t) && 'weights' in t) {
+    if (t.weights === null || typeof t.weights !== 'object') throw unknown();
     const perImage = Array.from(t.weights as ArrayLike<unknown>).every((v) => typeof v === 'object' && v !== null);
     const vectors = perImage ? Array.from(t.weights as ArrayLike<number>[], (v) => Array.from(v)) : new Array(images).fill(Array.from(t.weights as ArrayLike<number>));
     if (vectors.length !== images) {
@@ -92,6 +97,7 @@ export function resolveTargets(target: Target | undefined, context: TargetContex
     if (t.length === 0) throw new ConvlensError('BAD_TARGET', 'The target list is empty; give at least one class index.');
     for (let i = 0; i < images; i++) classesPerImage.push([...t]);
   } else if (typeof t === 'object' && 'perImage' in t) {
+    if (!Array.isArray(t.perImage)) throw unknown();
     if (t.perImage.length !== images) {
       throw new ConvlensError('BAD_TARGET', `perImage lists ${t.perImage.length} classes for ${images} images; give exactly one class per image.`);
     }
@@ -102,8 +108,7 @@ export function resolveTargets(target: Target | undefined, context: TargetContex
     if (!scores) throw new Error('top-k targets need the model scores');
     for (let i = 0; i < images; i++) classesPerImage.push(topK(scores.data.subarray(i * outputs, (i + 1) * outputs), k));
   } else {
-    throw new ConvlensError('BAD_TARGET',
-      `Unknown target ${JSON.stringify(t)}: use a class index or name, a list of them, "top1", "sum", { perImage: [...] } or { weights: [...] }.`);
+    throw unknown();
   }
   const image: number[] = [];
   const classes: number[] = [];

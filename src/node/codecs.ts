@@ -13,6 +13,18 @@ import type { RgbImage } from '../image/types.js';
 /** The formats convlens promises to read, for error messages. */
 export const SUPPORTED_IMAGE_FORMATS = 'PNG, JPEG, WebP, GIF (first frame), TIFF and BMP';
 
+export interface DecodeOptions {
+  /**
+   * `[height, width]` the image is needed at (a model's input size). A picture more than four
+   * times larger on both sides is shrunk while it is decoded, to four times this size (aspect
+   * ratio kept), so huge photos never sit in memory at full size; smaller ones are untouched.
+   */
+  atLeast?: [number, number];
+}
+
+/** How much larger than needed a decoded picture stays: enough for a clean resize afterwards. */
+const DECODE_MARGIN = 4;
+
 /**
  * Reads and decodes an image file. Throws `IMAGE_NOT_FOUND` if the path does not name a
  * readable file and `IMAGE_UNDECODABLE` if its contents are not a supported image.
@@ -20,7 +32,7 @@ export const SUPPORTED_IMAGE_FORMATS = 'PNG, JPEG, WebP, GIF (first frame), TIFF
  * @example
  * const img = await decodeImageFile('cat.jpg'); // { width, height, data: RGB bytes }
  */
-export async function decodeImageFile(path: string): Promise<RgbImage> {
+export async function decodeImageFile(path: string, options: DecodeOptions = {}): Promise<RgbImage> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -32,7 +44,7 @@ export async function decodeImageFile(path: string): Promise<RgbImage> {
           : (e as Error).message;
     throw new ConvlensError('IMAGE_NOT_FOUND', `Cannot read image ${path}: ${why}. Check the path and try again.`, { cause: e });
   }
-  return decodeImageBytes(bytes, path);
+  return decodeImageBytes(bytes, path, options);
 }
 
 /**
@@ -44,15 +56,20 @@ export async function decodeImageFile(path: string): Promise<RgbImage> {
  * @example
  * const img = await decodeImageBytes(new Uint8Array(await res.arrayBuffer()), url);
  */
-export async function decodeImageBytes(bytes: Uint8Array, source: string): Promise<RgbImage> {
+export async function decodeImageBytes(bytes: Uint8Array, source: string, options: DecodeOptions = {}): Promise<RgbImage> {
   const undecodable = (why: string, cause?: unknown): ConvlensError => new ConvlensError('IMAGE_UNDECODABLE',
     `Could not decode ${source}: ${why}. convlens reads ${SUPPORTED_IMAGE_FORMATS}; ` +
     'convert the image to one of these (PNG or JPEG are safest) and try again.', { cause });
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw undecodable('the data is empty');
   if (isBmp(bytes)) return decodeBmp(bytes, source);
   try {
-    const { data, info } = await sharp(bytes, { pages: 1, failOn: 'error' })
-      .autoOrient()
+    let pipeline = sharp(bytes, { pages: 1, failOn: 'error' }).autoOrient();
+    if (options.atLeast) {
+      const [h, w] = options.atLeast;
+      // libvips shrinks JPEG and WebP while decoding and streams PNG, so the full size is never held.
+      pipeline = pipeline.resize({ width: w * DECODE_MARGIN, height: h * DECODE_MARGIN, fit: 'outside', withoutEnlargement: true });
+    }
+    const { data, info } = await pipeline
       .flatten({ background: { r: 255, g: 255, b: 255 } })
       .toColourspace('srgb')
       .removeAlpha()

@@ -10,7 +10,7 @@
  */
 import { ConvlensModel, type ModelOptions } from '../engine/model.js';
 import type { RgbImage } from '../image/types.js';
-import { decodeImageBytes, decodeImageFile } from './codecs.js';
+import { decodeImageBytes, decodeImageFile, type DecodeOptions } from './codecs.js';
 import { readModelSource } from './model-source.js';
 import { nodeRuntime } from './runtime.js';
 
@@ -19,6 +19,10 @@ export * from '../api.js';
 export interface NodeModelOptions extends ModelOptions {
   /** Where downloaded models are cached (default `$XDG_CACHE_HOME/convlens` or `~/.cache/convlens`). */
   cacheDir?: string;
+  /** Milliseconds a download waits for the server to answer and then for more data (default 30000). */
+  downloadTimeout?: number;
+  /** Download progress: bytes received, and the total when the server says it. */
+  onDownloadProgress?: (received: number, total: number | null) => void;
 }
 
 /**
@@ -26,13 +30,17 @@ export interface NodeModelOptions extends ModelOptions {
  * its bytes. The bytes are never modified; convlens compiles separate graph variants.
  */
 export async function loadModel(source: string | URL | Uint8Array, options: NodeModelOptions = {}): Promise<ConvlensModel> {
-  const { model } = await readModelSource(source, { cacheDir: options.cacheDir });
+  const { model } = await readModelSource(source, { cacheDir: options.cacheDir, timeoutMs: options.downloadTimeout, onProgress: options.onDownloadProgress });
   return new ConvlensModel(model, nodeRuntime, options);
 }
 
-/** Decodes an image file or encoded bytes (PNG, JPEG, WebP, GIF, TIFF, BMP) to RGB, EXIF orientation applied. */
-export async function loadImage(source: string | Uint8Array): Promise<RgbImage> {
-  return typeof source === 'string' ? decodeImageFile(source) : decodeImageBytes(source, 'the image bytes');
+/**
+ * Decodes an image file or encoded bytes (PNG, JPEG, WebP, GIF, TIFF, BMP) to RGB, EXIF
+ * orientation applied. With `atLeast` (a model's input size), huge pictures are shrunk while
+ * decoding, see {@link DecodeOptions}.
+ */
+export async function loadImage(source: string | Uint8Array, options: DecodeOptions = {}): Promise<RgbImage> {
+  return typeof source === 'string' ? decodeImageFile(source, options) : decodeImageBytes(source, 'the image bytes', options);
 }
 
 export { saveFigure } from './save-figure.js';

@@ -14,8 +14,9 @@ import { loadExternalData, refuseExternalData, type ExternalDataFile } from '../
 import type { FetchOptions, ModelSource } from '../onnx/model-source.js';
 import type { Model, Tensor } from '../onnx/types.js';
 import { writeFileAtomically } from './atomic-write.js';
+import { download, type DownloadOptions } from './download.js';
 
-export interface ModelSourceOptions extends FetchOptions {
+export interface ModelSourceOptions extends FetchOptions, Pick<DownloadOptions, 'timeoutMs' | 'onProgress'> {
   /** Where downloaded models are kept; default `$XDG_CACHE_HOME/convlens` or `~/.cache/convlens`. */
   cacheDir?: string;
 }
@@ -87,17 +88,11 @@ async function downloadCached(url: URL, options: ModelSourceOptions, what: { suf
   } catch (e) {
     if (errno(e) !== 'ENOENT') throw new ConvlensError('MODEL_UNREADABLE', `Cannot read the cached download ${cached}: ${(e as Error).message}. Delete it and try again.`, { cause: e });
   }
-  const fetchImpl = options.fetch ?? globalThis.fetch;
   let bytes: Uint8Array;
   try {
-    const res = await fetchImpl(url, { signal: options.signal });
-    if (!res.ok) {
-      throw new ConvlensError(what.failCode, `Downloading ${url.href} failed: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}. ${what.hint}`);
-    }
-    bytes = new Uint8Array(await res.arrayBuffer());
+    bytes = await download(url, options, what.failCode, what.hint);
   } catch (e) {
     if (e instanceof ConvlensError) throw e;
-    if (options.signal?.aborted) throw new ConvlensError('ABORTED', `Downloading ${url.href} was aborted.`, { cause: e });
     throw new ConvlensError(what.failCode, `Downloading ${url.href} failed: ${(e as Error).message}. ${what.hint}`, { cause: e });
   }
   what.check?.(bytes);
@@ -122,7 +117,13 @@ const fromUrl = (url: URL, options: ModelSourceOptions) => async (location: stri
 
 function asUrl(source: string | URL): URL | null {
   if (source instanceof URL) return source;
-  return /^(https?|file):\/\//i.test(source) ? new URL(source) : null;
+  // Any scheme, so that ftp:// and the like are refused as URLs rather than read as paths.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return null;
+  try {
+    return new URL(source);
+  } catch (e) {
+    throw new ConvlensError('BAD_OPTION', `"${source}" is not a valid URL; pass a file path or an http(s) URL.`, { cause: e });
+  }
 }
 
 /**
@@ -154,7 +155,7 @@ export async function readModelSource(source: string | Uint8Array | URL, options
   const url = asUrl(source);
   if (url && url.protocol !== 'file:') {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ConvlensError('BAD_OPTION', `Cannot open models from ${url.protocol} URLs; pass a path, or an http(s) URL.`);
+      throw new ConvlensError('BAD_OPTION', `Cannot open models from ${url.protocol} URLs: convlens downloads http(s) URLs and reads files. Download the model yourself and pass its path.`);
     }
     // A fresh download is decoded before it is cached; the decoded model is kept for use.
     let decoded: Model | undefined;

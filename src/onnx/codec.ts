@@ -84,20 +84,27 @@ function decodeTensor(t: any): Tensor {
     tensor.raw = packTyped(t.int32Data ?? [], dataType);
   }
   const expected = elementCount(dims) * (dataType === DataType.STRING ? 0 : bytesPerElement(dataType));
-  if (dataType !== DataType.STRING && tensor.raw.byteLength < expected) {
+  // ONNX wants exactly the bytes the shape needs; onnxruntime refuses more as well as fewer.
+  if (dataType !== DataType.STRING && tensor.raw.byteLength !== expected) {
     throw new ConvlensError('MODEL_UNREADABLE',
       `Tensor "${tensor.name}" holds ${tensor.raw.byteLength} bytes but its shape [${dims}] needs ${expected}: the model file is truncated or corrupt. Export it again.`);
   }
   return tensor;
 }
 
+function emptyAttribute(a: any, kind: string): never {
+  throw new ConvlensError('MODEL_UNREADABLE',
+    `The attribute "${a.name ?? ''}" is declared as a ${kind} but holds none: the model file is corrupt. Export it again.`);
+}
+
 function decodeAttribute(a: any): Attribute {
   switch (a.type) {
     case 1: return { kind: 'float', value: a.f ?? 0 };
     case 2: return { kind: 'int', value: num(a.i) };
-    case 3: return { kind: 'string', value: utf8.decode(a.s ?? new Uint8Array(0)) };
-    case 4: return { kind: 'tensor', value: decodeTensor(a.t) };
-    case 5: return { kind: 'graph', value: decodeGraph(a.g) };
+    // protobufjs leaves an unset bytes field as a plain empty array, which TextDecoder refuses.
+    case 3: return { kind: 'string', value: a.s instanceof Uint8Array ? utf8.decode(a.s) : '' };
+    case 4: return { kind: 'tensor', value: a.t ? decodeTensor(a.t) : emptyAttribute(a, 'tensor') };
+    case 5: return { kind: 'graph', value: a.g ? decodeGraph(a.g) : emptyAttribute(a, 'graph') };
     case 6: return { kind: 'floats', value: [...(a.floats ?? [])] };
     case 7: return { kind: 'ints', value: (a.ints ?? []).map(num) };
     case 8: return { kind: 'strings', value: (a.strings ?? []).map((s: Uint8Array) => utf8.decode(s)) };

@@ -155,7 +155,9 @@ function randomized(file: string, pick: (name: string) => boolean): Uint8Array {
     if (t.dataType !== DataType.FLOAT || !pick(name)) continue;
     const values = tensorToFloat32(t);
     const rms = Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length) || 0.1;
-    initializers.set(name, float32Tensor(name, t.dims, Float32Array.from(values, () => normal() * rms)));
+    // A variance must stay positive: a negative one makes BatchNormalization output NaN.
+    const draw = /running_var$/.test(name) ? () => Math.abs(normal()) * rms : () => normal() * rms;
+    initializers.set(name, float32Tensor(name, t.dims, Float32Array.from(values, draw)));
   }
   return encodeModel({ ...model, graph: { ...model.graph, initializers } });
 }

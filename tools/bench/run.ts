@@ -2,12 +2,13 @@
  * `npm run bench`: convlens's methods on a full-width ResNet-50 against plain forward passes
  * of the same model bytes. Ratios, not milliseconds, are what carry over between machines.
  *
- *   npm run bench -- [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations] [--profile]
+ *   npm run bench -- [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations|memory] [--profile]
  *
  * core: Grad-CAM and saliency on a batch against the plain onnxruntime forward pass.
  * explanations: Grad-CAM for 10 classes of one image against one class; occlusion and
  * Score-CAM against as many forward passes at the best batch size (minutes on two cores).
  * `--profile` also prints onnxruntime's kernel time by op type for the core cases.
+ * memory (not part of all): peak RSS of method sequences against the memory budget.
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -17,6 +18,7 @@ import { forward } from '../../src/methods/passes.js';
 import { seededNormal } from '../../src/methods/seeded-random.js';
 import { gradCam, loadModel, saliency } from '../../src/node/index.js';
 import { interleaved, type Case } from './interleaved.js';
+import { memorySuite } from './memory.js';
 import { benchOcclusion } from './occlusion.js';
 import { profileOps } from './profile.js';
 import { resNet50Bytes } from './resnet50.js';
@@ -33,7 +35,11 @@ const { values } = parseArgs({
 });
 const [batch, size, reps] = [values.batch, values.size, values.reps].map(Number);
 if (![batch, size, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--batch, --size and --reps take positive integers.');
-if (!['all', 'core', 'explanations'].includes(values.suite)) throw new Error('--suite takes all, core or explanations.');
+if (!['all', 'core', 'explanations', 'memory'].includes(values.suite)) throw new Error('--suite takes all, core, explanations or memory.');
+if (values.suite === 'memory') {
+  await memorySuite(size);
+  process.exit(0);
+}
 
 const images = (n: number): FloatTensor => ({ data: Float32Array.from({ length: n * 3 * size * size }, seededNormal(1)), shape: [n, 3, size, size] });
 const { bytes, path, built } = await resNet50Bytes(size);
