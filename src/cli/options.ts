@@ -11,6 +11,7 @@ export const modelOptionSpec = {
   'input-size': { type: 'string' },
   labels: { type: 'string' },
   'memory-budget': { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 export interface ModelFlags {
@@ -19,6 +20,7 @@ export interface ModelFlags {
   'input-size'?: string;
   labels?: string;
   'memory-budget'?: string;
+  threads?: string;
 }
 
 export function badUsage(message: string): ConvlensError {
@@ -33,6 +35,13 @@ export function parseSize(value: string): [number, number] {
   const w = Number(m[2] ?? m[1]);
   if (h < 1 || w < 1) throw badUsage(`--input-size must be positive; got "${value}".`);
   return [h, w];
+}
+
+/** Parses `--threads N`: CPU threads for onnxruntime (default: every core). */
+export function parseThreads(value: string): number {
+  const threads = Number(value);
+  if (!(Number.isInteger(threads) && threads >= 1)) throw badUsage(`--threads takes a whole number of at least 1; got "${value}".`);
+  return threads;
 }
 
 async function readLabels(path: string): Promise<string[]> {
@@ -62,6 +71,7 @@ export async function modelOptions(flags: ModelFlags): Promise<NodeModelOptions>
     if (!(mib > 0)) throw badUsage(`--memory-budget is a number of MiB; got "${flags['memory-budget']}".`);
     options.memoryBudget = mib * MiB;
   }
+  if (flags.threads !== undefined) options.threads = parseThreads(flags.threads);
   return options;
 }
 

@@ -12,7 +12,7 @@ import { ConvlensModel, type ModelOptions } from '../engine/model.js';
 import type { RgbImage } from '../image/types.js';
 import { decodeImageBytes, decodeImageFile } from './codecs.js';
 import { readModelSource } from './model-source.js';
-import { nodeRuntime } from './runtime.js';
+import { nodeRuntimeWithThreads } from './runtime.js';
 
 export * from '../api.js';
 
@@ -26,8 +26,9 @@ export interface NodeModelOptions extends ModelOptions {
  * its bytes. The bytes are never modified; convlens compiles separate graph variants.
  */
 export async function loadModel(source: string | URL | Uint8Array, options: NodeModelOptions = {}): Promise<ConvlensModel> {
+  const runtime = nodeRuntimeWithThreads(options.threads);
   const { model } = await readModelSource(source, { cacheDir: options.cacheDir });
-  return new ConvlensModel(model, nodeRuntime, options);
+  return new ConvlensModel(model, runtime, options);
 }
 
 /** Decodes an image file or encoded bytes (PNG, JPEG, WebP, GIF, TIFF, BMP) to RGB, EXIF orientation applied. */
