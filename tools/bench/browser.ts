@@ -14,7 +14,7 @@ import { forward, gradCam, loadModel, saliency } from '../../src/node/index.js';
 import { openTestPage } from '../../test/browser/chromium.js';
 import { bundleBrowserEntry, bundleDir } from '../browser/bundle.js';
 import { crossOriginIsolation, startStaticServer } from '../browser/static-server.js';
-import { benchModels, exportedModelBytes, exporters, type BenchModel, type Exporter } from './models.js';
+import { benchChoice, exportedModelBytes } from './models.js';
 import { median, timeMs } from './timing.js';
 
 const { values } = parseArgs({
@@ -27,11 +27,10 @@ const { values } = parseArgs({
 });
 const [batch, reps] = [Number(values.batch), Number(values.reps)];
 if (![batch, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--batch and --reps take positive integers.');
-if (!benchModels.includes(values.model as BenchModel)) throw new Error(`--model takes ${benchModels.join(', ')}.`);
-if (!exporters.includes(values.exporter as Exporter)) throw new Error(`--exporter takes ${exporters.join(' or ')}.`);
+const choice = benchChoice(values.model, values.exporter);
 
 const size = 224;
-const { bytes, path } = await exportedModelBytes(values.model as BenchModel, values.exporter as Exporter, size);
+const { bytes, path } = await exportedModelBytes(choice.model, choice.exporter, size);
 const layer = values.model.startsWith('resnet') ? 'layer4' : undefined;
 const input = Float32Array.from({ length: batch * 3 * size * size }, seededNormal(1));
 const x = { data: input, shape: [batch, 3, size, size] };

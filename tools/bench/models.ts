@@ -13,6 +13,13 @@ export type BenchModel = (typeof benchModels)[number];
 export const exporters = ['legacy', 'dynamo'] as const;
 export type Exporter = (typeof exporters)[number];
 
+/** The `--model` and `--exporter` values of a benchmark command line, checked. */
+export function benchChoice(model: string, exporter: string): { model: BenchModel; exporter: Exporter } {
+  if (!benchModels.includes(model as BenchModel)) throw new Error(`--model takes ${benchModels.join(', ')}.`);
+  if (!exporters.includes(exporter as Exporter)) throw new Error(`--exporter takes ${exporters.join(' or ')}.`);
+  return { model: model as BenchModel, exporter: exporter as Exporter };
+}
+
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cacheDir = `${root}.cache/bench`;
 

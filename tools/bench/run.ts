@@ -23,7 +23,7 @@ import { seededNormal } from '../../src/methods/seeded-random.js';
 import { gradCam, loadModel, saliency } from '../../src/node/index.js';
 import { interleaved, type Case } from './interleaved.js';
 import { benchOcclusion } from './occlusion.js';
-import { benchModels, exportedModelBytes, exporters, type BenchModel, type Exporter } from './models.js';
+import { benchChoice, exportedModelBytes, type BenchModel } from './models.js';
 import { fastestPlainSession } from './plain-reference.js';
 import { profileOps } from './profile.js';
 import { benchScoreCam } from './score-cam.js';
@@ -43,9 +43,7 @@ const { values } = parseArgs({
 const [batch, size, reps] = [values.batch, values.size, values.reps].map(Number);
 if (![batch, size, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--batch, --size and --reps take positive integers.');
 if (!['all', 'core', 'explanations'].includes(values.suite)) throw new Error('--suite takes all, core or explanations.');
-if (!benchModels.includes(values.model as BenchModel)) throw new Error(`--model takes ${benchModels.join(', ')}.`);
-if (!exporters.includes(values.exporter as Exporter)) throw new Error(`--exporter takes ${exporters.join(' or ')}.`);
-const benchModel = values.model as BenchModel;
+const { model: benchModel, exporter } = benchChoice(values.model, values.exporter);
 /** Targets of the core cases, as multiples of the plain forward pass; ResNet-18 has none of its own. */
 const coreTargets: Record<BenchModel, { gradcam?: number; saliency?: number }> = {
   resnet50: { gradcam: 1.1, saliency: 2.3 }, resnet18: {}, densenet121: { gradcam: 1.2, saliency: 2.5 }, mobilenet_v3_large: { gradcam: 1.2, saliency: 2.5 },
@@ -54,7 +52,7 @@ const coreTargets: Record<BenchModel, { gradcam?: number; saliency?: number }> =
 const camLayer = benchModel.startsWith('resnet') ? 'layer4' : undefined;
 
 const images = (n: number): FloatTensor => ({ data: Float32Array.from({ length: n * 3 * size * size }, seededNormal(1)), shape: [n, 3, size, size] });
-const { bytes, path, built } = await exportedModelBytes(benchModel, values.exporter as Exporter, size);
+const { bytes, path, built } = await exportedModelBytes(benchModel, exporter, size);
 console.log(`${benchModel} (${values.exporter} export) ${built ? 'built and cached at' : 'read from'} ${path} (${(bytes.length / 2 ** 20).toFixed(0)} MiB), onnxruntime-node ${ort.env.versions.node}`);
 const model = await loadModel(bytes, { preprocess: 'imagenet', threads: values.threads === undefined ? undefined : Number(values.threads) });
 const footnote = "'x reference': median over rounds of (time / reference time of the same round). 'first call' includes compiling the sessions.";
