@@ -16,7 +16,7 @@ import { readModelSource, type BrowserModelSourceOptions } from './model-source.
 import { browserRuntime, configureRuntime, type BrowserExecutionProvider, type BrowserRuntimeOptions } from './runtime.js';
 
 export * from '../api.js';
-export { configureRuntime, type BrowserExecutionProvider, type BrowserRuntimeOptions } from './runtime.js';
+export { browserThreading, configureRuntime, type BrowserExecutionProvider, type BrowserRuntimeOptions, type BrowserThreading } from './runtime.js';
 
 export interface BrowserModelOptions extends ModelOptions, BrowserRuntimeOptions, BrowserModelSourceOptions {
   /** `'wasm'` (default) or `'webgpu'`. */

@@ -1,11 +1,14 @@
 /**
  * onnxruntime-web as convlens's runtime: WebAssembly kernels by default, WebGPU on request.
- * Without cross-origin isolation (no SharedArrayBuffer) onnxruntime-web runs one WASM
- * thread, which is slower but gives the same numbers.
+ * WASM threads need SharedArrayBuffer, which browsers give only to cross-origin isolated
+ * pages (served with `Cross-Origin-Opener-Policy: same-origin` and
+ * `Cross-Origin-Embedder-Policy: require-corp`); elsewhere onnxruntime-web runs one thread,
+ * slower but with the same numbers.
  */
 import * as ort from 'onnxruntime-web';
 import { ConvlensError } from '../errors.js';
 import { MiB, type OrtModule, type Runtime } from '../engine/runtime.js';
+import { threadCount } from '../engine/threads.js';
 
 export type BrowserExecutionProvider = 'wasm' | 'webgpu';
 
@@ -17,10 +20,50 @@ export interface BrowserRuntimeOptions {
    * bundles onnxruntime-web.
    */
   wasmPaths?: string | URL | { wasm?: string | URL; mjs?: string | URL };
+  /**
+   * WASM threads. Default: `navigator.hardwareConcurrency` on a cross-origin isolated page,
+   * else 1. onnxruntime-web reads it once, when the first session is created, so the first
+   * model opened on a page sets it for all.
+   */
+  threads?: number;
+}
+
+export interface BrowserThreading {
+  /** WASM threads onnxruntime-web starts with (or started with). */
+  threads: number;
+  /** Whether the page is cross-origin isolated, which WASM threads need. */
+  isolated: boolean;
+  /** Why runs are single-threaded, for the page to show; null when they are not. */
+  note: string | null;
+}
+
+interface PageGlobals {
+  location?: { href?: string };
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number; gpu?: unknown };
+}
+const page = globalThis as PageGlobals;
+
+/**
+ * How many WASM threads convlens runs with on this page, and a note to show when that is
+ * one thread for want of cross-origin isolation.
+ *
+ * @example
+ * const { note } = browserThreading();
+ * if (note) statusLine.textContent = note;
+ */
+export function browserThreading(): BrowserThreading {
+  const isolated = page.crossOriginIsolated === true;
+  const threads = ort.env.wasm.numThreads ?? (isolated ? Math.max(1, page.navigator?.hardwareConcurrency ?? 1) : 1);
+  const note = !isolated
+    ? 'This page is not cross-origin isolated, so convlens runs on one WASM thread. Serve it with the headers '
+      + '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" to use every core.'
+    : null;
+  return { threads: isolated ? threads : 1, isolated, note };
 }
 
 function pageBase(): string | undefined {
-  return (globalThis as { location?: { href?: string } }).location?.href;
+  return page.location?.href;
 }
 
 // onnxruntime-web asks for absolute URLs; resolving here lets callers write '/ort/'.
@@ -33,14 +76,17 @@ function absolute(url: string | URL): string {
 }
 
 /**
- * Sets where onnxruntime-web fetches its WebAssembly files. onnxruntime-web reads this when
- * it starts, i.e. when the first model session is created, so call it before that (or pass
- * `wasmPaths` to the first `loadModel`).
+ * Sets where onnxruntime-web fetches its WebAssembly files and how many threads it runs.
+ * onnxruntime-web reads both when it starts, i.e. when the first model session is created,
+ * so call it before that (or pass the options to the first `loadModel`).
  *
  * @example
- * configureRuntime({ wasmPaths: 'https://cdn.jsdelivr.net/npm/onnxruntime-web@1.30.0/dist/' });
+ * configureRuntime({ wasmPaths: 'https://cdn.jsdelivr.net/npm/onnxruntime-web@1.30.0/dist/', threads: 4 });
  */
 export function configureRuntime(options: BrowserRuntimeOptions): void {
+  if (options.threads !== undefined) ort.env.wasm.numThreads = threadCount(options.threads, 1);
+  // onnxruntime-web's own default is at most half the cores; convlens uses them all.
+  else ort.env.wasm.numThreads ??= browserThreading().threads;
   const paths = options.wasmPaths;
   if (paths === undefined) return;
   if (typeof paths === 'string' || paths instanceof URL) {
@@ -92,7 +138,7 @@ export function browserRuntime(executionProvider: BrowserExecutionProvider = 'wa
   if (!Object.hasOwn(runtimes, executionProvider)) {
     throw new ConvlensError('BAD_OPTION', `Unknown execution provider "${String(executionProvider)}"; use 'wasm' or 'webgpu'.`);
   }
-  if (executionProvider === 'webgpu' && !(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) {
+  if (executionProvider === 'webgpu' && !page.navigator?.gpu) {
     throw new ConvlensError('BAD_OPTION', "This browser has no WebGPU (navigator.gpu is missing); use executionProvider 'wasm', or a browser with WebGPU enabled.");
   }
   return runtimes[executionProvider];

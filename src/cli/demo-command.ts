@@ -8,6 +8,7 @@ import type { ConvlensModel } from '../engine/model.js';
 import { demoReport, type DemoModels } from '../render/demo/demo-report.js';
 import { loadModel } from '../node/index.js';
 import { defineCommand, parseCommandLine } from './command-line.js';
+import { modelFlags, parseThreads } from './options.js';
 import { withProgress } from './progress.js';
 import { reportTarget, writeReport } from './report-file.js';
 
@@ -25,13 +26,13 @@ const defaultName = 'convlens-demo.html';
 const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
 
 /** Opens the demo models (labels, preprocessing and input size travel in their metadata). */
-export async function loadDemoModels(): Promise<{ models: DemoModels; dispose: () => Promise<void> }> {
+export async function loadDemoModels(threads?: number): Promise<{ models: DemoModels; dispose: () => Promise<void> }> {
   const opened: ConvlensModel[] = [];
   const dispose = async () => { await Promise.all(opened.map((m) => m.dispose())); };
   try {
     const models = {} as DemoModels;
     for (const [key, file] of Object.entries(demoModelFiles) as [keyof DemoModels, string][]) {
-      models[key] = await loadModel(demoModelPath(file));
+      models[key] = await loadModel(demoModelPath(file), { threads });
       opened.push(models[key]);
     }
     return { models, dispose };
@@ -45,15 +46,19 @@ export const demoSpec = defineCommand({
   name: 'demo',
   summary: 'Runs the tank, obstacle and shapes studies on the four small models shipped with convlens, offline, '
     + 'and writes them as one self-contained HTML page.',
-  flags: { out: { type: 'string', value: 'FILE.html', help: `the page, or a folder to write ${defaultName} into (default ${defaultName})` } },
+  flags: {
+    out: { type: 'string', value: 'FILE.html', help: `the page, or a folder to write ${defaultName} into (default ${defaultName})` },
+    threads: modelFlags.threads,
+  },
 });
 
 export async function demoCommand(argv: string[], print: (line: string) => void): Promise<void> {
   const args = parseCommandLine(demoSpec, argv, print);
   if (!args) return;
   const { values } = args;
+  const threads = values.threads === undefined ? undefined : parseThreads(values.threads);
   const file = await reportTarget(values.out ?? defaultName, defaultName);
-  const { models, dispose } = await loadDemoModels();
+  const { models, dispose } = await loadDemoModels(threads);
   try {
     const demo = await withProgress('convlens demo', (onProgress) => {
       // Three studies of a few steps each, shown as one bar: each study gets a third.

@@ -29,7 +29,8 @@ const usage = `convlens: see what a convolutional network sees.
 Methods: ${methodRegistry.map((m) => m.name).join(', ')}.
 Method options: --samples N --noise S --seed N (smoothgrad), --steps N --baseline black|zero|blur (ig),
                 --patch HxW --stride HxW --fill zero|mean|blur|V --unit LAYER:CHANNEL[:Y:X] (occlusion).
-Model options: --preprocess P, --input-size HxW, --labels FILE, --memory-budget MIB, --download-timeout S.
+Model options: --preprocess P, --input-size HxW, --labels FILE, --memory-budget MIB, --download-timeout S,
+               --threads N (CPU threads; default: every core; also for demo).
 --model takes a path or an http(s) URL (downloaded once, then cached).
 \`convlens <command> --help\` (or \`convlens help <command>\`) lists every option of a command.`;
 

@@ -14,6 +14,7 @@ export const modelOptionSpec = {
   labels: { type: 'string' },
   'memory-budget': { type: 'string' },
   'download-timeout': { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 export interface ModelFlags {
@@ -23,6 +24,7 @@ export interface ModelFlags {
   labels?: string;
   'memory-budget'?: string;
   'download-timeout'?: string;
+  threads?: string;
 }
 
 export function badUsage(message: string): ConvlensError {
@@ -39,7 +41,12 @@ export function parseSize(value: string, flag = '--input-size'): [number, number
   return [h, w];
 }
 
-/** Commands that open one model refuse a second --model instead of silently using the last. */
+/** Parses `--threads N`: CPU threads for onnxruntime (default: every core). */
+export function parseThreads(value: string): number {
+  const threads = Number(value);
+  if (!(Number.isInteger(threads) && threads >= 1)) throw badUsage(`--threads takes a whole number of at least 1; got "${value}".`);
+  return threads;
+}
 
 async function readLabels(path: string): Promise<string[]> {
   let text: string;
@@ -78,6 +85,7 @@ export async function modelOptions(flags: ModelFlags): Promise<NodeModelOptions>
     if (!(seconds > 0)) throw badUsage(`--download-timeout is a number of seconds; got "${flags['download-timeout']}".`);
     options.downloadTimeout = seconds * 1000;
   }
+  if (flags.threads !== undefined) options.threads = parseThreads(flags.threads);
   return options;
 }
 
@@ -102,6 +110,7 @@ const modelFlagHelp: Record<string, [value: string, help: string]> = {
   labels: ['FILE', 'class names, one a line or a JSON array (default: the model\'s annotation)'],
   'memory-budget': ['MIB', 'memory for compiled graphs and batches, in MiB'],
   'download-timeout': ['S', 'seconds a model download may wait to connect or for more bytes (default 30)'],
+  threads: ['N', 'CPU threads for onnxruntime (default: every core)'],
 };
 
 /** The model flags with their help, for a command's spec (see command-line.ts). */

@@ -27,6 +27,12 @@ export interface ModelOptions {
   labels?: string[];
   /** Bytes of intermediate tensors one run may hold (batches are split to fit). */
   memoryBudget?: number;
+  /**
+   * CPU threads for onnxruntime's kernels. Default: every core (Node:
+   * `os.availableParallelism()`; browsers: `navigator.hardwareConcurrency` when the page is
+   * cross-origin isolated, else 1). In browsers the first model opened sets it for the page.
+   */
+  threads?: number;
 }
 
 /** Ops convlens knows how to run and reason about (shape inference); gradients need {@link differentiableOps} too. */

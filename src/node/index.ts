@@ -12,7 +12,7 @@ import { ConvlensModel, type ModelOptions } from '../engine/model.js';
 import type { RgbImage } from '../image/types.js';
 import { decodeImageBytes, decodeImageFile, type DecodeOptions } from './codecs.js';
 import { readModelSource } from './model-source.js';
-import { nodeRuntime } from './runtime.js';
+import { nodeRuntimeWithThreads } from './runtime.js';
 
 export * from '../api.js';
 
@@ -30,8 +30,9 @@ export interface NodeModelOptions extends ModelOptions {
  * its bytes. The bytes are never modified; convlens compiles separate graph variants.
  */
 export async function loadModel(source: string | URL | Uint8Array, options: NodeModelOptions = {}): Promise<ConvlensModel> {
+  const runtime = nodeRuntimeWithThreads(options.threads);
   const { model } = await readModelSource(source, { cacheDir: options.cacheDir, timeoutMs: options.downloadTimeout, onProgress: options.onDownloadProgress });
-  return new ConvlensModel(model, nodeRuntime, options);
+  return new ConvlensModel(model, runtime, options);
 }
 
 /**

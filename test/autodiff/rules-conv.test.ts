@@ -33,6 +33,11 @@ const cases: ConvCase[] = [
   { name: '1-D, stride 2, dilation 2, asymmetric pads', x: [2, 2, 11], w: [3, 2, 3], bias: true, attrs: { strides: [2], dilations: [2], pads: [2, 1] }, opsets: [13, 18] },
   { name: '1-D, groups 2, SAME_LOWER', x: [1, 4, 9], w: [2, 2, 4], attrs: { group: 2, auto_pad: 'SAME_LOWER', strides: [2] } },
   { name: '3-D, stride 2, pads', x: [1, 2, 3, 4, 4], w: [2, 2, 2, 2, 3], bias: true, attrs: { strides: [1, 2, 2], pads: [0, 1, 1, 1, 0, 1] } },
+  // Layouts of torchvision models.
+  { name: 'ResNet stem: 7x7, stride 2, pads 3', x: [2, 3, 12, 10], w: [4, 3, 7, 7], attrs: { strides: [2, 2], pads: [3, 3, 3, 3] } },
+  { name: '3x3, stride 2, pads 1, even input', x: [1, 3, 8, 8], w: [2, 3, 3, 3], bias: true, attrs: { strides: [2, 2], pads: [1, 1, 1, 1] } },
+  { name: 'MobileNet: depthwise 5x5, stride 2, pads 2, odd input', x: [1, 3, 9, 7], w: [3, 1, 5, 5], attrs: { group: 3, strides: [2, 2], pads: [2, 2, 2, 2] } },
+  { name: 'groups 2, 2x2 kernel, stride 2, one-sided pads', x: [2, 4, 6, 7], w: [6, 2, 2, 2], attrs: { group: 2, strides: [2, 2], pads: [1, 0, 0, 1] } },
 ];
 
 function inputs(c: ConvCase): Record<string, CaseInput> {
@@ -65,6 +70,14 @@ describe('Conv VJP', () => {
     };
     expect(await added([2, 2])).toEqual(['ConvTranspose', 'Identity']);
     // Stride 1: a Conv by the flipped, transposed kernel.
-    expect(await added([1, 1])).toEqual(['Slice', 'Transpose', 'Conv', 'Identity']);
+    expect(await added([1, 1])).toEqual(['Transpose', 'Slice', 'Conv', 'Identity']);
+    // Depthwise with stride 1 too: the kernel's channel axes are swapped within each group.
+    const { gradModel } = await caseGradients({
+      inputs: { x: { shape: [1, 4, 5, 5] }, w: { shape: [4, 1, 3, 3], initializer: true } },
+      nodes: [{ op: 'Conv', inputs: ['x', 'w'], attrs: { group: 4, pads: [1, 1, 1, 1] } }],
+      wrt: ['x'],
+    });
+    expect(gradModel.graph.nodes.filter((n) => n.name.startsWith('convlens.grad')).map((n) => n.opType))
+      .toEqual(['Reshape', 'Transpose', 'Reshape', 'Slice', 'Conv', 'Identity']);
   });
 });

@@ -1,10 +1,14 @@
 /**
- * `npm run bench`: convlens's methods on a full-width ResNet-50 against plain forward passes
- * of the same model bytes. Ratios, not milliseconds, are what carry over between machines.
+ * `npm run bench`: convlens's methods on a full-width model exported by PyTorch against plain
+ * forward passes of the same model bytes. Ratios, not milliseconds, are what carry over
+ * between machines.
  *
- *   npm run bench -- [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations|memory] [--profile]
+ *   npm run bench -- [--model resnet50|resnet18|densenet121|mobilenet_v3_large] [--exporter legacy|dynamo]
+ *                    [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations|memory] [--profile]
+ *                    [--threads N (convlens's sessions; default every core)]
  *
- * core: Grad-CAM and saliency on a batch against the plain onnxruntime forward pass.
+ * core: Grad-CAM and saliency on a batch against the fastest plain onnxruntime forward pass
+ * (the best thread count on this machine, all graph optimizations).
  * explanations: Grad-CAM for 10 classes of one image against one class; occlusion and
  * Score-CAM against as many forward passes at the best batch size (minutes on two cores).
  * `--profile` also prints onnxruntime's kernel time by op type for the core cases.
@@ -14,14 +18,16 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import type { FloatTensor } from '../../src/image/types.js';
+import { defaultCamLayer } from '../../src/methods/cam.js';
 import { forward } from '../../src/methods/passes.js';
 import { seededNormal } from '../../src/methods/seeded-random.js';
 import { gradCam, loadModel, saliency } from '../../src/node/index.js';
 import { interleaved, type Case } from './interleaved.js';
 import { memorySuite } from './memory.js';
 import { benchOcclusion } from './occlusion.js';
+import { benchChoice, exportedModelBytes, type BenchModel } from './models.js';
+import { fastestPlainSession } from './plain-reference.js';
 import { profileOps } from './profile.js';
-import { resNet50Bytes } from './resnet50.js';
 import { benchScoreCam } from './score-cam.js';
 
 const { values } = parseArgs({
@@ -31,6 +37,9 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '7' },
     suite: { type: 'string', default: 'all' },
     profile: { type: 'boolean', default: false },
+    model: { type: 'string', default: 'resnet50' },
+    exporter: { type: 'string', default: 'legacy' },
+    threads: { type: 'string' },
   },
 });
 const [batch, size, reps] = [values.batch, values.size, values.reps].map(Number);
@@ -40,30 +49,37 @@ if (values.suite === 'memory') {
   await memorySuite(size);
   process.exit(0);
 }
+const { model: benchModel, exporter } = benchChoice(values.model, values.exporter);
+/** Targets of the core cases, as multiples of the plain forward pass; ResNet-18 has none of its own. */
+const coreTargets: Record<BenchModel, { gradcam?: number; saliency?: number }> = {
+  resnet50: { gradcam: 1.1, saliency: 2.3 }, resnet18: {}, densenet121: { gradcam: 1.2, saliency: 2.5 }, mobilenet_v3_large: { gradcam: 1.2, saliency: 2.5 },
+};
+// ResNets name their last block `layer4`; elsewhere Grad-CAM's default, the last spatial layer.
+const camLayer = benchModel.startsWith('resnet') ? 'layer4' : undefined;
 
 const images = (n: number): FloatTensor => ({ data: Float32Array.from({ length: n * 3 * size * size }, seededNormal(1)), shape: [n, 3, size, size] });
-const { bytes, path, built } = await resNet50Bytes(size);
-console.log(`ResNet-50 ${built ? 'built and cached at' : 'read from'} ${path} (${(bytes.length / 2 ** 20).toFixed(0)} MiB), onnxruntime-node ${ort.env.versions.node}`);
-const model = await loadModel(bytes, { preprocess: 'imagenet' });
+const { bytes, path, built } = await exportedModelBytes(benchModel, exporter, size);
+console.log(`${benchModel} (${values.exporter} export) ${built ? 'built and cached at' : 'read from'} ${path} (${(bytes.length / 2 ** 20).toFixed(0)} MiB), onnxruntime-node ${ort.env.versions.node}`);
+const model = await loadModel(bytes, { preprocess: 'imagenet', threads: values.threads === undefined ? undefined : Number(values.threads) });
 const footnote = "'x reference': median over rounds of (time / reference time of the same round). 'first call' includes compiling the sessions.";
 
 /** The core cases, as functions of the model so `--profile` can rerun them on a profiling copy. */
-const coreMethods = (x: FloatTensor): { name: string; target: number; method: (m: ConvlensModel) => Promise<unknown> }[] => [
-  { name: 'gradcam layer4', target: 1.3, method: (m) => gradCam(m, x, { layer: 'layer4', target: 0 }) },
-  { name: 'saliency vanilla', target: 3, method: (m) => saliency(m, x, { target: 0 }) },
-  { name: 'saliency guided', target: 3, method: (m) => saliency(m, x, { target: 0, rule: 'guided' }) },
+const coreMethods = (x: FloatTensor): { name: string; target?: number; method: (m: ConvlensModel) => Promise<unknown> }[] => [
+  { name: `gradcam ${camLayer ?? 'last spatial layer'}`, target: coreTargets[benchModel].gradcam, method: (m) => gradCam(m, x, { layer: camLayer, target: 0 }) },
+  { name: 'saliency vanilla', target: coreTargets[benchModel].saliency, method: (m) => saliency(m, x, { target: 0 }) },
+  { name: 'saliency guided', target: coreTargets[benchModel].saliency, method: (m) => saliency(m, x, { target: 0, rule: 'guided' }) },
 ];
 
 async function coreSuite(m: ConvlensModel): Promise<void> {
   const x = images(batch);
   const feeds = { [m.inputName]: new ort.Tensor('float32', x.data, x.shape) };
-  // The session options convlens gives its own sessions (src/node/runtime.ts): only the graph differs.
-  const plain = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
+  const plain = await fastestPlainSession(bytes, feeds, reps);
   const methods = coreMethods(x);
   const cases: Case[] = methods.map((c) => ({ name: c.name, target: c.target, run: () => c.method(m) }));
-  const rows = await interleaved({ name: 'forward (onnxruntime)', run: () => plain.run(feeds) }, cases, reps);
+  const rows = await interleaved({ name: `forward (onnxruntime, ${plain.threads} threads)`, run: plain.run }, cases, reps);
   const chunk = m.engine.chunkSize(m.itemShape, batch, 3);
-  console.log(`\ncore: batch ${batch} at ${size}x${size}, ${reps} rounds, reference: the plain onnxruntime forward pass`
+  console.log(`\ncore: batch ${batch} at ${size}x${size}, ${reps} rounds, convlens on ${m.engine.runtime.sessionOptions.intraOpNumThreads} threads;`
+    + ` reference: the fastest plain onnxruntime forward pass (ms by threads: ${plain.msByThreads.map((t) => `${t.threads}: ${t.ms.toFixed(0)}`).join(', ')})`
     + (chunk < batch ? `; gradient runs split the batch into chunks of ${chunk} (memory budget)` : ''));
   console.table(rows);
   console.log(footnote);
@@ -80,8 +96,8 @@ async function explanationsSuite(m: ConvlensModel): Promise<void> {
   const one = images(1);
   const classes = Array.from({ length: 10 }, (_, i) => i);
   const rows = await interleaved(
-    { name: 'gradcam layer4, 1 class', run: () => gradCam(m, one, { layer: 'layer4', target: 0 }) },
-    [{ name: 'gradcam layer4, 10 classes', target: 1.5, run: () => gradCam(m, one, { layer: 'layer4', target: classes }) }], reps);
+    { name: 'gradcam, 1 class', run: () => gradCam(m, one, { layer: camLayer, target: 0 }) },
+    [{ name: 'gradcam, 10 classes', target: 1.5, run: () => gradCam(m, one, { layer: camLayer, target: classes }) }], reps);
   console.log(`\nexplanations: one image at ${size}x${size}, ${reps} rounds, reference: Grad-CAM for one class`);
   console.table(rows);
   console.log(footnote);
@@ -91,8 +107,9 @@ async function explanationsSuite(m: ConvlensModel): Promise<void> {
     + ` forward floor ${occ.forwardMsPerImage.toFixed(1)} ms/image at batch ${occ.bestBatch} -> ${(occ.baselineMs / 1000).toFixed(1)} s;`
     + ` ratio ${occ.ratio.toFixed(2)} (target <= 1.1: ${occ.ratio <= 1.1 ? 'met' : 'NOT met'})`);
 
-  const sc = await benchScoreCam(m, one, 'layer4');
-  console.log(`Score-CAM layer4: ${sc.channels} channels, ${sc.forwards} forwards at batch ${sc.batchSize} in ${(sc.scoreCamMs / 1000).toFixed(1)} s;`
+  const scLayer = camLayer ?? defaultCamLayer(m);
+  const sc = await benchScoreCam(m, one, scLayer);
+  console.log(`Score-CAM ${scLayer}: ${sc.channels} channels, ${sc.forwards} forwards at batch ${sc.batchSize} in ${(sc.scoreCamMs / 1000).toFixed(1)} s;`
     + ` forward floor ${sc.forwardMsPerImage.toFixed(1)} ms/image at batch ${sc.bestBatch} -> ${(sc.baselineMs / 1000).toFixed(1)} s;`
     + ` ratio ${sc.ratio.toFixed(2)} (target <= 1.1: ${sc.ratio <= 1.1 ? 'met' : 'NOT met'})`);
   console.log(`  forward ms/image by batch: ${sc.perBatch.map((p) => `${p.batch}: ${p.msPerImage.toFixed(1)}`).join(', ')}`);

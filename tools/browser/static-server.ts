@@ -28,10 +28,16 @@ export interface StaticServer {
 }
 
 /**
- * Serves `routes` (URL prefix ending in `/` -> folder) on 127.0.0.1 at a free port.
- * A request for a prefix itself serves the folder's index.html.
+ * Headers that make pages cross-origin isolated, so they get SharedArrayBuffer and with it
+ * onnxruntime-web's WASM threads.
  */
-export async function startStaticServer(routes: Record<string, string>): Promise<StaticServer> {
+export const crossOriginIsolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+/**
+ * Serves `routes` (URL prefix ending in `/` -> folder) on 127.0.0.1 at a free port, adding
+ * `headers` to every file sent. A request for a prefix itself serves the folder's index.html.
+ */
+export async function startStaticServer(routes: Record<string, string>, headers: Record<string, string> = {}): Promise<StaticServer> {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const prefix = Object.keys(routes).filter((p) => path.startsWith(p)).sort((a, b) => b.length - a.length)[0];
@@ -45,6 +51,7 @@ export async function startStaticServer(routes: Record<string, string>): Promise
       return;
     }
     res.writeHead(200, {
+      ...headers,
       'content-type': mimeTypes[extname(file!)] ?? 'application/octet-stream',
       'content-length': info.size,
       'cache-control': 'no-store',

@@ -1,10 +1,12 @@
 /**
  * Conv (any number of spatial axes, grouped and depthwise, optional bias). The input
- * gradient is the transposed convolution of gy; the weight gradient is itself a
- * convolution, of the input by gy, with the roles of stride and dilation swapped.
+ * gradient is the transposed convolution of gy, a plain Conv where the stride is 1
+ * (conv-input-gradient.ts); the weight gradient is itself a convolution, of the
+ * input by gy, with the roles of stride and dilation swapped.
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
 import { attrInt, attrInts, optionalInput } from '../vjp.js';
+import { inputGradientAsConv } from './conv-input-gradient.js';
 import { scatterAttrs, windowAxes, type WindowAxis } from './window.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
@@ -39,23 +41,6 @@ function weightGradient(ctx: VjpContext, axes: WindowAxis[], group: number): str
   return b.transpose(exact, [1, 0, ...range(2, 2 + axes.length)]);
 }
 
-/**
- * With stride 1 and one group the input gradient is itself a convolution of gy by the
- * spatially flipped, transposed kernel. onnxruntime runs Conv on much faster kernels than
- * ConvTranspose, and folds the flip of a constant weight when it loads the graph.
- */
-function inputGradientAsConv(ctx: VjpContext, axes: WindowAxis[]): string | undefined {
-  const { node, b } = ctx;
-  const spans = axes.map((a) => a.dilation * (a.kernel - 1) + 1);
-  const begins = axes.map((a, i) => spans[i] - 1 - a.begin);
-  const ends = axes.map((a, i) => spans[i] - 1 - a.reach);
-  if (axes.some((a) => a.stride !== 1) || [...begins, ...ends].some((p) => p < 0)) return undefined;
-  const spatial = range(2, 2 + axes.length);
-  const flipped = b.slice(node.inputs[1], axes.map(() => -1), axes.map((a) => -a.kernel - 1), spatial, axes.map(() => -1));
-  const w = b.transpose(flipped, [1, 0, ...spatial]);
-  return b.op('Conv', [ctx.gy[0]!, w], { dilations: axes.map((a) => a.dilation), pads: [...begins, ...ends] });
-}
-
 export const convRules: Record<string, VjpEntry> = {
   Conv: {
     rule: (ctx) => {
@@ -67,7 +52,7 @@ export const convRules: Record<string, VjpEntry> = {
       const axes = windowAxes(node, xShape, ctx.shape(node.outputs[0]), kernel, false);
       const group = attrInt(node, 'group', 1);
       const dx = ctx.needs(0)
-        ? ((group === 1 ? inputGradientAsConv(ctx, axes) : undefined) ?? b.op('ConvTranspose', [gy, w], { ...scatterAttrs(axes), group }))
+        ? (inputGradientAsConv(ctx, axes, group) ?? b.op('ConvTranspose', [gy, w], { ...scatterAttrs(axes), group }))
         : undefined;
       const dw = ctx.needs(1) ? weightGradient(ctx, axes, group) : undefined;
       const db = optionalInput(node, 2) && ctx.needs(2) ? b.reduceSum(gy, [0, ...range(2, xShape.length)], false) : undefined;

@@ -1,6 +1,8 @@
 /**
  * ReLU-family rules. Saliency variants differ only here, so every op that acts as a ReLU
  * (Relu, and Clip with a lower bound of 0 as ReLU6 exports) follows the requested rule.
+ * Masks read the op's output, not its input (x > 0 exactly where relu(x) > 0): a Conv
+ * output read by nothing but its ReLU lets onnxruntime fuse the two in the forward pass.
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
 import { attrFloat, optionalInput } from '../vjp.js';
@@ -13,32 +15,36 @@ function reluGradient(ctx: VjpContext, gy: string, mask: () => string): string {
   return b.op('Mul', [g, mask()]);
 }
 
-function clipBounds(ctx: VjpContext): { min?: string; max?: string; minValue?: number } {
+function clipBounds(ctx: VjpContext): { min?: string; max?: string; minValue?: number; maxValue?: number } {
   const { node, b } = ctx;
   if (ctx.opset < 11) {
     const min = attrFloat(node, 'min', -3.4028234663852886e38);
     const max = attrFloat(node, 'max', 3.4028234663852886e38);
-    return { min: b.scalarF(min), max: b.scalarF(max), minValue: min };
+    return { min: b.scalarF(min), max: b.scalarF(max), minValue: min, maxValue: max };
   }
   const min = optionalInput(node, 1);
   const max = optionalInput(node, 2);
-  const minValues = min ? ctx.constValue(min) : undefined;
-  return { min, max, minValue: minValues?.length === 1 ? minValues[0] : undefined };
+  const single = (name?: string) => {
+    const values = name ? ctx.constValue(name) : undefined;
+    return values?.length === 1 ? values[0] : undefined;
+  };
+  return { min, max, minValue: single(min), maxValue: max ? single(max) : Infinity };
 }
 
 export const reluRules: Record<string, VjpEntry> = {
   Relu: {
     rule: (ctx) => {
-      const x = ctx.node.inputs[0];
-      return [reluGradient(ctx, ctx.gy[0]!, () => ctx.b.maskOf(ctx.b.op('Greater', [x, ctx.b.scalarF(0)])))];
+      const y = ctx.node.outputs[0];
+      return [reluGradient(ctx, ctx.gy[0]!, () => ctx.b.maskOf(ctx.b.op('Greater', [y, ctx.b.scalarF(0)])))];
     },
   },
   Clip: {
     differentiable: [0],
     rule: (ctx) => {
       const { b } = ctx;
-      const x = ctx.node.inputs[0];
-      const { min, max, minValue } = clipBounds(ctx);
+      const { min, max, minValue, maxValue } = clipBounds(ctx);
+      // With min < max the clipped output is strictly inside the bounds exactly where the input is.
+      const x = minValue !== undefined && maxValue !== undefined && minValue < maxValue ? ctx.node.outputs[0] : ctx.node.inputs[0];
       const inside = () => {
         const above = min ? b.op('Greater', [x, min]) : undefined;
         const below = max ? b.op('Less', [x, max]) : undefined;

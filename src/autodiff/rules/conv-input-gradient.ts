@@ -1,0 +1,37 @@
+/**
+ * The input gradient of a stride-1 Conv as a Conv: the transposed convolution of gy is then
+ * the convolution of gy by the spatially flipped kernel with its channel axes swapped in
+ * each group. onnxruntime's CPU kernels run it several times faster than ConvTranspose
+ * for grouped and depthwise layers, and fold the flip of a constant weight when they load
+ * the graph. (With stride s the transposed convolution splits into s x s phase
+ * convolutions interleaved by DepthToSpace; measured on ResNet-50's strided layers and
+ * MaxPool with onnxruntime 1.30, that was no faster than ConvTranspose, so strided layers
+ * keep it.)
+ */
+import type { VjpContext } from '../vjp.js';
+import type { WindowAxis } from './window.js';
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+/** The kernel `[Cout, Cin/G, ...k]` as `[Cin, Cout/G, ...k]`, input and output channels swapped per group. */
+function swapChannelsPerGroup(ctx: VjpContext, w: string, group: number): string {
+  const { b } = ctx;
+  const [cout, cig, ...k] = ctx.shape(w);
+  const spatial = range(2, 2 + k.length);
+  if (group === 1) return b.transpose(w, [1, 0, ...spatial]);
+  const grouped = b.reshape(w, [group, cout / group, cig, ...k]);
+  return b.reshape(b.transpose(grouped, [0, 2, 1, ...range(3, 3 + k.length)]), [group * cig, cout / group, ...k]);
+}
+
+/** dx as one Conv, or undefined for strided layers and paddings wider than the kernel (ConvTranspose then). */
+export function inputGradientAsConv(ctx: VjpContext, axes: WindowAxis[], group: number): string | undefined {
+  const { node, b } = ctx;
+  const spans = axes.map((a) => a.dilation * (a.kernel - 1) + 1);
+  const begins = axes.map((a, i) => spans[i] - 1 - a.begin);
+  const ends = axes.map((a, i) => spans[i] - 1 - a.reach);
+  if (axes.some((a) => a.stride !== 1) || [...begins, ...ends].some((p) => p < 0)) return undefined;
+  const spatial = range(2, 2 + axes.length);
+  const w = swapChannelsPerGroup(ctx, node.inputs[1], group);
+  const flipped = b.slice(w, axes.map(() => -1), axes.map((a) => -a.kernel - 1), spatial, axes.map(() => -1));
+  return b.op('Conv', [ctx.gy[0]!, flipped], { dilations: axes.map((a) => a.dilation), pads: [...begins, ...ends], group });
+}
