@@ -28,8 +28,10 @@ export interface EvaluateOptions extends DeletionInsertionOptions, Omit<RoadOpti
 
 /** One number per image, summarized. */
 export interface MetricScore {
-  /** Short column name, e.g. `deletion AUC`. */
+  /** What is measured, e.g. `deletion AUC`. */
   name: string;
+  /** A short column heading, e.g. `deletion`. */
+  short: string;
   better: 'higher' | 'lower';
   perImage: number[];
   mean: number;
@@ -63,8 +65,14 @@ export function meanAndSpread(values: number[]): { mean: number; spread: number 
   return { mean, spread };
 }
 
+const shortNames: Record<string, string> = {
+  'deletion AUC': 'deletion', 'insertion AUC': 'insertion', 'ROAD LeRF - MoRF': 'ROAD gap', 'average drop %': 'drop %',
+  'increase in confidence %': 'increase %', 'pointing game': 'pointing', 'energy in box': 'energy',
+  'MPRT rank correlation': 'MPRT', 'independent rank correlation': 'MPRT single',
+};
+
 function score(name: string, better: 'higher' | 'lower', perImage: number[]): MetricScore {
-  return { name, better, perImage, ...meanAndSpread(perImage) };
+  return { name, short: shortNames[name] ?? name, better, perImage, ...meanAndSpread(perImage) };
 }
 
 const rowMean = (rows: number[][]) => rows.map((r) => r.reduce((a, b) => a + b, 0) / r.length);
