@@ -4,7 +4,7 @@
  * curves behind the numbers as line charts.
  */
 import type { EvaluationTable } from '../evaluate/method-table.js';
-import type { MetricCurves } from '../evaluate/evaluate.js';
+import type { MetricCurves, MetricName } from '../evaluate/evaluate.js';
 import { figureRow, note, numberTable, paragraph, type Figure, type ReportBlock } from './report/index.js';
 import { lineChart } from './line-chart.js';
 
@@ -14,6 +14,17 @@ export function formatMeanSpread(mean: number, spread: number, digits = 2): stri
 }
 
 const meanCurve = (c: MetricCurves) => c.x.map((_, i) => c.perImage.reduce((s, row) => s + row[i], 0) / c.perImage.length);
+
+/** How to read each metric's columns. */
+const readings: Record<MetricName, string> = {
+  deletion: 'Deletion: area under the probability curve as pixels are set to zero, most relevant first (RISE). ',
+  insertion: 'Insertion: the same as pixels are restored onto a blurred copy. ',
+  road: 'ROAD: probability with the most (MoRF) or least (LeRF) relevant 10–90 % of pixels imputed from their neighbours; gap = LeRF − MoRF. ',
+  drop: 'Drop and increase: confidence when the model sees only the input times the map. ',
+  pointing: 'Pointing and energy: the map\'s peak and the share of its mass in the object boxes. ',
+  randomization: 'MPRT: rank correlation with the original map once every layer is randomized, from the top down (single: one layer at a time, averaged); '
+    + 'sanity says INSENSITIVE when the map keeps a rank correlation above 0.5 after every layer is randomized. ',
+};
 
 /** Methods flagged by the randomization check, with their final mean rank correlation. */
 export function insensitiveMethods(table: EvaluationTable): { method: string; correlation: number }[] {
@@ -63,11 +74,7 @@ export function evaluationBlocks(table: EvaluationTable, options: { caption?: st
   const blocks: ReportBlock[] = [
     paragraph(`Each cell is the mean ± standard deviation over ${table.images} image${table.images === 1 ? '' : 's'}; `,
       { strong: '↓' }, ' lower is better, ', { strong: '↑' }, ' higher is better. Each image is explained and scored for the same class. ',
-      'Deletion and insertion: area under the probability curve as pixels are zeroed or restored onto a blurred copy, most relevant first (RISE). ',
-      'ROAD: probability with the most (MoRF) or least (LeRF) relevant 10–90 % of pixels imputed from their neighbours; gap = LeRF − MoRF. ',
-      'Drop and increase: confidence when the model sees only the input times the map. Pointing and energy: the map\'s peak and mass in the object boxes. ',
-      'MPRT: rank correlation with the original map once every layer is randomized from the top (single: one layer at a time, averaged); ',
-      { strong: 'sanity' }, ' says INSENSITIVE when the map keeps a rank correlation above 0.5 after every layer is randomized.'),
+      ...table.metrics.map((m) => readings[m])),
     evaluationTableBlock(table, options.caption),
   ];
   const flagged = insensitiveMethods(table);
