@@ -10,6 +10,7 @@ import { loadImage, loadModel } from '../node/index.js';
 import { methodOptionSpec, parseMethodOptions } from './method-options.js';
 import { badUsage, modelOptions, modelOptionSpec } from './options.js';
 import { ProgressDisplay } from './progress.js';
+import { addEvaluationSections, evaluateForReport, reportEvaluationSettings, reportEvaluationSpec } from './report-evaluation.js';
 import { reportTarget, writeReport } from './report-file.js';
 import { explainWithModel, type ModelRun } from './report-runs.js';
 import { buildReport } from './report-sections.js';
@@ -45,13 +46,15 @@ function selectedMethods(list: string | undefined): readonly MethodEntry[] {
 export async function reportCommand(argv: string[], print: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { ...modelOptionSpec, model: { type: 'string', multiple: true }, ...methodOptionSpec, method: { type: 'string' }, out: { type: 'string' } },
+    options: { ...modelOptionSpec, model: { type: 'string', multiple: true }, ...methodOptionSpec, method: { type: 'string' }, out: { type: 'string' }, ...reportEvaluationSpec },
   });
   if (positionals.length === 0) throw badUsage('Give at least one image for the report.');
   const models = values.model ?? [];
   if (models.length === 0) throw badUsage('Missing --model: give one model, or several (--model a.onnx --model b.onnx) to compare them.');
   const methods = selectedMethods(values.method);
   const methodOptions = parseMethodOptions(values);
+  const evaluation = reportEvaluationSettings(values);
+  const evaluations = [];
   const loadOptions = await modelOptions({ ...values, model: undefined });
   const file = await reportTarget(values.out ?? defaultReportName, defaultReportName);
   const pictures = [];
@@ -59,7 +62,7 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   const images = uniqueStems(positionals);
   const names = uniqueStems(models);
 
-  const perModel = methods.length + 1;
+  const perModel = methods.length + 1 + (evaluation ? methods.length : 0);
   const total = models.length * perModel;
   const progress = new ProgressDisplay('report');
   const runs: ModelRun[] = [];
@@ -70,11 +73,16 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
       try {
         runs.push(await explainWithModel(model, names[i], source, pictures, methods, methodOptions,
           (done, label) => progress.update(i * perModel + done, total, `report ${label}`)));
+        if (evaluation) {
+          evaluations.push(await evaluateForReport(model, await model.preprocess(pictures), methods, methodOptions, evaluation,
+            (done, steps, label) => progress.update(i * perModel + methods.length + 1 + (done / steps) * methods.length, total, `report ${names[i]} evaluation ${label}`)));
+        }
       } finally {
         await model.dispose();
       }
     }
     const report = buildReport(runs, { images, methods, layer: values.layer, target: values.target });
+    if (evaluation) addEvaluationSections(report, names, evaluations, evaluation);
     await writeReport(file, report.toHtml());
     progress.update(total, total, 'report');
     progress.finish();

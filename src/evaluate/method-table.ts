@@ -35,8 +35,11 @@ export interface MethodTableOptions extends EvaluateOptions {
   onStep?: (done: number, total: number, label: string) => void;
 }
 
-/** Errors that mean a method does not fit a model (no CAM head, no spatial layer, an op without a gradient rule). */
-const notApplicable: ReadonlySet<ConvlensErrorCode> = new Set(['NO_CAM_HEAD', 'NO_SPATIAL_OUTPUT', 'NOT_DIFFERENTIABLE']);
+/**
+ * Errors that mean a method does not fit a model: no CAM head, no spatial layer, an op without
+ * a gradient rule, or a layer, target or option that fits another model.
+ */
+const notApplicable: ReadonlySet<ConvlensErrorCode> = new Set(['NO_CAM_HEAD', 'NO_SPATIAL_OUTPUT', 'NOT_DIFFERENTIABLE', 'UNKNOWN_LAYER', 'BAD_TARGET', 'BAD_OPTION']);
 
 /**
  * Evaluates each method with each metric. Without a `target`, each image is explained and

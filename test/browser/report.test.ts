@@ -49,6 +49,7 @@ describe('a generated report in Chromium', () => {
       'overview',
       ...['resnet-basic-legacy-dynbatch', 'alexnet-legacy'].flatMap((m) => [`model-${m}`, ...['gradcam', 'cam', 'guided', 'occlusion'].map((x) => `model-${m}--${x}`)]),
       'compare', 'compare-gradcam', 'compare-cam', 'compare-guided', 'compare-occlusion',
+      'evaluation', 'evaluation-resnet-basic-legacy-dynbatch', 'evaluation-alexnet-legacy',
     ]);
     for (const id of ids) {
       const box = await page.locator(`#${id}`).boundingBox();
@@ -60,8 +61,9 @@ describe('a generated report in Chromium', () => {
       const img = i as HTMLImageElement;
       return { complete: img.complete, natural: [img.naturalWidth, img.naturalHeight], shown: [img.width, img.height] };
     }));
-    // Inputs (2 per model), 4 methods x 2 images per model less the skipped CAM on AlexNet, and the comparisons.
-    expect(images).toHaveLength(2 * 2 + (8 + 6) + (4 + 2 + 4 + 4));
+    // Inputs (2 per model), 4 methods x 2 images per model less the skipped CAM on AlexNet, the comparisons,
+    // and the evaluation's deletion, insertion and randomization charts per model.
+    expect(images).toHaveLength(2 * 2 + (8 + 6) + (4 + 2 + 4 + 4) + 2 * 3);
     for (const [i, img] of images.entries()) {
       expect(img.complete, `img ${i}`).toBe(true);
       expect(img.natural[0], `img ${i}`).toBeGreaterThan(0);
