@@ -32,3 +32,12 @@ export { compare, type CompareAxis, type Comparison, type NamedImage } from './r
 export { methodImage } from './render/method-image.js';
 export { thresholdMask, maskBoundingBox, cropToMask, drawBox, type Box, type MaskOptions } from './image/mask.js';
 export { makeGrid, rowColumnFigure } from './image/grid.js';
+export { evaluate, metricNames, type Evaluation, type EvaluateOptions, type MetricCurves, type MetricName, type MetricScore } from './evaluate/evaluate.js';
+export { evaluateMethods, type EvaluationTable, type MethodEvaluation, type MethodTableOptions } from './evaluate/method-table.js';
+export { deletionCurves, insertionCurves, type DeletionInsertionOptions, type ScoreCurves } from './evaluate/deletion-insertion.js';
+export { roadCurves, type RoadOptions, type RoadResult } from './evaluate/road.js';
+export { confidenceChange, type ConfidenceResult } from './evaluate/confidence.js';
+export { localization, type LocalizationOptions, type LocalizationResult } from './evaluate/localization.js';
+export { modelRandomization, type Explainer, type RandomizationOptions, type RandomizationResult } from './evaluate/randomization.js';
+export { randomizedModel, weightLayers, type WeightLayer } from './evaluate/randomized-model.js';
+export { spearman } from './evaluate/rank-correlation.js';
