@@ -27,7 +27,7 @@ const usage = `convlens: see what a convolutional network sees.
                     [--input-size HxW] [--labels FILE] [--out OUT.onnx]
   convlens evaluate IMAGE... --model M.onnx [--methods all|M1,M2] [--boxes boxes.csv]
                     [--metrics deletion,insertion,road,drop,pointing,randomization]
-                    [--tolerance PX] [--seed N] [--out FILE.html]   (methods by metrics, curves, sanity flag)
+                    [--tolerance PX] [--randomize-layers K] [--seed N] [--out FILE.html]   (methods by metrics, curves, sanity flag)
 
 Methods: ${methodRegistry.map((m) => m.name).join(', ')}.
 Method options: --samples N --noise S --seed N (smoothgrad), --steps N --baseline black|zero|blur (ig),

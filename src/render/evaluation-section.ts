@@ -22,15 +22,18 @@ const readings: Record<MetricName, string> = {
   road: 'ROAD: probability with the most (MoRF) or least (LeRF) relevant 10–90 % of pixels imputed from their neighbours; gap = LeRF − MoRF. ',
   drop: 'Drop and increase: confidence when the model sees only the input times the map. ',
   pointing: 'Pointing and energy: the map\'s peak and the share of its mass in the object boxes. ',
-  randomization: 'MPRT: rank correlation with the original map once every layer is randomized, from the top down (single: one layer at a time, averaged); '
-    + 'sanity says INSENSITIVE when the map keeps a rank correlation above 0.5 after every layer is randomized. ',
+  randomization: 'MPRT: rank correlation with the original map at the end of the cascading randomization, layers with weights randomized from the top down '
+    + '(single: one layer at a time, averaged); sanity says INSENSITIVE when the map keeps a rank correlation above 0.5 there. ',
 };
 
 /** Methods flagged by the randomization check, with their final mean rank correlation. */
-export function insensitiveMethods(table: EvaluationTable): { method: string; correlation: number }[] {
+export function insensitiveMethods(table: EvaluationTable): { method: string; correlation: number; layers: number }[] {
   const k = table.metrics.indexOf('randomization');
   if (k < 0) return [];
-  return table.rows.flatMap((r) => (r.evaluations[k]?.insensitive ? [{ method: r.method, correlation: r.evaluations[k].scores[0].mean }] : []));
+  return table.rows.flatMap((r) => {
+    const e = r.evaluations[k];
+    return e?.insensitive ? [{ method: r.method, correlation: e.scores[0].mean, layers: e.layers?.length ?? 0 }] : [];
+  });
 }
 
 /** The methods-by-metrics table as one table block; every cell is mean ± spread, plus a sanity column when randomization ran. */
@@ -81,9 +84,9 @@ export function evaluationBlocks(table: EvaluationTable, options: { caption?: st
   if (flagged.length > 0) {
     blocks.push(note('warning', { strong: 'Insensitive to the model' }, ': ',
       flagged.map((f) => `${f.method} (rank correlation ${f.correlation.toFixed(2)})`).join(', '),
-      ' keep more than 0.5 rank correlation with their original map after every layer with weights is randomized, so these maps say little about what this model learned.'));
+      ` keep more than 0.5 rank correlation with their original map after the top ${flagged[0].layers} layers with weights are randomized, so these maps say little about what this model learned.`));
   } else if (table.metrics.includes('randomization')) {
-    blocks.push(note('info', 'Sanity check passed: every method\'s map changes when the model\'s weights are randomized (rank correlation 0.5 or below).'));
+    blocks.push(note('info', 'Sanity check passed: every method\'s map changes when the model\'s weights are randomized (rank correlation 0.5 or below at the end of the cascade).'));
   }
   const skipped = table.rows.filter((r) => r.skipped);
   if (skipped.length > 0) blocks.push(note('info', 'Not applicable to this model: ', skipped.map((r) => `${r.method} (${r.skipped!.message})`).join('; ')));
