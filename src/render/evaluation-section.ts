@@ -84,7 +84,7 @@ export function evaluationBlocks(table: EvaluationTable, options: { caption?: st
   if (flagged.length > 0) {
     blocks.push(note('warning', { strong: 'Insensitive to the model' }, ': ',
       flagged.map((f) => `${f.method} (rank correlation ${f.correlation.toFixed(2)})`).join(', '),
-      ` keep more than 0.5 rank correlation with their original map after the top ${flagged[0].layers} layers with weights are randomized, so these maps say little about what this model learned.`));
+      `${flagged.length === 1 ? ' keeps' : ' keep'} more than 0.5 rank correlation with the original map after the top ${flagged[0].layers} layers with weights are randomized, so ${flagged.length === 1 ? 'its map says' : 'their maps say'} little about what this model learned.`));
   } else if (table.metrics.includes('randomization')) {
     blocks.push(note('info', 'Sanity check passed: every method\'s map changes when the model\'s weights are randomized (rank correlation 0.5 or below at the end of the cascade).'));
   }

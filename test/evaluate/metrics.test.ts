@@ -158,6 +158,21 @@ describe('metrics on a model that reads one region', () => {
     expect(small.scores).toEqual(ins.scores);
   });
 
+  it('runs the perturbed inputs batched: one forward call per batch, plus one for the targets', async () => {
+    const run = model.engine.run.bind(model.engine);
+    const sizes: number[] = [];
+    model.engine.run = (req) => { sizes.push(req.batched[model.inputName].shape[0]); return run(req); };
+    try {
+      await deletionCurves(model, x, perfect, { target });
+      expect(sizes).toEqual([2, 16]);
+      sizes.length = 0;
+      await roadCurves(model, x, perfect, { target, batchSize: 7 });
+      expect(sizes).toEqual([2, 7, 7, 7, 7, 7, 1]); // 2 images x 2 orders x 9 fractions
+    } finally {
+      model.engine.run = run;
+    }
+  });
+
   it('ROAD without noise: imputation by the linear system, most and least relevant first', async () => {
     const road = await roadCurves(model, x, perfect, { target, noise: 0, fractions: [0.25, 0.5, 0.75] });
     for (let n = 0; n < N; n++) {
