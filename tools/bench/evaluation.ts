@@ -5,7 +5,7 @@
  * alike (each side is minutes long on two cores, so the rounds are few). Then the time of the demo's full table (every method by every metric on both tank
  * models).
  *
- *   npx tsx tools/bench/evaluation.ts [--size 224] [--reps 2] [--skip-demo]
+ *   npx tsx tools/bench/evaluation.ts [--size 224] [--reps 2] [--part all|deletion|demo]
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,9 +21,10 @@ import { forwardFloor } from './forward-floor.js';
 import { resNet50Bytes } from './resnet50.js';
 import { median, repeatItems, timeMs } from './timing.js';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '224' }, reps: { type: 'string', default: '2' }, 'skip-demo': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '224' }, reps: { type: 'string', default: '2' }, part: { type: 'string', default: 'all' } } });
 const [size, reps] = [values.size, values.reps].map(Number);
 if (![size, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--size and --reps take positive integers.');
+if (!['all', 'deletion', 'demo'].includes(values.part)) throw new Error('--part takes all, deletion or demo.');
 
 /** `count` forward passes in calls of `batch` items: the floor any batched metric is held to. */
 function forwardPasses(model: ConvlensModel, x: FloatTensor, count: number, batch: number): () => Promise<void> {
@@ -77,12 +78,12 @@ async function demoTableBench(): Promise<void> {
     let separating: string[] = [];
     const ms = await timeMs(async () => { separating = (await tankEvaluation({ shortcut, fixed })).separating; });
     const used = process.cpuUsage(cpu);
-    console.log(`\ndemo table (13 methods x deletion, insertion, drop, pointing, randomization; both tank models, 3 images):`
+    console.log(`\ndemo table (13 methods x deletion, insertion, drop, pointing, randomization of the top 3 layers; both tank models, 3 images):`
       + ` ${(ms / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU; separating: ${separating.join(', ')}`);
   } finally {
     await Promise.all([shortcut.dispose(), fixed.dispose()]);
   }
 }
 
-await deletionInsertionBench();
-if (!values['skip-demo']) await demoTableBench();
+if (values.part !== 'demo') await deletionInsertionBench();
+if (values.part !== 'deletion') await demoTableBench();
