@@ -30,6 +30,8 @@ export interface TankEvaluation {
 
 const TANK = 1;
 const metrics: MetricName[] = ['deletion', 'insertion', 'drop', 'pointing', 'randomization'];
+/** Deletion and insertion steps: half the default of the square root of the pixel count, for a quicker demo. */
+const CURVE_STEPS = 32;
 /** Layers the randomization check cascades through, from the top, as in `convlens report`. */
 const RANDOMIZED_LAYERS = 3;
 /** Energy in box minus this, fixed minus shortcut, counts as telling the models apart. */
@@ -60,7 +62,7 @@ export async function tankEvaluation(models: TankModels, options: TankEvaluation
   for (const [k, model] of [models.shortcut, models.fixed].entries()) {
     const x = await model.preprocess(picked.map((i) => data.images[i]));
     tables.push(await evaluateMethods(model, x, methodRegistry, metrics, {
-      target: { perImage: picked.map(() => TANK) }, boxes, tolerance, layers: RANDOMIZED_LAYERS, independent: false, seed: 1, methodOptions: { samples: 10, steps: 16 },
+      target: { perImage: picked.map(() => TANK) }, boxes, tolerance, layers: RANDOMIZED_LAYERS, independent: false, seed: 1, steps: CURVE_STEPS, methodOptions: { samples: 10, steps: 16 },
       onStep: (done, total) => onProgress?.(k * total + done, 2 * total),
     }));
   }
@@ -72,7 +74,7 @@ export async function tankEvaluation(models: TankModels, options: TankEvaluation
     paragraph(`Every method explains "tank" on the same ${picked.length} tank pictures of a fresh balanced split, once per model. `,
       'The box is the tank, so a map that follows what the model uses should put its energy there for the fixed model and elsewhere (the sky) for the shortcut model. ',
       `The pointing game allows ${tolerance} pixels, the original 15 pixels scaled from 224 to ${size} pixels. `,
-      `To keep the demo quick, SmoothGrad averages 10 noisy copies and integrated gradients take 16 steps here, and the randomization check cascades through the top ${RANDOMIZED_LAYERS} of the ${weightLayers(models.fixed).length} layers with weights.`),
+      `To keep the demo quick, deletion and insertion take ${CURVE_STEPS} steps, SmoothGrad averages 10 noisy copies and integrated gradients take 16 steps here, and the randomization check cascades through the top ${RANDOMIZED_LAYERS} of the ${weightLayers(models.fixed).length} layers with weights.`),
     numberTable({
       caption: 'Energy in the tank\'s box (mean ± standard deviation): the fixed model against the shortcut model',
       columns: ['method', 'shortcut', 'fixed', 'fixed − shortcut'],
