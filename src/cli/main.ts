@@ -5,6 +5,7 @@ import { annotateCommand } from './annotate-command.js';
 import { UsageError } from './command-line.js';
 import { compareCommand } from './compare-command.js';
 import { demoCommand } from './demo-command.js';
+import { evaluateCommand } from './evaluate-command.js';
 import { explainCommand } from './explain-command.js';
 import { featuresCommand, filtersCommand } from './inside-commands.js';
 import { layersCommand } from './layers-command.js';
@@ -25,6 +26,9 @@ const usage = `convlens: see what a convolutional network sees.
   convlens features IMAGE... --model M.onnx --layer L [--order index|mean] [--max N] [--out DIR] [--raw]
   convlens annotate --model M.onnx [--preprocess imagenet|unit|symmetric|JSON]
                     [--input-size HxW] [--labels FILE] [--out OUT.onnx]
+  convlens evaluate IMAGE... --model M.onnx [--methods all|M1,M2] [--boxes boxes.csv]
+                    [--metrics deletion,insertion,road,drop,pointing,randomization]
+                    [--tolerance PX] [--randomize-layers K] [--seed N] [--out FILE.html]   (methods by metrics, curves, sanity flag)
 
 Methods: ${methodRegistry.map((m) => m.name).join(', ')}.
 Method options: --samples N --noise S --seed N (smoothgrad), --steps N --baseline black|zero|blur (ig),
@@ -45,6 +49,7 @@ const commands: Record<string, Command> = {
   report: reportCommand,
   filters: filtersCommand,
   features: featuresCommand,
+  evaluate: evaluateCommand,
 };
 
 /** Runs the CLI; returns the exit code. Errors are printed as messages, never as stack traces. */

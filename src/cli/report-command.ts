@@ -9,6 +9,7 @@ import { defineCommand, parseCommandLine, usageError } from './command-line.js';
 import { methodFlags, parseMethodList, parseMethodOptions } from './method-options.js';
 import { modelFlags, modelOptions } from './options.js';
 import { ProgressDisplay } from './progress.js';
+import { addEvaluationSections, evaluateForReport, reportEvaluationFlags, reportEvaluationSettings } from './report-evaluation.js';
 import { reportTarget, writeReport } from './report-file.js';
 import { explainWithModel, type ModelRun } from './report-runs.js';
 import { buildReport } from './report-sections.js';
@@ -30,6 +31,7 @@ export const reportSpec = defineCommand({
     out: { type: 'string', value: 'FILE.html', help: `the page, or a folder to write ${defaultReportName} into (default ${defaultReportName})` },
     ...methodFlags,
     ...figureFlags,
+    ...reportEvaluationFlags,
   },
   notes: [
     'A method that does not apply to a model is skipped and the page says why. Score-CAM and occlusion run one forward',
@@ -52,6 +54,8 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   const methods = parseMethodList('report', values.method, methodRegistry);
   const methodOptions = parseMethodOptions('report', values, methods);
   const figure = parseFigureOptions('report', values);
+  const evaluation = reportEvaluationSettings(values);
+  const evaluations = [];
   const loadOptions = await modelOptions({ ...values, model: undefined });
   const file = await reportTarget(values.out ?? defaultReportName, defaultReportName);
   const pictures = [];
@@ -59,7 +63,7 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   const images = uniqueStems(positionals);
   const names = uniqueStems(models);
 
-  const perModel = methods.length + 1;
+  const perModel = methods.length + 1 + (evaluation ? methods.length : 0);
   const total = models.length * perModel;
   const progress = new ProgressDisplay('report');
   const runs: ModelRun[] = [];
@@ -70,11 +74,16 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
       try {
         runs.push(await explainWithModel(model, names[i], source, pictures, methods, methodOptions,
           (done, label) => progress.update(i * perModel + done, total, `report ${label}`), { ...figure, onNotice: (line) => progress.note(line) }));
+        if (evaluation) {
+          evaluations.push(await evaluateForReport(model, await model.preprocess(pictures), methods, methodOptions, evaluation,
+            (done, steps, label) => progress.update(i * perModel + methods.length + 1 + (done / steps) * methods.length, total, `report ${names[i]} evaluation ${label}`)));
+        }
       } finally {
         await model.dispose();
       }
     }
     const report = buildReport(runs, { images, methods, layer: values.layer, target: values.target, figure });
+    if (evaluation) addEvaluationSections(report, names, evaluations, evaluation);
     await writeReport(file, report.toHtml());
     progress.update(total, total, 'report');
     progress.finish();

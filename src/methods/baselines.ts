@@ -30,7 +30,7 @@ function black(model: ConvlensModel, x: FloatTensor): FloatTensor {
 }
 
 /** How a blur treats taps past the image edge. */
-export type BlurEdges = 'renormalize' | 'replicate';
+export type BlurEdges = 'renormalize' | 'replicate' | 'zero';
 
 /** One axis of a Gaussian blur over `lines`, each given by its first index and the stride between its `length` values. */
 function blurAxis(src: Float32Array, dst: Float32Array, lines: [number, number][], length: number, kernel: Float64Array, edges: BlurEdges): void {
@@ -42,6 +42,11 @@ function blurAxis(src: Float32Array, dst: Float32Array, lines: [number, number][
       if (edges === 'replicate') {
         for (let k = -r; k <= r; k++) {
           sum += kernel[k + r] * src[start + Math.min(length - 1, Math.max(0, i + k)) * stride];
+          weight += kernel[k + r];
+        }
+      } else if (edges === 'zero') {
+        for (let k = -r; k <= r; k++) {
+          if (i + k >= 0 && i + k < length) sum += kernel[k + r] * src[start + (i + k) * stride];
           weight += kernel[k + r];
         }
       } else {
@@ -57,17 +62,20 @@ function blurAxis(src: Float32Array, dst: Float32Array, lines: [number, number][
 
 /**
  * Separable Gaussian blur of every `[H, W]` plane of a `[N, C, H, W]` tensor, truncated at
- * 3 sigma. At the edges, `'renormalize'` (default) drops the taps outside the image and
- * renormalizes the rest, so the blur commutes with the per-channel affine normalization and
- * keeps flat areas flat; `'replicate'` repeats the edge pixels.
+ * `radius` pixels (default 3 sigma). At the edges, `'renormalize'` (default) drops the taps
+ * outside the image and renormalizes the rest, so the blur commutes with the per-channel
+ * affine normalization and keeps flat areas flat; `'replicate'` repeats the edge pixels;
+ * `'zero'` pads with zeros (a convolution with zero padding, as RISE's insertion start).
  *
  * @example
  * const soft = gaussianBlur(x, 4);
+ * const rise = gaussianBlur(x, 5, 'zero', 5); // 11 x 11 kernel, sigma 5
  */
-export function gaussianBlur(x: FloatTensor, sigma: number, edges: BlurEdges = 'renormalize'): FloatTensor {
+export function gaussianBlur(x: FloatTensor, sigma: number, edges: BlurEdges = 'renormalize', radius = Math.ceil(3 * sigma)): FloatTensor {
   if (!(Number.isFinite(sigma) && sigma > 0)) throw bad(`The blur sigma must be a number of pixels greater than 0, got ${String(sigma)}.`);
+  if (!(Number.isInteger(radius) && radius >= 0)) throw bad(`The blur radius must be a whole number of pixels, got ${String(radius)}.`);
   const [N, C, H, W] = x.shape;
-  const r = Math.ceil(3 * sigma);
+  const r = radius;
   const kernel = Float64Array.from({ length: 2 * r + 1 }, (_, k) => Math.exp(-((k - r) ** 2) / (2 * sigma * sigma)));
   const tmp = new Float32Array(x.data.length);
   const data = new Float32Array(x.data.length);

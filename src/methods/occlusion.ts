@@ -192,7 +192,7 @@ function coverageMap(raw: FloatTensor, g: Geometry, H: number, W: number): Float
  * a fixed model batch). Per-call overhead dominates with a few items per call; beyond 64,
  * CPU runs of the fixtures were no faster per image, and the inputs built at once stay small.
  */
-function defaultBatchSize(model: ConvlensModel, total: number): number {
+export function defaultBatchSize(model: ConvlensModel, total: number): number {
   const fixed = model.engine.fixedBatch;
   return fixed ? fixed * Math.max(1, Math.floor(MAX_BATCH / fixed)) : Math.min(MAX_BATCH, model.engine.chunkSize(model.itemShape, total, 1));
 }

@@ -49,6 +49,7 @@ describe('a generated report in Chromium', () => {
       'overview',
       ...['resnet-basic-legacy-dynbatch', 'alexnet-legacy'].flatMap((m) => [`model-${m}`, ...['gradcam', 'cam', 'guided', 'occlusion'].map((x) => `model-${m}--${x}`)]),
       'compare', 'compare-gradcam', 'compare-cam', 'compare-guided', 'compare-occlusion',
+      'evaluation', 'evaluation-resnet-basic-legacy-dynbatch', 'evaluation-alexnet-legacy',
     ]);
     for (const id of ids) {
       const box = await page.locator(`#${id}`).boundingBox();
@@ -61,8 +62,9 @@ describe('a generated report in Chromium', () => {
       return { complete: img.complete, natural: [img.naturalWidth, img.naturalHeight], shown: [img.width, img.height] };
     }));
     // Inputs (2 per model), 4 methods x 2 images per model less the skipped CAM on AlexNet, and the comparisons;
-    // a colour scale under each method's pictures (4 + 3 per model, 4 comparisons).
-    expect(images).toHaveLength(2 * 2 + (8 + 6) + (4 + 2 + 4 + 4) + (4 + 3 + 4));
+    // a colour scale under each method's pictures (4 + 3 per model, 4 comparisons); the evaluation's deletion,
+    // insertion and randomization charts per model.
+    expect(images).toHaveLength(2 * 2 + (8 + 6) + (4 + 2 + 4 + 4) + (4 + 3 + 4) + 2 * 3);
     for (const [i, img] of images.entries()) {
       expect(img.complete, `img ${i}`).toBe(true);
       expect(img.natural[0], `img ${i}`).toBeGreaterThan(0);

@@ -62,6 +62,7 @@ describe('convlens report', () => {
       'overview',
       ...names.flatMap((n) => [`model-${n}`, ...methodIds.map((m) => `model-${n}--${m}`)]),
       'compare', ...methodIds.map((m) => `compare-${m}`),
+      'evaluation', ...names.map((n) => `evaluation-${n}`),
     ]);
 
     // Predictions: the top-5 classes and probabilities of each image, as the model computes them.
@@ -124,7 +125,7 @@ describe('convlens report', () => {
     expect(r.out).toBe(`wrote ${join(out, 'convlens-report.html')}`);
     expect(listFiles(out)).toEqual(['convlens-report.html']);
     const html = readFileSync(join(out, 'convlens-report.html'), 'utf8');
-    expect(sectionIds(html)).toEqual(['overview', 'model-tiny-cnn-legacy', 'model-tiny-cnn-legacy--gradcam', 'model-tiny-cnn-legacy--cam']);
+    expect(sectionIds(html)).toEqual(['overview', 'model-tiny-cnn-legacy', 'model-tiny-cnn-legacy--gradcam', 'model-tiny-cnn-legacy--cam', 'evaluation', 'evaluation-tiny-cnn-legacy']);
     expect(section(html, 'overview')).toContain('Target: <code>0,1</code>; layer for CAM methods: <code>relu2</code>.');
     for (const m of ['gradcam', 'cam']) {
       const body = section(html, `model-tiny-cnn-legacy--${m}`);

@@ -80,7 +80,7 @@ describe('the demo report', () => {
   it('holds every section, with the studies\' numbers as printed in the page', async () => {
     const labels: string[] = [];
     const demo = await demoReport(models, { onProgress: (label) => { if (!labels.includes(label)) labels.push(label); } });
-    expect(labels).toEqual(['tank study', 'obstacle study', 'shapes model']);
+    expect(labels).toEqual(['tank study', 'obstacle study', 'shapes model', 'tank evaluation']);
     for (const id of demoSections) expect(demo.html).toContain(`<section id="${id}"`);
     // Tables print whole numbers as they are and others with one decimal.
     const shown = (v: number) => { const p = Math.round(1000 * v) / 10; return `<td class="num">${Number.isInteger(p) ? p : p.toFixed(1)}</td>`; };
