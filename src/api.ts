@@ -32,3 +32,9 @@ export { compare, type CompareAxis, type Comparison, type NamedImage } from './r
 export { methodImage } from './render/method-image.js';
 export { thresholdMask, maskBoundingBox, cropToMask, drawBox, type Box, type MaskOptions } from './image/mask.js';
 export { makeGrid, rowColumnFigure } from './image/grid.js';
+export { visualize, type VisualizeOptions, type VisualizeResult } from './synthesis/visualize.js';
+export { parseObjective, resolveObjective, type Objective, type ObjectiveTerm, type ClassScore } from './synthesis/objectives.js';
+export { parseRegularizers, type Regularizers } from './synthesis/regularizers.js';
+export { standardTransforms, noTransforms, type TransformSpec } from './synthesis/transforms.js';
+export type { ParamKind } from './synthesis/parameterization.js';
+export type { Recognition } from './synthesis/recognized.js';

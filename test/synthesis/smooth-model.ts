@@ -1,0 +1,20 @@
+/**
+ * The shapes demo model made smooth for finite-difference checks: its ReLUs become Softplus
+ * and its max pools average pools, so a small step never crosses a kink.
+ */
+import { readFileSync } from 'node:fs';
+import type { ConvlensModel } from '../../src/engine/model.js';
+import { loadModel } from '../../src/node/index.js';
+import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
+
+export async function smoothShapesModel(): Promise<ConvlensModel> {
+  const model = decodeModel(new Uint8Array(readFileSync('models/shapes.onnx')));
+  const nodes = model.graph.nodes.map((n) => {
+    if (n.opType === 'Relu') return { ...n, opType: 'Softplus' };
+    if (n.opType !== 'MaxPool') return n;
+    const { kernel_shape, strides, pads } = n.attributes;
+    const attributes = Object.fromEntries(Object.entries({ kernel_shape, strides, pads }).filter(([, v]) => v !== undefined));
+    return { ...n, opType: 'AveragePool', attributes };
+  });
+  return loadModel(encodeModel({ ...model, graph: { ...model.graph, nodes } }));
+}
