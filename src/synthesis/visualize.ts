@@ -67,15 +67,27 @@ function positiveInteger(value: number, name: string): number {
   return value;
 }
 
+/**
+ * Checks that the model's graph works at an input of `[height, width]` (convlens compiles its
+ * variants for the size they run at, so a graph whose ops do not depend on the size, such as
+ * one with global pooling, works at any size even when its declared input is fixed).
+ */
+export function checkInputSize(model: ConvlensModel, size: [number, number]): void {
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new ConvlensError('BAD_OPTION', `An input size must be [height, width] in whole pixels, got ${JSON.stringify(size)}.`);
+  }
+  if (size[0] === model.itemShape[1] && size[1] === model.itemShape[2]) return;
+  try {
+    model.engine.shapeInfo([model.engine.fixedBatch ?? 1, model.itemShape[0], ...size]);
+  } catch (e) {
+    throw new ConvlensError('BAD_OPTION', `The model does not work at ${size[0]}x${size[1]} inputs (${(e as Error).message}); use its own size, ${model.itemShape[1]}x${model.itemShape[2]}, or export it with a free height and width.`, { cause: e });
+  }
+}
+
 /** `[C, H, W]` the images are synthesized at: the model's, or `size` where the model allows it. */
 export function synthesisItemShape(model: ConvlensModel, size?: [number, number]): number[] {
   if (!size) return model.itemShape;
-  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new ConvlensError('BAD_OPTION', `size must be [height, width] in whole pixels, got ${JSON.stringify(size)}.`);
-  }
-  const declared = model.graph.graph.inputs.find((v) => v.name === model.inputName)?.shape ?? [];
-  const fixed = declared.slice(2).some((d, i) => typeof d === 'number' && d > 0 && d !== size[i]);
-  if (fixed) throw new ConvlensError('BAD_OPTION', `The model only takes ${model.itemShape[1]}x${model.itemShape[2]} inputs; drop the size option or give that size.`);
+  checkInputSize(model, size);
   return [model.itemShape[0], size[0], size[1]];
 }
 

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { seededNormal, seededUint32 } from '../../src/methods/seeded-random.js';
-import { smoothShapesModel } from './smooth-model.js';
+import { smoothShapesModel } from './shapes-variants.js';
 import { resolveObjective } from '../../src/synthesis/objectives.js';
 import { SynthesisStep } from '../../src/synthesis/synthesis-step.js';
 import { drawTransforms, standardTransforms } from '../../src/synthesis/transforms.js';

@@ -1,5 +1,5 @@
 /**
- * The shapes demo model made smooth for finite-difference checks: its ReLUs become Softplus
+ * Variants of the shapes demo model for synthesis tests. The smooth one: the model made smooth for finite-difference checks: its ReLUs become Softplus
  * and its max pools average pools, so a small step never crosses a kink.
  */
 import { readFileSync } from 'node:fs';
@@ -17,4 +17,11 @@ export async function smoothShapesModel(): Promise<ConvlensModel> {
     return { ...n, opType: 'AveragePool', attributes };
   });
   return loadModel(encodeModel({ ...model, graph: { ...model.graph, nodes } }));
+}
+
+/** The shapes model with a free input height and width (its global pooling works at any size). */
+export async function anySizeShapesModel(): Promise<ConvlensModel> {
+  const model = decodeModel(new Uint8Array(readFileSync('models/shapes.onnx')));
+  const inputs = model.graph.inputs.map((v) => (v.shape ? { ...v, shape: [v.shape[0], v.shape[1], 'height', 'width'] } : v));
+  return loadModel(encodeModel({ ...model, graph: { ...model.graph, inputs } }), { inputSize: [32, 32] });
 }

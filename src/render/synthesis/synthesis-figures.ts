@@ -1,0 +1,29 @@
+/** Figures of synthesis galleries: labelled grids, enlarged so small inputs stay readable. */
+import { makeGrid } from '../../image/grid.js';
+import type { RgbImage } from '../../image/types.js';
+import type { GalleryItem } from '../../synthesis/galleries.js';
+import { defaultZoom, enlarge } from './progress-gif.js';
+
+/** `name 90%` for an item with a recognized score, else the name. */
+export function itemCaption(item: GalleryItem): string {
+  const share = item.result.recognized?.share[0];
+  return share === undefined ? item.label : `${item.label} ${Math.round(share * 100)}%`;
+}
+
+/**
+ * The first image of each item in a grid with its caption (the class's recognized score
+ * when there is one).
+ *
+ * @example
+ * const figure = galleryFigure(await visualizeClasses(model, [0, 1, 2, 3]), { columns: 5 });
+ */
+export function galleryFigure(items: GalleryItem[], options: { columns?: number; zoom?: number } = {}): RgbImage {
+  const first = items[0].result.images[0];
+  const zoom = options.zoom ?? defaultZoom(Math.min(first.width, first.height));
+  return makeGrid(items.map((it) => enlarge(it.result.images[0], zoom)), {
+    columns: options.columns ?? Math.min(items.length, 5),
+    labels: items.map(itemCaption),
+    labelScale: 2,
+    padding: 4,
+  });
+}
