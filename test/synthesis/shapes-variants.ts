@@ -25,3 +25,10 @@ export async function anySizeShapesModel(): Promise<ConvlensModel> {
   const inputs = model.graph.inputs.map((v) => (v.shape ? { ...v, shape: [v.shape[0], v.shape[1], 'height', 'width'] } : v));
   return loadModel(encodeModel({ ...model, graph: { ...model.graph, inputs } }), { inputSize: [32, 32] });
 }
+
+/** The shapes model with its first ReLU replaced by Floor, which has no gradient. */
+export async function flooredShapesModel(): Promise<ConvlensModel> {
+  const model = decodeModel(new Uint8Array(readFileSync('models/shapes.onnx')));
+  const nodes = model.graph.nodes.map((n) => (n.name === '/features/features.1/Relu' ? { ...n, opType: 'Floor' } : n));
+  return loadModel(encodeModel({ ...model, graph: { ...model.graph, nodes } }));
+}

@@ -2,10 +2,14 @@
  * The progress of a synthesis as an animated GIF (encoded by the gifenc package): one frame
  * per snapshot, the batch side by side, enlarged with crisp pixels, the step written below.
  */
-import gifenc from 'gifenc';
+import * as gifencModule from 'gifenc';
 import { ConvlensError } from '../../errors.js';
 import { makeGrid } from '../../image/grid.js';
 import type { RgbImage } from '../../image/types.js';
+
+// Node loads gifenc's CommonJS build, whose exports arrive as the default export; bundlers and
+// Vite load its ES module build, which has them as named exports.
+const gifenc = ('GIFEncoder' in gifencModule ? gifencModule : (gifencModule as unknown as { default: typeof gifencModule }).default);
 
 export interface ProgressGifOptions {
   /** Each pixel drawn as a `zoom` x `zoom` square (default: up to 128 pixels a side). */
