@@ -8,6 +8,7 @@ import { obstacleDataset, shapeClassNames, shapeScene, tankScene } from '../../s
 import { figureRow, paragraph, ReportBuilder } from '../report/index.js';
 import { obstacleStudy, type ObstacleStudy } from './obstacle-study.js';
 import { shapesInside, type ShapesInside } from './shapes-inside.js';
+import { shapesSynthesis, type ShapesSynthesis } from './shapes-synthesis.js';
 import { tankStudy, type TankStudy } from './tank-study.js';
 
 export interface DemoModels {
@@ -22,10 +23,11 @@ export interface DemoReport {
   tank: TankStudy;
   obstacle: ObstacleStudy;
   shapes: ShapesInside;
+  synthesis: ShapesSynthesis;
 }
 
 /** Section ids of the demo report, in order. */
-export const demoSections = ['scenes', 'tanks', 'obstacle', 'shapes'] as const;
+export const demoSections = ['scenes', 'tanks', 'obstacle', 'shapes', 'synthesis'] as const;
 
 /** The scene generators at work: a few pictures of each kind. */
 function scenesSection(models: DemoModels) {
@@ -63,6 +65,7 @@ export async function demoReport(models: DemoModels, options: { onProgress?: (la
   const tank = await tankStudy({ shortcut: models.tankShortcut, fixed: models.tankFixed }, { onProgress: progress('tank study') });
   const obstacle = await obstacleStudy(models.obstacle, { onProgress: progress('obstacle study') });
   const shapes = await shapesInside(models.shapes, { onProgress: progress('shapes model') });
+  const synthesis = await shapesSynthesis(models.shapes, { onProgress: progress('shapes synthesis') });
 
   const report = new ReportBuilder('convlens demo: did the network learn the right thing?', {
     lead: 'Four small CNNs trained by convlens on generated scenes, explained with convlens. Everything on this page was computed offline on this machine.',
@@ -71,5 +74,6 @@ export async function demoReport(models: DemoModels, options: { onProgress?: (la
   report.section({ title: 'A tank detector that learned the weather', id: 'tanks' }, ...tank.blocks);
   report.section({ title: 'The robot that does not see the floor-coloured box', id: 'obstacle' }, ...obstacle.blocks);
   report.section({ title: 'Inside the shapes classifier', id: 'shapes' }, ...shapes.blocks);
-  return { html: report.toHtml(), tank, obstacle, shapes };
+  report.section({ title: 'What each shape class responds to most', id: 'synthesis' }, ...synthesis.blocks);
+  return { html: report.toHtml(), tank, obstacle, shapes, synthesis };
 }
