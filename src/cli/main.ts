@@ -22,6 +22,7 @@ const usage = `convlens: see what a convolutional network sees.
                     [--layers L1,L2 | --targets T1,T2] [--layer L] [--target T] [--out FILE.png]
   convlens report   IMAGE... --model M.onnx [--model N.onnx ...] [--method M1,M2,...]
                     [--layer L] [--target T] [--out FILE.html]   (one self-contained HTML page)
+                    [--synthesis-steps 128]   (class visualizations of the predicted classes; 0: none)
   convlens filters  --model M.onnx --layer L [--range shared|per-filter] [--max N] [--out FILE.png] [--raw]
   convlens features IMAGE... --model M.onnx --layer L [--order index|mean] [--max N] [--out DIR] [--raw]
   convlens annotate --model M.onnx [--preprocess imagenet|unit|symmetric|JSON]

@@ -13,6 +13,7 @@ import { ProgressDisplay } from './progress.js';
 import { reportTarget, writeReport } from './report-file.js';
 import { explainWithModel, type ModelRun } from './report-runs.js';
 import { buildReport } from './report-sections.js';
+import { synthesisBlocks } from './report-synthesis.js';
 
 /** Name of the report when `--out` is not given or names a folder. */
 const defaultReportName = 'convlens-report.html';
@@ -45,13 +46,15 @@ function selectedMethods(list: string | undefined): readonly MethodEntry[] {
 export async function reportCommand(argv: string[], print: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { ...modelOptionSpec, model: { type: 'string', multiple: true }, ...methodOptionSpec, method: { type: 'string' }, out: { type: 'string' } },
+    options: { ...modelOptionSpec, model: { type: 'string', multiple: true }, ...methodOptionSpec, method: { type: 'string' }, out: { type: 'string' }, 'synthesis-steps': { type: 'string' } },
   });
   if (positionals.length === 0) throw badUsage('Give at least one image for the report.');
   const models = values.model ?? [];
   if (models.length === 0) throw badUsage('Missing --model: give one model, or several (--model a.onnx --model b.onnx) to compare them.');
   const methods = selectedMethods(values.method);
   const methodOptions = parseMethodOptions(values);
+  const synthesisSteps = Number(values['synthesis-steps'] ?? 128);
+  if (!Number.isInteger(synthesisSteps) || synthesisSteps < 0) throw badUsage(`--synthesis-steps must be a whole number (0 leaves the synthesis section out); got "${values['synthesis-steps']}".`);
   const loadOptions = await modelOptions({ ...values, model: undefined });
   const file = await reportTarget(values.out ?? defaultReportName, defaultReportName);
   const pictures = [];
@@ -59,7 +62,7 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   const images = uniqueStems(positionals);
   const names = uniqueStems(models);
 
-  const perModel = methods.length + 1;
+  const perModel = methods.length + 1 + (synthesisSteps > 0 ? 1 : 0);
   const total = models.length * perModel;
   const progress = new ProgressDisplay('report');
   const runs: ModelRun[] = [];
@@ -70,6 +73,11 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
       try {
         runs.push(await explainWithModel(model, names[i], source, pictures, methods, methodOptions,
           (done, label) => progress.update(i * perModel + done, total, `report ${label}`)));
+        const run = runs[runs.length - 1];
+        if (synthesisSteps > 0) {
+          run.synthesis = await synthesisBlocks(model, run.predictions, synthesisSteps,
+            (done, all) => progress.update(i * perModel + perModel - 1 + done / all, total, `report ${names[i]}: synthesis`));
+        }
       } finally {
         await model.dispose();
       }

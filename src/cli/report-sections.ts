@@ -74,6 +74,7 @@ function modelSections(report: ReportBuilder, run: ModelRun, id: string, context
     // Images as columns: one row per explained class keeps the usual single-class case on one line.
     else report.section(title, about, imageGrid({ rowLabels: m.targetLabels, columnLabels: context.images, cells: m.targetLabels.map((_, k) => context.images.map((_, r) => m.cells[r][k])) }));
   }
+  if (run.synthesis) report.section({ title: `What the predicted classes of ${run.name} respond to most`, id: `${id}--synthesis`, level: 3 }, ...run.synthesis);
 }
 
 function comparisonSections(report: ReportBuilder, runs: ModelRun[], context: ReportContext): void {
