@@ -38,3 +38,8 @@ export { parseRegularizers, type Regularizers } from './synthesis/regularizers.j
 export { standardTransforms, noTransforms, type TransformSpec } from './synthesis/transforms.js';
 export type { ParamKind } from './synthesis/parameterization.js';
 export type { Recognition } from './synthesis/recognized.js';
+export { deepDream, type DreamOptions, type DreamResult } from './synthesis/deep-dream.js';
+export { visualizeClasses, visualizeRegularizers, visualizeChannels, type GalleryItem } from './synthesis/galleries.js';
+export { progressGif, type ProgressGifOptions } from './render/synthesis/progress-gif.js';
+export { objectiveCurve } from './render/synthesis/objective-curve.js';
+export { galleryFigure } from './render/synthesis/synthesis-figures.js';
