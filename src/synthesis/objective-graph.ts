@@ -36,6 +36,17 @@ function withObjective(model: ConvlensModel, terms: ResolvedTerm[], inputShape: 
   return { graph, opset };
 }
 
+/**
+ * The gradient graph of the objective for an input of `inputShape`: the model pruned to what
+ * the objective reads, the objective's nodes, and their backward pass.
+ */
+export function compileObjectiveGraph(model: ConvlensModel, terms: ResolvedTerm[], inputShape: number[], relu: ReluRule = 'standard'): { model: Model; gradient: string } {
+  const { graph, opset } = withObjective(model, terms, inputShape);
+  const full = inferShapes(graph.graph, opset, { [model.inputName]: inputShape });
+  const g = buildGradientGraph(graph, full, { wrt: [model.inputName], seeds: [{ output: OBJECTIVE, seed: SEED }], relu, taps: [OBJECTIVE] });
+  return { model: g.model, gradient: g.gradients.get(model.inputName)! };
+}
+
 export interface ObjectiveGradient {
   /** The objective of each item, `[B]`. */
   values: Float32Array;
@@ -65,11 +76,8 @@ export async function objectiveGradient(
   const out = await model.engine.run({
     key: `synthesis|${relu}|${JSON.stringify(terms.map((t) => [t.kind, t.tensor, t.weight, t.score, t.mask && Array.from(t.mask.values)]))}`,
     compile: (info) => {
-      const shape = info.shapes.get(model.inputName)!;
-      const { graph, opset } = withObjective(model, terms, shape);
-      const full = inferShapes(graph.graph, opset, { [model.inputName]: shape });
-      const g = buildGradientGraph(graph, full, { wrt: [model.inputName], seeds: [{ output: OBJECTIVE, seed: SEED }], relu, taps: [OBJECTIVE] });
-      return { model: g.model, outputs: { value: OBJECTIVE, gradient: g.gradients.get(model.inputName)! } };
+      const g = compileObjectiveGraph(model, terms, info.shapes.get(model.inputName)!, relu);
+      return { model: g.model, outputs: { value: OBJECTIVE, gradient: g.gradient } };
     },
     batched: { [model.inputName]: x, [SEED]: { data: seed, shape: [batch] } },
     results: { value: 'concat', gradient: 'concat' },
