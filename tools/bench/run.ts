@@ -2,11 +2,14 @@
  * `npm run bench`: convlens's methods on a full-width ResNet-50 against plain forward passes
  * of the same model bytes. Ratios, not milliseconds, are what carry over between machines.
  *
- *   npm run bench -- [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations] [--profile]
+ *   npm run bench -- [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations|synthesis] [--profile]
  *
  * core: Grad-CAM and saliency on a batch against the plain onnxruntime forward pass.
  * explanations: Grad-CAM for 10 classes of one image against one class; occlusion and
  * Score-CAM against as many forward passes at the best batch size (minutes on two cores).
+ * synthesis (only when asked for): one activation-maximization step against a forward pass to
+ * the objective's layer plus its input gradient (tools/bench/synthesis.ts; `--batch` defaults
+ * to 4 there, `--full-steps` to 512).
  * `--profile` also prints onnxruntime's kernel time by op type for the core cases.
  */
 import { parseArgs } from 'node:util';
@@ -21,19 +24,21 @@ import { benchOcclusion } from './occlusion.js';
 import { profileOps } from './profile.js';
 import { resNet50Bytes } from './resnet50.js';
 import { benchScoreCam } from './score-cam.js';
+import { synthesisSuite } from './synthesis.js';
 
 const { values } = parseArgs({
   options: {
-    batch: { type: 'string', default: '8' },
+    batch: { type: 'string' },
     size: { type: 'string', default: '224' },
     reps: { type: 'string', default: '7' },
     suite: { type: 'string', default: 'all' },
     profile: { type: 'boolean', default: false },
+    'full-steps': { type: 'string', default: '512' },
   },
 });
-const [batch, size, reps] = [values.batch, values.size, values.reps].map(Number);
+const [batch, size, reps] = [values.batch ?? (values.suite === 'synthesis' ? '4' : '8'), values.size, values.reps].map(Number);
 if (![batch, size, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--batch, --size and --reps take positive integers.');
-if (!['all', 'core', 'explanations'].includes(values.suite)) throw new Error('--suite takes all, core or explanations.');
+if (!['all', 'core', 'explanations', 'synthesis'].includes(values.suite)) throw new Error('--suite takes all, core, explanations or synthesis.');
 
 const images = (n: number): FloatTensor => ({ data: Float32Array.from({ length: n * 3 * size * size }, seededNormal(1)), shape: [n, 3, size, size] });
 const { bytes, path, built } = await resNet50Bytes(size);
@@ -93,8 +98,9 @@ async function explanationsSuite(m: ConvlensModel): Promise<void> {
 }
 
 try {
-  if (values.suite !== 'explanations') await coreSuite(model);
-  if (values.suite !== 'core') await explanationsSuite(model);
+  if (values.suite === 'all' || values.suite === 'core') await coreSuite(model);
+  if (values.suite === 'all' || values.suite === 'explanations') await explanationsSuite(model);
+  if (values.suite === 'synthesis') await synthesisSuite(model, { batch, reps, fullSteps: Number(values['full-steps']) });
 } finally {
   await model.dispose();
 }
