@@ -19,7 +19,8 @@ export function itemCaption(item: GalleryItem): string {
  */
 export function galleryFigure(items: GalleryItem[], options: { columns?: number; zoom?: number } = {}): RgbImage {
   const first = items[0].result.images[0];
-  const zoom = options.zoom ?? defaultZoom(Math.min(first.width, first.height));
+  // Tiles of at least 160 pixels leave room for a 13-character caption at glyph scale 2.
+  const zoom = options.zoom ?? Math.max(defaultZoom(Math.min(first.width, first.height)), Math.ceil(160 / first.width));
   return makeGrid(items.map((it) => enlarge(it.result.images[0], zoom)), {
     columns: options.columns ?? Math.min(items.length, 5),
     labels: items.map(itemCaption),
