@@ -1,8 +1,9 @@
 /**
  * How a synthesized image is parameterized: `pixels` (one value per pixel) or `fft` (a
  * scaled Fourier spectrum), each followed by colour decorrelation (three-channel images)
- * and a sigmoid to the [0, 1] pixel range. Both are small ONNX graphs: the image comes from
- * one session and the parameter gradient from the graph the gradient compiler builds.
+ * and a sigmoid to the [0, 1] pixel range. The linear part is a small ONNX graph, and its
+ * adjoint the graph the gradient compiler builds from it (which needs no forward values, so
+ * it holds only the transposed products); the sigmoid is applied here.
  */
 import { buildGradientGraph } from '../autodiff/gradient-graph.js';
 import { GraphBuilder } from '../autodiff/builder.js';
@@ -20,7 +21,7 @@ import { GraphSession } from './graph-session.js';
 export type ParamKind = 'fft' | 'pixels';
 
 const PARAM = 'convlens.param';
-const IMAGE = 'convlens.image';
+const LINEAR = 'convlens.image.linear';
 const SEED = 'convlens.image.seed';
 const OPSET = 17;
 
@@ -38,7 +39,7 @@ export function paramShape(kind: ParamKind, image: number[]): number[] {
   return kind === 'fft' ? [B, C, H, 2 * halfWidth(W)] : [B, C, H, W];
 }
 
-/** The graph from the parameter to the `[0, 1]` image. */
+/** The linear graph from the parameter to the image before its sigmoid. */
 export function parameterizationGraph(kind: ParamKind, image: number[]): Model {
   const [B, C, H, W] = image;
   const shape = paramShape(kind, image);
@@ -52,7 +53,7 @@ export function parameterizationGraph(kind: ParamKind, image: number[]): Model {
     x = b.op('MatMul', [b.constF(heightMatrix(H), [H, 2 * H]), x]);
   }
   if (C === 3) x = b.op('Conv', [x, b.constF(decorrelation.flat(), [3, 3, 1, 1])]);
-  b.node('Sigmoid', [x], {}, [IMAGE]);
+  b.node('Identity', [x], {}, [LINEAR]);
   return {
     irVersion: 8,
     opsets: [{ domain: '', version: OPSET }],
@@ -64,7 +65,7 @@ export function parameterizationGraph(kind: ParamKind, image: number[]): Model {
       name: `convlens_${kind}_image`,
       nodes: b.nodes,
       inputs: [valueInfo(PARAM, DataType.FLOAT, shape)],
-      outputs: [valueInfo(IMAGE, DataType.FLOAT, image)],
+      outputs: [valueInfo(LINEAR, DataType.FLOAT, image)],
       initializers: b.initializers,
       valueInfo: [],
     },
@@ -106,7 +107,7 @@ export class ImageParameterization {
     }
     const model = parameterizationGraph(kind, imageShape);
     const info = inferShapes(model.graph, OPSET, { [PARAM]: paramShape(kind, imageShape) });
-    const grad = buildGradientGraph(model, info, { wrt: [PARAM], seeds: [{ output: IMAGE, seed: SEED }] });
+    const grad = buildGradientGraph(model, info, { wrt: [PARAM], seeds: [{ output: LINEAR, seed: SEED }] });
     const forward = await GraphSession.open(model, runtime, 'image parameterization');
     try {
       const backward = await GraphSession.open(grad.model, runtime, 'image parameterization gradient');
@@ -163,13 +164,19 @@ export class ImageParameterization {
     return param.map((v, i) => v * g[i % g.length]);
   }
 
+  /** The `[0, 1]` image of a parameter. */
   async image(param: Float32Array): Promise<FloatTensor> {
-    return (await this.forward.run({ [PARAM]: { data: param, shape: this.shape } }, [IMAGE]))[IMAGE];
+    const linear = (await this.forward.run({ [PARAM]: { data: param, shape: this.shape } }, [LINEAR]))[LINEAR];
+    return { data: linear.data.map((v) => 1 / (1 + Math.exp(-v))), shape: linear.shape };
   }
 
-  /** d scalar / d parameter, given d scalar / d image. */
-  async gradient(param: Float32Array, imageGradient: Float32Array): Promise<Float32Array> {
-    const out = await this.backward.run({ [PARAM]: { data: param, shape: this.shape }, [SEED]: { data: imageGradient, shape: this.imageShape } }, [this.gradName]);
+  /**
+   * d scalar / d parameter, given the parameter, its image and d scalar / d image. The
+   * parameter is a declared input of the adjoint graph, which does not read it.
+   */
+  async gradient(param: Float32Array, image: FloatTensor, imageGradient: Float32Array): Promise<Float32Array> {
+    const seed = imageGradient.map((g, i) => g * image.data[i] * (1 - image.data[i]));
+    const out = await this.backward.run({ [PARAM]: { data: param, shape: this.shape }, [SEED]: { data: seed, shape: this.imageShape } }, [this.gradName]);
     return out[this.gradName].data;
   }
 

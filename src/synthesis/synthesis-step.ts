@@ -64,7 +64,7 @@ export class SynthesisStep {
     const [, , H, W] = image.shape;
     const imageGrad = toModelInputAdjoint(gradient, tables, this.map, [H, W]);
     const penalty = applyRegularizers(image, reg, imageGrad);
-    return { image, values, penalty, gradient: await this.param.gradient(param, imageGrad) };
+    return { image, values, penalty, gradient: await this.param.gradient(param, image, imageGrad) };
   }
 
   release(): Promise<void> {

@@ -107,11 +107,16 @@ export function samplingTable(draw: TransformDraw, source: [number, number], tar
       const y0 = Math.floor(y), x0 = Math.floor(x);
       const fy = y - y0, fx = x - x0;
       const k = (u * w + v) * 4;
-      const taps: [number, number, number][] = [[y0, x0, (1 - fy) * (1 - fx)], [y0, x0 + 1, (1 - fy) * fx], [y0 + 1, x0, fy * (1 - fx)], [y0 + 1, x0 + 1, fy * fx]];
-      taps.forEach(([r, c, wt], t) => {
-        weight[k + t] = wt;
-        if (r >= 0 && r < H && c >= 0 && c < W) index[k + t] = r * W + c;
-      });
+      weight[k] = (1 - fy) * (1 - fx);
+      weight[k + 1] = (1 - fy) * fx;
+      weight[k + 2] = fy * (1 - fx);
+      weight[k + 3] = fy * fx;
+      const top = y0 >= 0 && y0 < H, bottom = y0 + 1 >= 0 && y0 + 1 < H;
+      const left = x0 >= 0 && x0 < W, right = x0 + 1 >= 0 && x0 + 1 < W;
+      if (top && left) index[k] = y0 * W + x0;
+      if (top && right) index[k + 1] = y0 * W + x0 + 1;
+      if (bottom && left) index[k + 2] = (y0 + 1) * W + x0;
+      if (bottom && right) index[k + 3] = (y0 + 1) * W + x0 + 1;
     }
   }
   return { index, weight, source, target };
