@@ -32,6 +32,19 @@ describe('from synthesized image to model input', () => {
     expect(worst).toBeLessThan(1e-5);
   });
 
+  it('starts from a picture: the pixels parameterization reproduces it before any step moves it', async () => {
+    const model = await loadModel('models/shapes.onnx');
+    opened.push(model);
+    const picture = shapeScene(12, { shape: 'ring', size: 32 });
+    const start = { data: Float32Array.from({ length: 3 * 1024 }, (_, i) => picture.data[(i % 1024) * 3 + Math.floor(i / 1024)] / 255), shape: [1, 3, 32, 32] };
+    const r = await visualize(model, 'class:ring', { steps: 1, lr: 1e-9, param: 'pixels', start });
+    // Values are clamped to [0.001, 0.999] before the logit, so pure black and white move by 1/1000.
+    let worst = 0;
+    r.image.data.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - start.data[i])); });
+    expect(worst).toBeLessThan(1.5e-3);
+    await expect(visualize(model, 'class:ring', { steps: 1, param: 'fft', start })).rejects.toMatchObject({ code: 'BAD_OPTION', message: expect.stringMatching(/pixels/) });
+  });
+
   it('visualizes a grayscale model with one-channel images', async () => {
     const model = await loadModel(encodeModel(smallCnn({ inputSize: 20, inputChannels: 1, classes: 2, seed: 3 })), { preprocess: 'unit' });
     opened.push(model);
