@@ -5,9 +5,10 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { imageGrid, note, paragraph, type ReportBlock } from '../render/report/index.js';
-import { defaultZoom, enlarge } from '../render/synthesis/progress-gif.js';
+import { defaultZoom } from '../render/synthesis/progress-gif.js';
 import { visualizeClasses } from '../synthesis/galleries.js';
 import type { Prediction } from './report-runs.js';
+import { upscaleNearest } from '../methods/filters.js';
 
 /**
  * Blocks of the synthesis section: the top-1 classes of the images (at most 10), each
@@ -24,7 +25,7 @@ export async function synthesisBlocks(model: ConvlensModel, predictions: Predict
       imageGrid({
         rowLabels: ['synthesized'],
         columnLabels: top.map(([, label]) => label),
-        cells: [items.map((it, k) => ({ image: enlarge(it.result.images[0], zoom), caption: `recognized ${Math.round(shares[k] * 100)} %` }))],
+        cells: [items.map((it, k) => ({ image: upscaleNearest(it.result.images[0], zoom), caption: `recognized ${Math.round(shares[k] * 100)} %` }))],
       }),
     ];
     const weak = top.filter((_, k) => shares[k] < 0.5).map(([, label]) => label);

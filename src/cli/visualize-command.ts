@@ -9,7 +9,7 @@ import type { ConvlensModel } from '../engine/model.js';
 import { makeGrid } from '../image/grid.js';
 import { encodePngBytes } from '../node/codecs.js';
 import { objectiveCurve } from '../render/synthesis/objective-curve.js';
-import { defaultZoom, enlarge, progressGif } from '../render/synthesis/progress-gif.js';
+import { defaultZoom, progressGif } from '../render/synthesis/progress-gif.js';
 import { galleryFigure } from '../render/synthesis/synthesis-figures.js';
 import { visualizeChannels, visualizeClasses, visualizeRegularizers, type GalleryItem } from '../synthesis/galleries.js';
 import type { VisualizeOptions } from '../synthesis/visualize.js';
@@ -18,6 +18,7 @@ import { badUsage, modelOptionSpec, openModelFromFlags, parseSize } from './opti
 import { OutputDir } from './output-dir.js';
 import { withProgress } from './progress.js';
 import { abortOnInterrupt } from './interrupt.js';
+import { upscaleNearest } from '../methods/filters.js';
 
 const spec = {
   ...modelOptionSpec,
@@ -120,7 +121,7 @@ export async function visualizeCommand(argv: string[], print: (line: string) => 
       const frames = values.gif ? 32 : 0;
       const r = await withProgress('visualize', (onProgress) => visualize(model, values.objective!, { ...options, frames, onProgress, signal: stop.signal }));
       const zoom = defaultZoom(Math.min(r.images[0].width, r.images[0].height));
-      written.push(add(file, await encodePngBytes(makeGrid(r.images.map((im) => enlarge(im, zoom)), { columns: r.images.length, padding: 4 }))));
+      written.push(add(file, await encodePngBytes(makeGrid(r.images.map((im) => upscaleNearest(im, zoom)), { columns: r.images.length, padding: 4 }))));
       written.push(add(values.curve ?? join(dirname(file), `${stem}.curve.png`), await encodePngBytes(objectiveCurve(r.curve, { title: `objective: ${values.objective}` }))));
       if (values.gif) written.push(add(values.gif, progressGif(r.frames)));
       print(`objective ${r.curve[0].toFixed(4)} -> ${r.curve.at(-1)!.toFixed(4)} in ${r.curve.length} steps`);

@@ -5,7 +5,7 @@
 import type { ConvlensModel } from '../../engine/model.js';
 import { visualizeClasses } from '../../synthesis/galleries.js';
 import { note, paragraph, imageGrid, type ReportBlock } from '../report/index.js';
-import { enlarge } from '../synthesis/progress-gif.js';
+import { upscaleNearest } from '../../methods/filters.js';
 
 export interface ShapesSynthesis {
   /** Per class: the share of re-drawn transformations classified as that class. */
@@ -35,7 +35,7 @@ export async function shapesSynthesis(model: ConvlensModel, options: { steps?: n
       rowLabels: ['synthesized'],
       columnLabels: items.map((it) => it.label),
       cellWidth: 96,
-      cells: [items.map((it, k) => ({ image: enlarge(it.result.images[0], 3), caption: `recognized ${Math.round(recognized[k] * 100)} %` }))],
+      cells: [items.map((it, k) => ({ image: upscaleNearest(it.result.images[0], 3), caption: `recognized ${Math.round(recognized[k] * 100)} %` }))],
     }),
   ];
   if (weak.length > 0) blocks.push(note('warning', `Recognized in under half of the transformations: ${weak.join(', ')}.`));

@@ -6,6 +6,7 @@ import * as gifencModule from 'gifenc';
 import { ConvlensError } from '../../errors.js';
 import { makeGrid } from '../../image/grid.js';
 import type { RgbImage } from '../../image/types.js';
+import { upscaleNearest } from '../../methods/filters.js';
 
 // Node loads gifenc's CommonJS build, whose exports arrive as the default export; bundlers and
 // Vite load its ES module build, which has them as named exports.
@@ -16,20 +17,6 @@ export interface ProgressGifOptions {
   zoom?: number;
   /** Milliseconds per frame (default 80); the last frame stays four times as long. */
   delay?: number;
-}
-
-/** Nearest-neighbour enlargement, so small images (32 x 32) stay sharp. */
-export function enlarge(img: RgbImage, zoom: number): RgbImage {
-  if (zoom === 1) return img;
-  const width = img.width * zoom, height = img.height * zoom;
-  const data = new Uint8ClampedArray(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const s = (Math.floor(y / zoom) * img.width + Math.floor(x / zoom)) * 3;
-      data.set(img.data.subarray(s, s + 3), (y * width + x) * 3);
-    }
-  }
-  return { width, height, data };
 }
 
 /** The zoom that brings a side of `side` pixels to at least 128 (1 for larger images). */
@@ -57,7 +44,8 @@ export function progressGif(frames: { step: number; images: RgbImage[] }[], opti
   const delay = options.delay ?? 80;
   const gif = gifenc.GIFEncoder();
   frames.forEach((frame, i) => {
-    const tiles = frame.images.map((im) => enlarge(im, zoom));
+    // Nearest-neighbour enlargement keeps small images (32 x 32) sharp.
+    const tiles = frame.images.map((im) => upscaleNearest(im, zoom));
     const figure = makeGrid(tiles, { columns: tiles.length, labels: [`step ${frame.step}`], labelScale: 2 });
     const pixels = rgba(figure);
     const palette = gifenc.quantize(pixels, 256);

@@ -2,7 +2,8 @@
 import { makeGrid } from '../../image/grid.js';
 import type { RgbImage } from '../../image/types.js';
 import type { GalleryItem } from '../../synthesis/galleries.js';
-import { defaultZoom, enlarge } from './progress-gif.js';
+import { defaultZoom } from './progress-gif.js';
+import { upscaleNearest } from '../../methods/filters.js';
 
 /** `name 90%` for an item with a recognized score, else the name. */
 export function itemCaption(item: GalleryItem): string {
@@ -21,7 +22,7 @@ export function galleryFigure(items: GalleryItem[], options: { columns?: number;
   const first = items[0].result.images[0];
   // Tiles of at least 160 pixels leave room for a 13-character caption at glyph scale 2.
   const zoom = options.zoom ?? Math.max(defaultZoom(Math.min(first.width, first.height)), Math.ceil(160 / first.width));
-  return makeGrid(items.map((it) => enlarge(it.result.images[0], zoom)), {
+  return makeGrid(items.map((it) => upscaleNearest(it.result.images[0], zoom)), {
     columns: options.columns ?? Math.min(items.length, 5),
     labels: items.map(itemCaption),
     labelScale: 2,
