@@ -46,3 +46,14 @@ export { localization, type LocalizationOptions, type LocalizationResult } from 
 export { modelRandomization, type Explainer, type RandomizationOptions, type RandomizationResult } from './evaluate/randomization.js';
 export { randomizedModel, weightLayers, type WeightLayer } from './evaluate/randomized-model.js';
 export { spearman } from './evaluate/rank-correlation.js';
+export { visualize, type VisualizeOptions, type VisualizeResult } from './synthesis/visualize.js';
+export { parseObjective, resolveObjective, type Objective, type ObjectiveTerm, type ClassScore } from './synthesis/objectives.js';
+export { parseRegularizers, type Regularizers } from './synthesis/regularizers.js';
+export { standardTransforms, noTransforms, type TransformSpec } from './synthesis/transforms.js';
+export type { ParamKind } from './synthesis/parameterization.js';
+export type { Recognition } from './synthesis/recognized.js';
+export { deepDream, type DreamOptions, type DreamResult } from './synthesis/deep-dream.js';
+export { visualizeClasses, visualizeRegularizers, visualizeChannels, type GalleryItem } from './synthesis/galleries.js';
+export { progressGif, type ProgressGifOptions } from './render/synthesis/progress-gif.js';
+export { objectiveCurve } from './render/synthesis/objective-curve.js';
+export { galleryFigure } from './render/synthesis/synthesis-figures.js';

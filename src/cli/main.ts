@@ -10,6 +10,8 @@ import { explainCommand } from './explain-command.js';
 import { featuresCommand, filtersCommand } from './inside-commands.js';
 import { layersCommand } from './layers-command.js';
 import { reportCommand } from './report-command.js';
+import { visualizeCommand } from './visualize-command.js';
+import { dreamCommand } from './dream-command.js';
 
 const usage = `convlens: see what a convolutional network sees.
 
@@ -22,6 +24,7 @@ const usage = `convlens: see what a convolutional network sees.
                     [--layers L1,L2 | --targets T1,T2] [--layer L] [--target T] [--out FILE.png]
   convlens report   IMAGE... --model M.onnx [--model N.onnx ...] [--method M1,M2,...]
                     [--layer L] [--target T] [--out FILE.html]   (one self-contained HTML page)
+                    [--synthesis-steps 128]   (class visualizations of the predicted classes; 0: none)
   convlens filters  --model M.onnx --layer L [--range shared|per-filter] [--max N] [--out FILE.png] [--raw]
   convlens features IMAGE... --model M.onnx --layer L [--order index|mean] [--max N] [--out DIR] [--raw]
   convlens annotate --model M.onnx [--preprocess imagenet|unit|symmetric|JSON]
@@ -29,6 +32,13 @@ const usage = `convlens: see what a convolutional network sees.
   convlens evaluate IMAGE... --model M.onnx [--methods all|M1,M2] [--boxes boxes.csv]
                     [--metrics deletion,insertion,road,drop,pointing,randomization]
                     [--tolerance PX] [--randomize-layers K] [--seed N] [--out FILE.html]   (methods by metrics, curves, sanity flag)
+  convlens visualize --model M.onnx --objective class:207 [--steps 512] [--lr 0.05] [--optimizer adam|ascent]
+                    [--param fft|pixels] [--reg l2:1e-3,tv:1e-2,blur:0.5:4] [--transforms standard|none]
+                    [--size HxW] [--batch N] [--seed N] [--redirect-relu STEPS] [--gif FILE.gif] [--curve FILE.png] [--out FILE.png]
+                    [--figure classes|regularizers|channels [--classes 0-9] [--weights L1,L2] [--layer L --channels N]]
+                    objectives: class:K prob:K logprob:K channel:L:C neuron:L:C[:Y:X] layer:L direction:L:v1,v2,.. diversity:L,
+                    summed with + and weighted with W* (e.g. channel:layer4:25+100*diversity:layer4)
+  convlens dream    IMAGE --model M.onnx --layer L [--objective O] [--octaves 4] [--scale 1.4] [--steps 20] [--lr 0.01] [--out FILE.png]
 
 Methods: ${methodRegistry.map((m) => m.name).join(', ')}.
 Method options: --samples N --noise S --seed N (smoothgrad), --steps N --baseline black|zero|blur (ig),
@@ -50,6 +60,8 @@ const commands: Record<string, Command> = {
   filters: filtersCommand,
   features: featuresCommand,
   evaluate: evaluateCommand,
+  visualize: visualizeCommand,
+  dream: dreamCommand,
 };
 
 /** Runs the CLI; returns the exit code. Errors are printed as messages, never as stack traces. */

@@ -15,6 +15,7 @@ import { explainWithModel, type ModelRun } from './report-runs.js';
 import { buildReport } from './report-sections.js';
 import { uniqueStems } from './output-names.js';
 import { figureFlags, parseFigureOptions } from './figure-options.js';
+import { synthesisBlocks } from './report-synthesis.js';
 
 /** Name of the report when `--out` is not given or names a folder. */
 const defaultReportName = 'convlens-report.html';
@@ -32,6 +33,7 @@ export const reportSpec = defineCommand({
     ...methodFlags,
     ...figureFlags,
     ...reportEvaluationFlags,
+    'synthesis-steps': { type: 'string', value: 'N', group: 'Synthesis', help: 'steps of each class visualization in the synthesis section (default 128; 0 leaves it out)' },
   },
   notes: [
     'A method that does not apply to a model is skipped and the page says why. Score-CAM and occlusion run one forward',
@@ -56,6 +58,8 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   const figure = parseFigureOptions('report', values);
   const evaluation = reportEvaluationSettings(values);
   const evaluations = [];
+  const synthesisSteps = Number(values['synthesis-steps'] ?? 128);
+  if (!Number.isInteger(synthesisSteps) || synthesisSteps < 0) throw usageError('report', `--synthesis-steps must be a whole number (0 leaves the synthesis section out); got "${values['synthesis-steps']}".`);
   const loadOptions = await modelOptions({ ...values, model: undefined });
   const file = await reportTarget(values.out ?? defaultReportName, defaultReportName);
   const pictures = [];
@@ -63,7 +67,7 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   const images = uniqueStems(positionals);
   const names = uniqueStems(models);
 
-  const perModel = methods.length + 1 + (evaluation ? methods.length : 0);
+  const perModel = methods.length + 1 + (evaluation ? methods.length : 0) + (synthesisSteps > 0 ? 1 : 0);
   const total = models.length * perModel;
   const progress = new ProgressDisplay('report');
   const runs: ModelRun[] = [];
@@ -77,6 +81,11 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
         if (evaluation) {
           evaluations.push(await evaluateForReport(model, await model.preprocess(pictures), methods, methodOptions, evaluation,
             (done, steps, label) => progress.update(i * perModel + methods.length + 1 + (done / steps) * methods.length, total, `report ${names[i]} evaluation ${label}`)));
+        }
+        const run = runs[runs.length - 1];
+        if (synthesisSteps > 0) {
+          run.synthesis = await synthesisBlocks(model, run.predictions, synthesisSteps,
+            (done, all) => progress.update(i * perModel + perModel - 1 + done / all, total, `report ${names[i]}: synthesis`));
         }
       } finally {
         await model.dispose();

@@ -9,7 +9,7 @@ import { tensorToImages } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
 import { forward } from '../methods/passes.js';
 import type { MethodEntry, MethodOptions, MethodOutput } from '../methods/registry.js';
-import type { GridCell } from '../render/report/index.js';
+import type { GridCell, ReportBlock } from '../render/report/index.js';
 import { formatPercent } from '../render/figure.js';
 import { itemOf, methodImage, type MethodImageOptions } from '../render/method-image.js';
 import { softmax } from '../methods/scores.js';
@@ -46,6 +46,8 @@ export interface ModelRun {
   /** The outputs are regression values (annotated `convlens.outputs: "values"`), not class scores. */
   values: boolean;
   methods: MethodRun[];
+  /** Blocks of the synthesis section (class visualizations), when it ran. */
+  synthesis?: ReportBlock[];
 }
 
 const className = (c: number, labels: readonly string[] | null) => labels?.[c] ?? `class ${c}`;

@@ -100,6 +100,7 @@ function modelSections(report: ReportBuilder, run: ModelRun, id: string, context
       report.section(title, about, imageGrid({ rowLabels: m.targetLabels, columnLabels: context.images, cells }), legend(m.display, context));
     }
   }
+  if (run.synthesis) report.section({ title: `What the predicted classes of ${run.name} respond to most`, id: `${id}--synthesis`, level: 3 }, ...run.synthesis);
 }
 
 function comparisonSections(report: ReportBuilder, runs: ModelRun[], context: ReportContext): void {

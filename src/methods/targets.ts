@@ -47,7 +47,7 @@ export function needsScores(target: Target | undefined): boolean {
   return target === undefined || (typeof target === 'string' && /^top\d+$/.test(target));
 }
 
-function classIndex(c: number | string, outputs: number, labels: readonly string[] | null | undefined): number {
+export function classIndex(c: number | string, outputs: number, labels: readonly string[] | null | undefined): number {
   if (typeof c === 'string') {
     const i = labels?.indexOf(c) ?? -1;
     if (i >= 0) return i;

@@ -23,7 +23,7 @@ describe('a generated report in Chromium', () => {
     writeFileSync(join(dir, 'square.png'), testPng(64, 64));
     const file = join(dir, 'report.html');
     const r = await runCli(['report', join(dir, 'scene.png'), join(dir, 'square.png'), '--model', fixtureModel('resnet_basic.legacy-dynbatch'),
-      '--model', fixtureModel('alexnet.legacy'), '--method', 'gradcam,cam,guided,occlusion', '--preprocess', 'unit', '--out', file]);
+      '--model', fixtureModel('alexnet.legacy'), '--method', 'gradcam,cam,guided,occlusion', '--preprocess', 'unit', '--synthesis-steps', '0', '--out', file]);
     expect(r.code, r.err).toBe(0);
     reportUrl = pathToFileURL(file).href;
 

@@ -60,10 +60,13 @@ describe('convlens report', () => {
     expect(methodIds).toContain('gradcam-plus-plus');
     expect(sectionIds(html)).toEqual([
       'overview',
-      ...names.flatMap((n) => [`model-${n}`, ...methodIds.map((m) => `model-${n}--${m}`)]),
+      ...names.flatMap((n) => [`model-${n}`, ...methodIds.map((m) => `model-${n}--${m}`), `model-${n}--synthesis`]),
       'compare', ...methodIds.map((m) => `compare-${m}`),
       'evaluation', ...names.map((n) => `evaluation-${n}`),
     ]);
+
+    // Synthesis: one visualization per predicted class, each with its recognized share.
+    for (const n of names) expect(section(html, `model-${n}--synthesis`)).toMatch(/recognized \d+ %/);
 
     // Predictions: the top-5 classes and probabilities of each image, as the model computes them.
     for (const [k, path] of models.entries()) {
@@ -120,7 +123,7 @@ describe('convlens report', () => {
     const out = join(dir, 'reports');
     mkdirSync(out);
     const r = await runCli(['report', images[0], images[1], '--model', fixtureModel('tiny_cnn.legacy'), '--method', 'gradcam,cam,gradcam',
-      '--target', '0,1', '--layer', 'relu2', '--preprocess', 'unit', '--out', out]);
+      '--target', '0,1', '--layer', 'relu2', '--preprocess', 'unit', '--synthesis-steps', '0', '--out', out]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toBe(`wrote ${join(out, 'convlens-report.html')}`);
     expect(listFiles(out)).toEqual(['convlens-report.html']);

@@ -80,12 +80,15 @@ describe('the demo report', () => {
   it('holds every section, with the studies\' numbers as printed in the page', async () => {
     const labels: string[] = [];
     const demo = await demoReport(models, { onProgress: (label) => { if (!labels.includes(label)) labels.push(label); } });
-    expect(labels).toEqual(['tank study', 'obstacle study', 'shapes model', 'tank evaluation']);
+    expect(labels).toEqual(['tank study', 'obstacle study', 'shapes model', 'tank evaluation', 'shapes synthesis']);
     for (const id of demoSections) expect(demo.html).toContain(`<section id="${id}"`);
     // Tables print whole numbers as they are and others with one decimal.
     const shown = (v: number) => { const p = Math.round(1000 * v) / 10; return `<td class="num">${Number.isInteger(p) ? p : p.toFixed(1)}</td>`; };
     expect(demo.html).toContain(shown(demo.tank.accuracy.shortcut.balanced));
     expect(demo.html).toContain(shown(demo.tank.share.fixed.gradcam));
     expect(demo.html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    // Class visualizations: most are recognized, and each share is printed under its image.
+    expect(demo.synthesis.recognized.filter((s) => s >= 0.8).length).toBeGreaterThanOrEqual(9);
+    for (const s of demo.synthesis.recognized) expect(demo.html).toContain(`recognized ${Math.round(s * 100)} %`);
   });
 });

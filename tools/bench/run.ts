@@ -4,13 +4,16 @@
  * between machines.
  *
  *   npm run bench -- [--model resnet50|resnet18|densenet121|mobilenet_v3_large] [--exporter legacy|dynamo]
- *                    [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations|memory] [--profile]
+ *                    [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations|memory|synthesis] [--profile]
  *                    [--threads N (convlens's sessions; default every core)]
  *
  * core: Grad-CAM and saliency on a batch against the fastest plain onnxruntime forward pass
  * (the best thread count on this machine, all graph optimizations).
  * explanations: Grad-CAM for 10 classes of one image against one class; occlusion and
  * Score-CAM against as many forward passes at the best batch size (minutes on two cores).
+ * synthesis (only when asked for): one activation-maximization step against a forward pass to
+ * the objective's layer plus its input gradient (tools/bench/synthesis.ts; `--batch` defaults
+ * to 4 there, `--full-steps` to 512).
  * `--profile` also prints onnxruntime's kernel time by op type for the core cases.
  * memory (not part of all): peak RSS of method sequences against the memory budget.
  */
@@ -29,10 +32,11 @@ import { benchChoice, exportedModelBytes, type BenchModel } from './models.js';
 import { fastestPlainSession } from './plain-reference.js';
 import { profileOps } from './profile.js';
 import { benchScoreCam } from './score-cam.js';
+import { synthesisSuite } from './synthesis.js';
 
 const { values } = parseArgs({
   options: {
-    batch: { type: 'string', default: '8' },
+    batch: { type: 'string' },
     size: { type: 'string', default: '224' },
     reps: { type: 'string', default: '7' },
     suite: { type: 'string', default: 'all' },
@@ -40,9 +44,10 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'resnet50' },
     exporter: { type: 'string', default: 'legacy' },
     threads: { type: 'string' },
+    'full-steps': { type: 'string', default: '512' },
   },
 });
-const [batch, size, reps] = [values.batch, values.size, values.reps].map(Number);
+const [batch, size, reps] = [values.batch ?? (values.suite === 'synthesis' ? '4' : '8'), values.size, values.reps].map(Number);
 if (![batch, size, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--batch, --size and --reps take positive integers.');
 if (!['all', 'core', 'explanations', 'memory'].includes(values.suite)) throw new Error('--suite takes all, core, explanations or memory.');
 if (values.suite === 'memory') {
@@ -56,6 +61,7 @@ const coreTargets: Record<BenchModel, { gradcam?: number; saliency?: number }> =
 };
 // ResNets name their last block `layer4`; elsewhere Grad-CAM's default, the last spatial layer.
 const camLayer = benchModel.startsWith('resnet') ? 'layer4' : undefined;
+if (!['all', 'core', 'explanations', 'synthesis'].includes(values.suite)) throw new Error('--suite takes all, core, explanations or synthesis.');
 
 const images = (n: number): FloatTensor => ({ data: Float32Array.from({ length: n * 3 * size * size }, seededNormal(1)), shape: [n, 3, size, size] });
 const { bytes, path, built } = await exportedModelBytes(benchModel, exporter, size);
@@ -116,8 +122,9 @@ async function explanationsSuite(m: ConvlensModel): Promise<void> {
 }
 
 try {
-  if (values.suite !== 'explanations') await coreSuite(model);
-  if (values.suite !== 'core') await explanationsSuite(model);
+  if (values.suite === 'all' || values.suite === 'core') await coreSuite(model);
+  if (values.suite === 'all' || values.suite === 'explanations') await explanationsSuite(model);
+  if (values.suite === 'synthesis') await synthesisSuite(model, { batch, reps, fullSteps: Number(values['full-steps']) });
 } finally {
   await model.dispose();
 }

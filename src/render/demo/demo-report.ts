@@ -9,6 +9,7 @@ import { figureRow, paragraph, ReportBuilder } from '../report/index.js';
 import { obstacleStudy, type ObstacleStudy } from './obstacle-study.js';
 import { shapesInside, type ShapesInside } from './shapes-inside.js';
 import { tankEvaluation, type TankEvaluation } from './tank-evaluation.js';
+import { shapesSynthesis, type ShapesSynthesis } from './shapes-synthesis.js';
 import { tankStudy, type TankStudy } from './tank-study.js';
 
 export interface DemoModels {
@@ -24,10 +25,11 @@ export interface DemoReport {
   obstacle: ObstacleStudy;
   shapes: ShapesInside;
   tankEvaluation: TankEvaluation;
+  synthesis: ShapesSynthesis;
 }
 
 /** Section ids of the demo report, in order. */
-export const demoSections = ['scenes', 'tanks', 'tank-evaluation', 'obstacle', 'shapes'] as const;
+export const demoSections = ['scenes', 'tanks', 'tank-evaluation', 'obstacle', 'shapes', 'synthesis'] as const;
 
 /** The scene generators at work: a few pictures of each kind. */
 function scenesSection(models: DemoModels) {
@@ -66,6 +68,7 @@ export async function demoReport(models: DemoModels, options: { onProgress?: (la
   const obstacle = await obstacleStudy(models.obstacle, { onProgress: progress('obstacle study') });
   const shapes = await shapesInside(models.shapes, { onProgress: progress('shapes model') });
   const evaluation = await tankEvaluation({ shortcut: models.tankShortcut, fixed: models.tankFixed }, { onProgress: progress('tank evaluation') });
+  const synthesis = await shapesSynthesis(models.shapes, { onProgress: progress('shapes synthesis') });
 
   const report = new ReportBuilder('convlens demo: did the network learn the right thing?', {
     lead: 'Four small CNNs trained by convlens on generated scenes, explained with convlens. Everything on this page was computed offline on this machine.',
@@ -75,5 +78,6 @@ export async function demoReport(models: DemoModels, options: { onProgress?: (la
   report.section({ title: 'Which explanations tell the shortcut from the fixed model', id: 'tank-evaluation' }, ...evaluation.blocks);
   report.section({ title: 'The robot that does not see the floor-coloured box', id: 'obstacle' }, ...obstacle.blocks);
   report.section({ title: 'Inside the shapes classifier', id: 'shapes' }, ...shapes.blocks);
-  return { html: report.toHtml(), tank, obstacle, shapes, tankEvaluation: evaluation };
+  report.section({ title: 'What each shape class responds to most', id: 'synthesis' }, ...synthesis.blocks);
+  return { html: report.toHtml(), tank, obstacle, shapes, tankEvaluation: evaluation, synthesis };
 }
