@@ -4,7 +4,7 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import { imageGrid, note, paragraph, type ReportBlock } from '../render/report/index.js';
+import { figureRow, note, paragraph, type ReportBlock } from '../render/report/index.js';
 import { defaultZoom } from '../render/synthesis/progress-gif.js';
 import { visualizeClasses } from '../synthesis/galleries.js';
 import type { Prediction } from './report-runs.js';
@@ -22,11 +22,7 @@ export async function synthesisBlocks(model: ConvlensModel, predictions: Predict
     const shares = items.map((it) => it.result.recognized!.share[0]);
     const blocks: ReportBlock[] = [
       paragraph(`Activation maximization of each predicted class (${steps} steps from grey noise, Fourier parameterization, random transformations), and the share of 10 fresh transformations of the result the model classifies as that class.`),
-      imageGrid({
-        rowLabels: ['synthesized'],
-        columnLabels: top.map(([, label]) => label),
-        cells: [items.map((it, k) => ({ image: upscaleNearest(it.result.images[0], zoom), caption: `recognized ${Math.round(shares[k] * 100)} %` }))],
-      }),
+      figureRow(items.map((it, k) => ({ image: upscaleNearest(it.result.images[0], zoom), caption: `${top[k][1]}: recognized ${Math.round(shares[k] * 100)} %` }))),
     ];
     const weak = top.filter((_, k) => shares[k] < 0.5).map(([, label]) => label);
     if (weak.length > 0) blocks.push(note('warning', `Recognized in under half of the transformations: ${weak.join(', ')}; these images raise the score without looking like the class to the model.`));

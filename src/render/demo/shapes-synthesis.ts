@@ -4,7 +4,7 @@
  */
 import type { ConvlensModel } from '../../engine/model.js';
 import { visualizeClasses } from '../../synthesis/galleries.js';
-import { note, paragraph, imageGrid, type ReportBlock } from '../report/index.js';
+import { figureRow, note, paragraph, type ReportBlock } from '../report/index.js';
 import { upscaleNearest } from '../../methods/filters.js';
 
 export interface ShapesSynthesis {
@@ -30,13 +30,7 @@ export async function shapesSynthesis(model: ConvlensModel, options: { steps?: n
     paragraph('Activation maximization: starting from grey noise, ', { strong: `${steps} steps` },
       ' of gradient ascent on a Fourier-parameterized image raise each class\'s logit (plus 30 times its probability), seen through random padding, jitter, scaling and rotation. ',
       'Below each image: the share of 10 fresh random transformations of it that the model classifies as the class. A visualization that is not recognized shows a pattern that raises the score, not what the model takes for the class.'),
-    imageGrid({
-      caption: 'What each class of the shapes model responds to most',
-      rowLabels: ['synthesized'],
-      columnLabels: items.map((it) => it.label),
-      cellWidth: 96,
-      cells: [items.map((it, k) => ({ image: upscaleNearest(it.result.images[0], 3), caption: `recognized ${Math.round(recognized[k] * 100)} %` }))],
-    }),
+    figureRow(items.map((it, k) => ({ image: upscaleNearest(it.result.images[0], 3), caption: `${it.label}: recognized ${Math.round(recognized[k] * 100)} %`, width: 96 }))),
   ];
   if (weak.length > 0) blocks.push(note('warning', `Recognized in under half of the transformations: ${weak.join(', ')}.`));
   return { recognized, blocks };
