@@ -4,7 +4,6 @@
  * a layer's channels.
  */
 import { basename, dirname, extname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ConvlensModel } from '../engine/model.js';
 import { makeGrid } from '../image/grid.js';
 import { encodePngBytes } from '../node/codecs.js';
@@ -14,46 +13,60 @@ import { galleryFigure } from '../render/synthesis/synthesis-figures.js';
 import { visualizeChannels, visualizeClasses, visualizeRegularizers, type GalleryItem } from '../synthesis/galleries.js';
 import type { VisualizeOptions } from '../synthesis/visualize.js';
 import { visualize } from '../synthesis/visualize.js';
-import { badUsage, modelOptionSpec, openModelFromFlags, parseSize } from './options.js';
+import { defineCommand, parseCommandLine, usageError } from './command-line.js';
+import { modelFlags, openModelFromFlags, parseSize } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { withProgress } from './progress.js';
-import { abortOnInterrupt } from './interrupt.js';
 import { upscaleNearest } from '../methods/filters.js';
 
-const spec = {
-  ...modelOptionSpec,
-  objective: { type: 'string' },
-  steps: { type: 'string' },
-  lr: { type: 'string' },
-  optimizer: { type: 'string' },
-  param: { type: 'string' },
-  reg: { type: 'string' },
-  transforms: { type: 'string' },
-  size: { type: 'string' },
-  batch: { type: 'string' },
-  seed: { type: 'string' },
-  'redirect-relu': { type: 'string' },
-  gif: { type: 'string' },
-  curve: { type: 'string' },
-  out: { type: 'string' },
-  figure: { type: 'string' },
-  classes: { type: 'string' },
-  layer: { type: 'string' },
-  channels: { type: 'string' },
-  weights: { type: 'string' },
-} as const;
+export const visualizeSpec = defineCommand({
+  name: 'visualize',
+  summary: 'Activation maximization: optimizes images that an objective (a class, a channel, a neuron, a layer) responds to most, '
+    + 'and writes them as a PNG with the objective curve; --gif also writes the progress. With --figure, a gallery instead.',
+  flags: {
+    ...modelFlags,
+    objective: {
+      type: 'string', value: 'O',
+      help: 'class:K prob:K logprob:K channel:L:C neuron:L:C[:Y:X] layer:L direction:L:v1,v2,.. diversity:L, '
+        + 'summed with + and weighted with W* (e.g. channel:layer4:25+100*diversity:layer4); K may be a class name',
+    },
+    steps: { type: 'string', value: 'N', help: 'optimization steps (default 512)' },
+    lr: { type: 'string', value: 'R', help: 'learning rate (default 0.05)' },
+    optimizer: { type: 'string', value: 'adam|ascent', help: 'Adam (default) or plain gradient ascent' },
+    param: { type: 'string', value: 'fft|pixels', help: 'Fourier with decorrelated colours (default), or plain pixels' },
+    reg: { type: 'string', value: 'R', help: 'regularizers with weights, e.g. l1:0.5,l2:1e-3,tv:1e-2,blur:0.5:4 (blur sigma every k steps)' },
+    transforms: { type: 'string', value: 'standard|none', help: 'random pad, jitter, scale and rotation each step (default standard)' },
+    size: { type: 'string', value: 'HxW', help: 'image size for models whose input size is free' },
+    batch: { type: 'string', value: 'N', help: 'images optimized together (default 1)' },
+    seed: { type: 'string', value: 'N', help: 'seed of the start noise and transforms (default 0)' },
+    'redirect-relu': { type: 'string', value: 'N', help: 'redirected ReLU gradients for the first N steps (default 16; 0: off)' },
+    gif: { type: 'string', value: 'FILE.gif', help: 'also write the progress as an animated GIF' },
+    curve: { type: 'string', value: 'FILE.png', help: 'the objective curve (default <out>.curve.png)' },
+    out: { type: 'string', value: 'FILE.png', help: 'the images (default convlens-visualize.png, or convlens-<figure>.png)' },
+    figure: { type: 'string', value: 'classes|regularizers|channels', group: 'Figures', help: 'a gallery: several classes, none/L1/L2 side by side, or channels of a layer' },
+    classes: { type: 'string', value: 'K1,K2|A-B|all', group: 'Figures', help: 'classes of --figure classes (default all, at most 100)' },
+    weights: { type: 'string', value: 'L1,L2', group: 'Figures', help: 'weights of --figure regularizers (default 0.5,1)' },
+    layer: { type: 'string', value: 'L', group: 'Figures', help: 'layer of --figure channels' },
+    channels: { type: 'string', value: 'N', group: 'Figures', help: 'channels of --figure channels (default 16)' },
+  },
+  notes: [
+    'Example: convlens visualize --model resnet50.onnx --objective class:207 --gif progress.gif --out goldie.png',
+    'For a class objective the share of 10 random transformations of the result that the model classifies as the class',
+    'is printed ("recognized"), with a warning under 50 %.',
+  ],
+});
 
 function count(flag: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw badUsage(`--${flag} must be a whole number of at least ${min}; got "${value}".`);
+  if (!Number.isInteger(n) || n < min) throw usageError('visualize', `--${flag} must be a whole number of at least ${min}; got "${value}".`);
   return n;
 }
 
 function number(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n)) throw badUsage(`--${flag} must be a number; got "${value}".`);
+  if (!Number.isFinite(n)) throw usageError('visualize', `--${flag} must be a number; got "${value}".`);
   return n;
 }
 
@@ -65,7 +78,7 @@ function classList(value: string | undefined, model: ConvlensModel): number[] {
   if (range) return Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i);
   return value.split(',').map((v) => {
     const k = /^\d+$/.test(v) ? Number(v) : (model.labels?.indexOf(v) ?? -1);
-    if (k < 0) throw badUsage(`--classes takes indices, names, a range like 0-9, or all; "${v}" is none of these.`);
+    if (k < 0) throw usageError('visualize', `--classes takes indices, names, a range like 0-9, or all; "${v}" is none of these.`);
     return k;
   });
 }
@@ -73,21 +86,23 @@ function classList(value: string | undefined, model: ConvlensModel): number[] {
 async function gallery(figure: string, model: ConvlensModel, values: Record<string, string | undefined>, options: VisualizeOptions): Promise<GalleryItem[]> {
   if (figure === 'classes') return visualizeClasses(model, classList(values.classes, model), options);
   if (figure === 'regularizers') {
-    if (!values.objective) throw badUsage('--figure regularizers needs --objective.');
+    if (!values.objective) throw usageError('visualize', '--figure regularizers needs --objective.');
     const [l1, l2] = (values.weights ?? '0.5,1').split(',').map(Number);
-    if (!(l1 >= 0 && l2 >= 0)) throw badUsage(`--weights takes the L1 and L2 weights, e.g. 0.5,1; got "${values.weights}".`);
+    if (!(l1 >= 0 && l2 >= 0)) throw usageError('visualize', `--weights takes the L1 and L2 weights, e.g. 0.5,1; got "${values.weights}".`);
     return visualizeRegularizers(model, values.objective, { l1, l2 }, options);
   }
   if (figure === 'channels') {
-    if (!values.layer) throw badUsage('--figure channels needs --layer.');
+    if (!values.layer) throw usageError('visualize', '--figure channels needs --layer.');
     return visualizeChannels(model, values.layer, count('channels', values.channels, 1) ?? 16, options);
   }
-  throw badUsage(`--figure must be classes, regularizers or channels; got "${figure}".`);
+  throw usageError('visualize', `--figure must be classes, regularizers or channels; got "${figure}".`);
 }
 
 export async function visualizeCommand(argv: string[], print: (line: string) => void): Promise<void> {
-  const { values } = parseArgs({ args: argv, strict: true, options: spec });
-  if (!values.figure && !values.objective) throw badUsage('Missing --objective, e.g. class:207, channel:layer4:25 or layer:layer3.');
+  const args = parseCommandLine(visualizeSpec, argv, print);
+  if (!args) return;
+  const { values } = args;
+  if (!values.figure && !values.objective) throw usageError('visualize', 'Missing --objective, e.g. class:207, channel:layer4:25 or layer:layer3.');
   const options: VisualizeOptions = {
     steps: count('steps', values.steps, 1),
     lr: number('lr', values.lr),
@@ -103,7 +118,6 @@ export async function visualizeCommand(argv: string[], print: (line: string) => 
   const file = values.out ?? (values.figure ? `convlens-${values.figure}.png` : 'convlens-visualize.png');
   const stem = basename(file, extname(file));
   const model = await openModelFromFlags(values);
-  const stop = abortOnInterrupt();
   try {
     const outs = new Map<string, OutputDir>();
     const add = (path: string, bytes: Uint8Array) => {
@@ -113,13 +127,13 @@ export async function visualizeCommand(argv: string[], print: (line: string) => 
     };
     const written: string[] = [];
     if (values.figure) {
-      const items = await withProgress(`visualize ${values.figure}`, (onProgress) => gallery(values.figure!, model, values, { ...options, onProgress, signal: stop.signal }));
+      const items = await withProgress(`visualize ${values.figure}`, (onProgress) => gallery(values.figure!, model, values, { ...options, onProgress }));
       written.push(add(file, await encodePngBytes(galleryFigure(items))));
       for (const it of items) print(`${it.label}: objective ${it.result.curve[0].toFixed(3)} -> ${it.result.curve.at(-1)!.toFixed(3)}${it.result.recognized ? `, recognized ${Math.round(it.result.recognized.share[0] * 100)} %` : ''}`);
       for (const it of items) for (const w of it.result.warnings) print(`warning (${it.label}): ${w}`);
     } else {
       const frames = values.gif ? 32 : 0;
-      const r = await withProgress('visualize', (onProgress) => visualize(model, values.objective!, { ...options, frames, onProgress, signal: stop.signal }));
+      const r = await withProgress('visualize', (onProgress) => visualize(model, values.objective!, { ...options, frames, onProgress }));
       const zoom = defaultZoom(Math.min(r.images[0].width, r.images[0].height));
       written.push(add(file, await encodePngBytes(makeGrid(r.images.map((im) => upscaleNearest(im, zoom)), { columns: r.images.length, padding: 4 }))));
       written.push(add(values.curve ?? join(dirname(file), `${stem}.curve.png`), await encodePngBytes(objectiveCurve(r.curve, { title: `objective: ${values.objective}` }))));
@@ -131,7 +145,6 @@ export async function visualizeCommand(argv: string[], print: (line: string) => 
     for (const out of outs.values()) await out.commit();
     print(`wrote ${written.join(', ')}`);
   } finally {
-    stop.release();
     await model.dispose();
   }
 }
