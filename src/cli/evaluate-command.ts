@@ -3,7 +3,6 @@
  * depend on what the model learned. Writes one self-contained HTML page (the methods-by-metrics
  * table and the curves) and prints the table.
  */
-import { parseArgs } from 'node:util';
 import { checkMetric, metricNames, type MetricName } from '../evaluate/evaluate.js';
 import { evaluateMethods, type EvaluationTable } from '../evaluate/method-table.js';
 import { findMethod, methodRegistry, type MethodEntry } from '../methods/registry.js';
@@ -11,17 +10,36 @@ import { loadImage } from '../node/index.js';
 import { evaluationBlocks, formatMeanSpread, insensitiveMethods } from '../render/evaluation-section.js';
 import { ReportBuilder } from '../render/report/index.js';
 import { readBoxesFile } from './boxes-file.js';
-import { methodOptionSpec, parseMethodOptions } from './method-options.js';
-import { badUsage, modelOptionSpec, openModelFromFlags } from './options.js';
+import { defineCommand, parseCommandLine, usageError } from './command-line.js';
+import { methodFlags, parseMethodOptions } from './method-options.js';
+import { modelFlags, openModelFromFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
 import { reportTarget, writeReport } from './report-file.js';
 
 const defaultName = 'convlens-evaluation.html';
 
+export const evaluateSpec = defineCommand({
+  name: 'evaluate',
+  summary: 'How faithful each method\'s maps are for one model, and whether they depend on what it learned: '
+    + 'a methods-by-metrics table with means and spreads over the images, and the curves, as one HTML page.',
+  positionals: { name: 'IMAGE...', min: 1, help: 'pictures to evaluate the explanations on' },
+  flags: {
+    ...modelFlags,
+    methods: { type: 'string', value: 'M1,M2|all', help: `methods to evaluate (default all): ${methodRegistry.map((m) => m.name).join(', ')}` },
+    metrics: { type: 'string', value: 'M1,M2|all', help: `metrics (default all that apply): ${metricNames.join(', ')}` },
+    boxes: { type: 'string', value: 'FILE.csv', help: 'object boxes for the pointing game and energy in box: lines image,x,y,width,height in model-input pixels' },
+    tolerance: { type: 'string', value: 'PX', help: 'pointing game tolerance in pixels (default 15)' },
+    'randomize-layers': { type: 'string', value: 'N', help: 'layers the randomization check cascades through from the top (default all)' },
+    out: { type: 'string', value: 'FILE.html', help: `the page, or a folder to write ${defaultName} into (default ${defaultName})` },
+    ...methodFlags,
+  },
+  notes: ['Example: convlens evaluate cat.jpg dog.png --model resnet50.onnx --methods gradcam,saliency --boxes boxes.csv --out eval.html'],
+});
+
 function listOption(value: string | undefined, flag: string): string[] | undefined {
   if (value === undefined || value.trim() === 'all') return undefined;
   const names = [...new Set(value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))];
-  if (names.length === 0) throw badUsage(`${flag} is empty; give names separated by commas, or all.`);
+  if (names.length === 0) throw usageError('evaluate', `${flag} is empty; give names separated by commas, or all.`);
   return names;
 }
 
@@ -47,20 +65,18 @@ function tableLines(table: EvaluationTable): string[] {
  * await evaluateCommand(['cat.png', '--model', 'resnet50.onnx', '--methods', 'gradcam,saliency', '--metrics', 'deletion,insertion', '--out', 'eval.html'], console.log);
  */
 export async function evaluateCommand(argv: string[], print: (line: string) => void): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { ...modelOptionSpec, ...methodOptionSpec, methods: { type: 'string' }, metrics: { type: 'string' }, boxes: { type: 'string' }, tolerance: { type: 'string' }, 'randomize-layers': { type: 'string' }, out: { type: 'string' } },
-  });
-  if (positionals.length === 0) throw badUsage('Give at least one image to evaluate the explanations on.');
+  const args = parseCommandLine(evaluateSpec, argv, print);
+  if (!args) return;
+  const { values, positionals } = args;
   const methods: readonly MethodEntry[] = listOption(values.methods, '--methods')?.map(findMethod) ?? methodRegistry;
   const defaults: MetricName[] = metricNames.filter((m) => m !== 'pointing' || values.boxes !== undefined);
   const metrics = listOption(values.metrics, '--metrics')?.map(checkMetric) ?? defaults;
-  if (metrics.includes('pointing') && values.boxes === undefined) throw badUsage('The pointing metric needs the objects\' boxes: add --boxes FILE.csv (lines image,x,y,width,height in model-input pixels).');
+  if (metrics.includes('pointing') && values.boxes === undefined) throw usageError('evaluate', 'The pointing metric needs the objects\' boxes: add --boxes FILE.csv (lines image,x,y,width,height in model-input pixels).');
   const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
-  if (tolerance !== undefined && !(tolerance >= 0)) throw badUsage(`--tolerance is a number of pixels >= 0; got "${values.tolerance}".`);
+  if (tolerance !== undefined && !(tolerance >= 0)) throw usageError('evaluate', `--tolerance is a number of pixels >= 0; got "${values.tolerance}".`);
   const layers = values['randomize-layers'] === undefined ? undefined : Number(values['randomize-layers']);
-  if (layers !== undefined && !(Number.isInteger(layers) && layers >= 1)) throw badUsage(`--randomize-layers is a whole number of layers >= 1; got "${values['randomize-layers']}".`);
-  const methodOptions = parseMethodOptions(values);
+  if (layers !== undefined && !(Number.isInteger(layers) && layers >= 1)) throw usageError('evaluate', `--randomize-layers is a whole number of layers >= 1; got "${values['randomize-layers']}".`);
+  const methodOptions = parseMethodOptions('evaluate', values, methods);
   const file = await reportTarget(values.out ?? defaultName, defaultName);
   const pictures = [];
   for (const p of positionals) pictures.push(await loadImage(p));

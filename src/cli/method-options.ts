@@ -64,19 +64,11 @@ export function parseMethodList(command: string, value: string | undefined, fall
   return list.map(findMethod);
 }
 
-/** The method flags as `node:util` parseArgs options, for commands that parse their arguments themselves. */
-export const methodOptionSpec = Object.fromEntries(Object.entries(methodFlags).map(([name, f]) => [name, { type: f.type }])) as
-  Record<string, { type: 'string' | 'boolean' }>;
-
 /**
  * The method options given on the command line, parsed by the methods' own descriptions.
- * Throws `BAD_OPTION` for a flag that none of `methods` reads (`--patch` with gradcam);
- * without `methods`, every registered method counts.
+ * Throws `BAD_OPTION` for a flag that none of `methods` reads (`--patch` with gradcam).
  */
-export function parseMethodOptions(values: Record<string, unknown>): MethodOptions;
-export function parseMethodOptions(command: string, values: Record<string, unknown>, methods: readonly MethodEntry[]): MethodOptions;
-export function parseMethodOptions(...args: [Record<string, unknown>] | [string, Record<string, unknown>, readonly MethodEntry[]]): MethodOptions {
-  const [command, values, methods] = args.length === 1 ? ['', args[0], methodRegistry] : args;
+export function parseMethodOptions(command: string, values: Record<string, unknown>, methods: readonly MethodEntry[]): MethodOptions {
   const options: Record<string, unknown> = {};
   const notRead = (flag: string, readers: readonly MethodEntry[]) => usageError(command,
     `--${flag} is read by ${names(readers)}, and none of the chosen methods (${names(methods)}) is one of them; add one to --method or leave --${flag} out.`);

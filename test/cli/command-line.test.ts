@@ -2,18 +2,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { annotateSpec } from '../../src/cli/annotate-command.js';
 import { compareSpec } from '../../src/cli/compare-command.js';
-import { demoSpec } from '../../src/cli/demo-command.js';
 import { explainSpec } from '../../src/cli/explain-command.js';
-import { featuresSpec, filtersSpec } from '../../src/cli/inside-commands.js';
-import { layersSpec } from '../../src/cli/layers-command.js';
+import { commands } from '../../src/cli/main.js';
 import { parseMethodOptions } from '../../src/cli/method-options.js';
 import { reportSpec } from '../../src/cli/report-command.js';
 import { findMethod, methodRegistry } from '../../src/methods/registry.js';
 import { fixtureModel, listFiles, runCli, tempDir, testPng } from './cli-harness.js';
 
-const specs = [annotateSpec, compareSpec, demoSpec, explainSpec, featuresSpec, filtersSpec, layersSpec, reportSpec];
+const specs = commands.map((c) => c.spec);
 
 describe('command line', () => {
   it.each(specs.map((s) => [s.name, s] as const))('`convlens %s --help` lists every flag and exits 0', async (name, spec) => {
