@@ -137,3 +137,20 @@ export function parseCommandLine<F extends FlagSpecs>(spec: CommandSpec<F>, argv
   }
   return { values: values as FlagValues<F>, positionals };
 }
+
+/**
+ * A numeric flag's value, or undefined when the flag was not given: any finite number, or
+ * with `wholeFrom` a whole number of at least that much.
+ *
+ * @example
+ * numberFlag('visualize', 'steps', values.steps, { wholeFrom: 1 }); // 512 for "--steps 512"
+ */
+export function numberFlag(command: string, flag: string, value: string | undefined, options: { wholeFrom?: number } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const min = options.wholeFrom;
+  if (min === undefined ? !Number.isFinite(n) : !(Number.isInteger(n) && n >= min)) {
+    throw usageError(command, `--${flag} must be ${min === undefined ? 'a number' : `a whole number of at least ${min}`}; got "${value}".`);
+  }
+  return n;
+}

@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import { encodePngBytes } from '../node/codecs.js';
 import { loadImage } from '../node/index.js';
 import { deepDream } from '../synthesis/deep-dream.js';
-import { defineCommand, parseCommandLine, usageError } from './command-line.js';
+import { defineCommand, numberFlag, parseCommandLine, usageError } from './command-line.js';
 import { modelFlags, openModelFromFlags } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { withProgress } from './progress.js';
@@ -27,13 +27,6 @@ export const dreamSpec = defineCommand({
   notes: ['Example: convlens dream cat.jpg --model resnet50.onnx --layer layer3 --octaves 4 --out dream.png'],
 });
 
-function numberFlag(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw usageError('dream', `--${flag} must be a number; got "${value}".`);
-  return n;
-}
-
 export async function dreamCommand(argv: string[], print: (line: string) => void): Promise<void> {
   const args = parseCommandLine(dreamSpec, argv, print);
   if (!args) return;
@@ -45,8 +38,8 @@ export async function dreamCommand(argv: string[], print: (line: string) => void
   try {
     const dream = await withProgress('dream', (onProgress) => deepDream(model, picture, {
       layer: values.layer, objective: values.objective,
-      octaves: numberFlag('octaves', values.octaves), scale: numberFlag('scale', values.scale), steps: numberFlag('steps', values.steps),
-      lr: numberFlag('lr', values.lr), jitter: numberFlag('jitter', values.jitter), seed: numberFlag('seed', values.seed),
+      octaves: numberFlag('dream', 'octaves', values.octaves), scale: numberFlag('dream', 'scale', values.scale), steps: numberFlag('dream', 'steps', values.steps),
+      lr: numberFlag('dream', 'lr', values.lr), jitter: numberFlag('dream', 'jitter', values.jitter), seed: numberFlag('dream', 'seed', values.seed),
       onProgress,
     }));
     const file = values.out ?? 'convlens-dream.png';

@@ -5,18 +5,11 @@ import { featureMaps } from '../methods/feature-maps.js';
 import { filters } from '../methods/filters.js';
 import { encodePngBytes } from '../node/codecs.js';
 import { loadImage } from '../node/index.js';
-import { defineCommand, parseCommandLine, usageError } from './command-line.js';
+import { defineCommand, numberFlag, parseCommandLine, usageError } from './command-line.js';
 import { modelFlags, openModelFromFlags } from './options.js';
 import { uniqueStems } from './output-names.js';
 import { OutputDir } from './output-dir.js';
 import { figureWithLegend } from '../render/figure.js';
-
-function positiveInt(command: string, flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw usageError(command, `--${flag} must be a positive integer; got "${value}".`);
-  return n;
-}
 
 export const filtersSpec = defineCommand({
   name: 'filters',
@@ -56,7 +49,7 @@ export async function filtersCommand(argv: string[], print: (line: string) => vo
   if (values.range && values.range !== 'shared' && values.range !== 'per-filter') throw usageError('filters', '--range must be shared or per-filter.');
   const model = await openModelFromFlags(values);
   try {
-    const result = filters(model, values.layer, { range: values.range as 'shared' | 'per-filter' | undefined, maxFilters: positiveInt('filters', 'max', values.max) });
+    const result = filters(model, values.layer, { range: values.range as 'shared' | 'per-filter' | undefined, maxFilters: numberFlag('filters', 'max', values.max, { wholeFrom: 1 }) });
     const file = values.out ?? 'convlens-filters.png';
     const out = new OutputDir(dirname(file));
     const [O, I] = result.weights.shape;
@@ -93,7 +86,7 @@ export async function featuresCommand(argv: string[], print: (line: string) => v
     for (const p of positionals) images.push(await loadImage(p, { atLeast: model.preprocessSpec.size }));
     const x = await model.preprocess(images);
     const range = values.range as 'per-channel' | 'shared' | undefined;
-    const result = await featureMaps(model, x, values.layer, { order: values.order as 'index' | 'mean' | undefined, maxChannels: positiveInt('features', 'max', values.max), range });
+    const result = await featureMaps(model, x, values.layer, { order: values.order as 'index' | 'mean' | undefined, maxChannels: numberFlag('features', 'max', values.max, { wholeFrom: 1 }), range });
     const channels = result.raw.shape[1];
     const perItem = result.raw.data.length / result.raw.shape[0];
     for (const [i, stem] of uniqueStems(positionals).entries()) {

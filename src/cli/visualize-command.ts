@@ -13,7 +13,7 @@ import { galleryFigure } from '../render/synthesis/synthesis-figures.js';
 import { visualizeChannels, visualizeClasses, visualizeRegularizers, type GalleryItem } from '../synthesis/galleries.js';
 import type { VisualizeOptions } from '../synthesis/visualize.js';
 import { visualize } from '../synthesis/visualize.js';
-import { defineCommand, parseCommandLine, usageError } from './command-line.js';
+import { defineCommand, numberFlag, parseCommandLine, usageError } from './command-line.js';
 import { modelFlags, openModelFromFlags, parseSize } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { withProgress } from './progress.js';
@@ -56,20 +56,6 @@ export const visualizeSpec = defineCommand({
   ],
 });
 
-function count(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw usageError('visualize', `--${flag} must be a whole number of at least ${min}; got "${value}".`);
-  return n;
-}
-
-function number(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw usageError('visualize', `--${flag} must be a number; got "${value}".`);
-  return n;
-}
-
 /** "0-9", "3,5,7" or "all" (every output of the model). */
 function classList(value: string | undefined, model: ConvlensModel): number[] {
   const outputs = model.engine.shapeInfo([1, ...model.itemShape]).shapes.get(model.outputName)!.slice(1).reduce((a, b) => a * b, 1);
@@ -93,7 +79,7 @@ async function gallery(figure: string, model: ConvlensModel, values: Record<stri
   }
   if (figure === 'channels') {
     if (!values.layer) throw usageError('visualize', '--figure channels needs --layer.');
-    return visualizeChannels(model, values.layer, count('channels', values.channels, 1) ?? 16, options);
+    return visualizeChannels(model, values.layer, numberFlag('visualize', 'channels', values.channels, { wholeFrom: 1 }) ?? 16, options);
   }
   throw usageError('visualize', `--figure must be classes, regularizers or channels; got "${figure}".`);
 }
@@ -104,16 +90,16 @@ export async function visualizeCommand(argv: string[], print: (line: string) => 
   const { values } = args;
   if (!values.figure && !values.objective) throw usageError('visualize', 'Missing --objective, e.g. class:207, channel:layer4:25 or layer:layer3.');
   const options: VisualizeOptions = {
-    steps: count('steps', values.steps, 1),
-    lr: number('lr', values.lr),
+    steps: numberFlag('visualize', 'steps', values.steps, { wholeFrom: 1 }),
+    lr: numberFlag('visualize', 'lr', values.lr),
     optimizer: values.optimizer as VisualizeOptions['optimizer'],
     param: values.param as VisualizeOptions['param'],
     reg: values.reg,
     transforms: values.transforms as VisualizeOptions['transforms'],
     size: values.size ? parseSize(values.size) : undefined,
-    batch: count('batch', values.batch, 1),
-    seed: count('seed', values.seed, 0),
-    redirectedReluSteps: count('redirect-relu', values['redirect-relu'], 0),
+    batch: numberFlag('visualize', 'batch', values.batch, { wholeFrom: 1 }),
+    seed: numberFlag('visualize', 'seed', values.seed, { wholeFrom: 0 }),
+    redirectedReluSteps: numberFlag('visualize', 'redirect-relu', values['redirect-relu'], { wholeFrom: 0 }),
   };
   const file = values.out ?? (values.figure ? `convlens-${values.figure}.png` : 'convlens-visualize.png');
   const stem = basename(file, extname(file));
