@@ -8,6 +8,7 @@ import { explainCommand } from './explain-command.js';
 import { featuresCommand, filtersCommand } from './inside-commands.js';
 import { layersCommand } from './layers-command.js';
 import { reportCommand } from './report-command.js';
+import { scanCommand } from './scan-command.js';
 
 const usage = `convlens: see what a convolutional network sees.
 
@@ -24,6 +25,9 @@ const usage = `convlens: see what a convolutional network sees.
   convlens features IMAGE... --model M.onnx --layer L [--order index|mean] [--max N] [--out DIR] [--raw]
   convlens annotate --model M.onnx [--preprocess imagenet|unit|symmetric|JSON]
                     [--input-size HxW] [--labels FILE] [--out OUT.onnx]
+  convlens scan     [DATA | --dataset shapes|tanks-biased|tanks-balanced [--count N]] --model M.onnx
+                    [--layers L1,L2] [--top 9] [--rank mean|max] [--batch N] [--masks] [--strict] [--out DIR]
+                    (DATA: a folder (labels from class sub-folders), a .csv of path,label, or a list file)
 
 Methods: ${methodRegistry.map((m) => m.name).join(', ')}.
 Method options: --samples N --noise S --seed N (smoothgrad), --steps N --baseline black|zero|blur (ig),
@@ -42,6 +46,7 @@ const commands: Record<string, Command> = {
   report: reportCommand,
   filters: filtersCommand,
   features: featuresCommand,
+  scan: scanCommand,
 };
 
 /** Runs the CLI; returns the exit code. Errors are printed as messages, never as stack traces. */
