@@ -34,3 +34,4 @@ export async function loadModel(source: string | URL | Uint8Array, options: Node
 export async function loadImage(source: string | Uint8Array): Promise<RgbImage> {
   return typeof source === 'string' ? decodeImageFile(source) : decodeImageBytes(source, 'the image bytes');
 }
+export { openDataset } from './dataset-files.js';
