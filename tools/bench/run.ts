@@ -2,11 +2,13 @@
  * `npm run bench`: convlens's methods on a full-width ResNet-50 against plain forward passes
  * of the same model bytes. Ratios, not milliseconds, are what carry over between machines.
  *
- *   npm run bench -- [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations] [--profile]
+ *   npm run bench -- [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations|scan] [--profile]
  *
  * core: Grad-CAM and saliency on a batch against the plain onnxruntime forward pass.
  * explanations: Grad-CAM for 10 classes of one image against one class; occlusion and
  * Score-CAM against as many forward passes at the best batch size (minutes on two cores).
+ * scan: the dataset scan on the shapes demo model against its plain forward pass, and peak
+ * RSS at 2k and 20k images (tools/bench/scan.ts).
  * `--profile` also prints onnxruntime's kernel time by op type for the core cases.
  */
 import { parseArgs } from 'node:util';
@@ -21,6 +23,7 @@ import { benchOcclusion } from './occlusion.js';
 import { profileOps } from './profile.js';
 import { resNet50Bytes } from './resnet50.js';
 import { benchScoreCam } from './score-cam.js';
+import { scanSuite } from './scan.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +36,12 @@ const { values } = parseArgs({
 });
 const [batch, size, reps] = [values.batch, values.size, values.reps].map(Number);
 if (![batch, size, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--batch, --size and --reps take positive integers.');
-if (!['all', 'core', 'explanations'].includes(values.suite)) throw new Error('--suite takes all, core or explanations.');
+if (!['all', 'core', 'explanations', 'scan'].includes(values.suite)) throw new Error('--suite takes all, core, explanations or scan.');
+// The scan suite runs the small shapes demo model, not ResNet-50.
+if (values.suite === 'scan') {
+  await scanSuite(Math.min(reps, 3));
+  process.exit(0);
+}
 
 const images = (n: number): FloatTensor => ({ data: Float32Array.from({ length: n * 3 * size * size }, seededNormal(1)), shape: [n, 3, size, size] });
 const { bytes, path, built } = await resNet50Bytes(size);
