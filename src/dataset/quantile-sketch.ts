@@ -17,11 +17,51 @@ export interface QuantileSketchJson {
   negative: [number, number][];
 }
 
+/** Bucket counts by integer key in one growable array (keys of one channel span a few thousand at most). */
+class Buckets {
+  private counts = new Float64Array(0);
+  /** Key of `counts[0]`. */
+  private first = 0;
+
+  add(key: number, count = 1): void {
+    let i = key - this.first;
+    if (i < 0 || i >= this.counts.length) {
+      this.grow(key);
+      i = key - this.first;
+    }
+    this.counts[i] += count;
+  }
+
+  private grow(key: number): void {
+    const n = this.counts.length;
+    const lo = n === 0 ? key : Math.min(key, this.first);
+    const hi = n === 0 ? key : Math.max(key, this.first + n - 1);
+    // Room on both sides, so a slowly widening range does not copy on every new key.
+    const margin = Math.max(16, (hi - lo) >> 1);
+    const first = lo - margin;
+    const counts = new Float64Array(hi - lo + 1 + 2 * margin);
+    if (n > 0) counts.set(this.counts, this.first - first);
+    this.counts = counts;
+    this.first = first;
+  }
+
+  /** Non-empty buckets as [key, count], keys ascending. */
+  entries(): [number, number][] {
+    const out: [number, number][] = [];
+    this.counts.forEach((c, i) => { if (c > 0) out.push([this.first + i, c]); });
+    return out;
+  }
+
+  merge(other: Buckets): void {
+    for (const [k, c] of other.entries()) this.add(k, c);
+  }
+}
+
 export class QuantileSketch {
   private readonly logGamma: number;
   private readonly gamma: number;
-  private readonly positive = new Map<number, number>();
-  private readonly negative = new Map<number, number>();
+  private readonly positive = new Buckets();
+  private readonly negative = new Buckets();
   private zeros = 0;
   count = 0;
 
@@ -40,16 +80,14 @@ export class QuantileSketch {
       this.zeros++;
       return;
     }
-    const key = Math.ceil(Math.log(m) / this.logGamma);
-    const store = value > 0 ? this.positive : this.negative;
-    store.set(key, (store.get(key) ?? 0) + 1);
+    (value > 0 ? this.positive : this.negative).add(Math.ceil(Math.log(m) / this.logGamma));
   }
 
   /** Adds another sketch's counts (same relative error). */
   merge(other: QuantileSketch): void {
     if (other.relativeError !== this.relativeError) throw new ConvlensError('BAD_OPTION', 'Only sketches with the same relative error merge.');
-    for (const [k, c] of other.positive) this.positive.set(k, (this.positive.get(k) ?? 0) + c);
-    for (const [k, c] of other.negative) this.negative.set(k, (this.negative.get(k) ?? 0) + c);
+    this.positive.merge(other.positive);
+    this.negative.merge(other.negative);
     this.zeros += other.zeros;
     this.count += other.count;
   }
@@ -63,21 +101,20 @@ export class QuantileSketch {
     const rank = Math.floor(q * (this.count - 1));
     let seen = 0;
     const value = (key: number) => (2 * this.gamma ** key) / (this.gamma + 1);
-    for (const key of [...this.negative.keys()].sort((a, b) => b - a)) {
-      seen += this.negative.get(key)!;
+    for (const [key, count] of this.negative.entries().reverse()) {
+      seen += count;
       if (seen > rank) return -value(key);
     }
     seen += this.zeros;
     if (seen > rank) return 0;
-    for (const key of [...this.positive.keys()].sort((a, b) => a - b)) {
-      seen += this.positive.get(key)!;
+    for (const [key, count] of this.positive.entries()) {
+      seen += count;
       if (seen > rank) return value(key);
     }
     return NaN;
   }
 
   toJSON(): QuantileSketchJson {
-    const sorted = (m: Map<number, number>) => [...m.entries()].sort((a, b) => a[0] - b[0]);
-    return { relativeError: this.relativeError, count: this.count, zeros: this.zeros, positive: sorted(this.positive), negative: sorted(this.negative) };
+    return { relativeError: this.relativeError, count: this.count, zeros: this.zeros, positive: this.positive.entries(), negative: this.negative.entries() };
   }
 }
