@@ -145,6 +145,11 @@ function fieldOf(node: OnnxNode, inputs: Field[], info: ShapeInfo): Field {
   if (WINDOWED.has(node.opType)) {
     return windowed(node, live[0] as Axes, inShape!, outShape!, info.shapes.get(node.inputs[1]));
   }
+  if ((node.opType === 'Concat' || node.opType === 'Split') && inShape) {
+    const axis = node.attributes.axis?.kind === 'int' ? node.attributes.axis.value : 0;
+    // Joining or cutting along height or width moves positions.
+    if ((axis + inShape.length) % inShape.length >= inShape.length - 2) throw unmodelled(node);
+  }
   if (POINTWISE.has(node.opType)) return union(live as Axes[]);
   if ((node.opType === 'Reshape' || node.opType === 'Transpose' || node.opType === 'Flatten' || node.opType === 'Squeeze' || node.opType === 'Unsqueeze')) {
     if (node.opType !== 'Flatten' && keepsSpatialAxes(node, inShape, outShape)) return live[0];
@@ -153,9 +158,11 @@ function fieldOf(node: OnnxNode, inputs: Field[], info: ShapeInfo): Field {
   // Slicing or gathering along channels keeps positions.
   const sameGrid = outShape && inShape && outShape.length === inShape.length && outShape.at(-1) === inShape.at(-1) && outShape.at(-2) === inShape.at(-2);
   if ((node.opType === 'Slice' || node.opType === 'Gather') && sameGrid) return live[0];
-  throw new ConvlensError('BAD_OPTION',
-    `Cannot compute the receptive field through node "${node.name || node.outputs[0]}" (${node.opType}), which moves positions in a way convlens does not model; pick a layer before it.`);
+  throw unmodelled(node);
 }
+
+const unmodelled = (node: OnnxNode) => new ConvlensError('BAD_OPTION',
+  `Cannot compute the receptive field through node "${node.name || node.outputs[0]}" (${node.opType}), which moves positions in a way convlens does not model; pick a layer before it.`);
 
 /**
  * The receptive field of a layer: the box of model-input pixels that a unit at (y, x) of the
