@@ -57,3 +57,14 @@ export { visualizeClasses, visualizeRegularizers, visualizeChannels, type Galler
 export { progressGif, type ProgressGifOptions } from './render/synthesis/progress-gif.js';
 export { objectiveCurve } from './render/synthesis/objective-curve.js';
 export { galleryFigure } from './render/synthesis/synthesis-figures.js';
+export { receptiveField, type ReceptiveField, type PixelBox } from './dataset/receptive-field.js';
+export { demoDataset, demoDatasetNames, type DemoDatasetName, type DemoDatasetOptions } from './dataset/demo-datasets.js';
+export type { DatasetSource, DatasetEntry } from './dataset/source.js';
+export { scanDataset, mergeScans, emptyScan, type ScanOptions, type ScanSummary, type SkippedImage } from './dataset/scan.js';
+export { LayerSummary, DISSECTION_QUANTILE, type ChannelResult, type LayerStatistics, type RankBy } from './dataset/layer-summary.js';
+export { PredictionSummary, type Prediction, type ClassAccuracy } from './dataset/prediction-summary.js';
+export { QuantileSketch, type QuantileSketchJson } from './dataset/quantile-sketch.js';
+export { TopK, MAX_TOP_K, type TopEntry } from './dataset/top-k.js';
+export { unitOcclusion, type UnitOcclusion, type UnitOcclusionOptions } from './dataset/unit-occlusion.js';
+export { unitViews, type UnitView } from './dataset/unit-views.js';
+export { unitFigure, type UnitFigureRow } from './render/unit-figure.js';

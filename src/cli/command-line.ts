@@ -140,17 +140,18 @@ export function parseCommandLine<F extends FlagSpecs>(spec: CommandSpec<F>, argv
 
 /**
  * A numeric flag's value, or undefined when the flag was not given: any finite number, or
- * with `wholeFrom` a whole number of at least that much.
+ * with `wholeFrom` a whole number of at least that much (and at most `max` when given).
  *
  * @example
  * numberFlag('visualize', 'steps', values.steps, { wholeFrom: 1 }); // 512 for "--steps 512"
  */
-export function numberFlag(command: string, flag: string, value: string | undefined, options: { wholeFrom?: number } = {}): number | undefined {
+export function numberFlag(command: string, flag: string, value: string | undefined, options: { wholeFrom?: number; max?: number } = {}): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  const min = options.wholeFrom;
-  if (min === undefined ? !Number.isFinite(n) : !(Number.isInteger(n) && n >= min)) {
-    throw usageError(command, `--${flag} must be ${min === undefined ? 'a number' : `a whole number of at least ${min}`}; got "${value}".`);
+  const { wholeFrom: min, max } = options;
+  if (min === undefined ? !Number.isFinite(n) : !(Number.isInteger(n) && n >= min && n <= (max ?? Infinity))) {
+    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw usageError(command, `--${flag} must be ${min === undefined ? 'a number' : `a whole number ${range}`}; got "${value}".`);
   }
   return n;
 }

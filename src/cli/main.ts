@@ -11,6 +11,7 @@ import { explainCommand, explainSpec } from './explain-command.js';
 import { featuresCommand, featuresSpec, filtersCommand, filtersSpec } from './inside-commands.js';
 import { layersCommand, layersSpec } from './layers-command.js';
 import { reportCommand, reportSpec } from './report-command.js';
+import { scanCommand, scanSpec } from './scan-command.js';
 import { visualizeCommand, visualizeSpec } from './visualize-command.js';
 
 type Run = (argv: string[], print: (line: string) => void) => Promise<void>;
@@ -26,6 +27,7 @@ export const commands: readonly { spec: CommandSpec; run: Run }[] = [
   { spec: featuresSpec, run: featuresCommand },
   { spec: visualizeSpec, run: visualizeCommand },
   { spec: dreamSpec, run: dreamCommand },
+  { spec: scanSpec, run: scanCommand },
   { spec: evaluateSpec, run: evaluateCommand },
   { spec: annotateSpec, run: annotateCommand },
 ];

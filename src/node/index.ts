@@ -45,3 +45,4 @@ export async function loadImage(source: string | Uint8Array, options: DecodeOpti
 }
 
 export { saveFigure } from './save-figure.js';
+export { openDataset } from './dataset-files.js';

@@ -4,7 +4,7 @@
  * between machines.
  *
  *   npm run bench -- [--model resnet50|resnet18|densenet121|mobilenet_v3_large] [--exporter legacy|dynamo]
- *                    [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations|memory|synthesis] [--profile]
+ *                    [--batch 8] [--size 224] [--reps 7] [--suite all|core|explanations|memory|synthesis|scan] [--profile]
  *                    [--threads N (convlens's sessions; default every core)]
  *
  * core: Grad-CAM and saliency on a batch against the fastest plain onnxruntime forward pass
@@ -14,6 +14,8 @@
  * synthesis (only when asked for): one activation-maximization step against a forward pass to
  * the objective's layer plus its input gradient (tools/bench/synthesis.ts; `--batch` defaults
  * to 4 there, `--full-steps` to 512).
+ * scan: the dataset scan on the shapes demo model against its plain forward pass, and peak
+ * RSS at 2k and 20k images (tools/bench/scan.ts).
  * `--profile` also prints onnxruntime's kernel time by op type for the core cases.
  * memory (not part of all): peak RSS of method sequences against the memory budget.
  */
@@ -33,6 +35,7 @@ import { fastestPlainSession } from './plain-reference.js';
 import { profileOps } from './profile.js';
 import { benchScoreCam } from './score-cam.js';
 import { synthesisSuite } from './synthesis.js';
+import { scanSuite } from './scan.js';
 
 const { values } = parseArgs({
   options: {
@@ -62,6 +65,11 @@ const coreTargets: Record<BenchModel, { gradcam?: number; saliency?: number }> =
 // ResNets name their last block `layer4`; elsewhere Grad-CAM's default, the last spatial layer.
 const camLayer = benchModel.startsWith('resnet') ? 'layer4' : undefined;
 if (!['all', 'core', 'explanations', 'synthesis'].includes(values.suite)) throw new Error('--suite takes all, core, explanations or synthesis.');
+// The scan suite runs the small shapes demo model, not ResNet-50.
+if (values.suite === 'scan') {
+  await scanSuite(Math.min(reps, 3));
+  process.exit(0);
+}
 
 const images = (n: number): FloatTensor => ({ data: Float32Array.from({ length: n * 3 * size * size }, seededNormal(1)), shape: [n, 3, size, size] });
 const { bytes, path, built } = await exportedModelBytes(benchModel, exporter, size);

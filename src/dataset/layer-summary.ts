@@ -1,0 +1,160 @@
+/**
+ * Everything a scan keeps about one layer, in memory that does not grow with the dataset:
+ * per channel the top-K images (bounded heap), a quantile sketch of its activations (for the
+ * Network Dissection threshold), how often it fires, its largest value and the exact sum of
+ * its per-image sums. Every part merges, so shards of a dataset combine into the same summary
+ * as one pass over it.
+ */
+import { ConvlensError } from '../errors.js';
+import type { FloatTensor } from '../image/types.js';
+import { QuantileSketch, type QuantileSketchJson } from './quantile-sketch.js';
+import { TopK, type TopEntry } from './top-k.js';
+
+/** How a channel's score for an image is taken: its mean over positions, or its largest value. */
+export type RankBy = 'mean' | 'max';
+
+/** The activation quantile that defines a unit's "on" region (Bau et al., Network Dissection). */
+export const DISSECTION_QUANTILE = 0.995;
+
+/**
+ * Per-image channel sums are added as whole multiples of 2^-32: integer addition is exact
+ * and associative, so the merged mean does not depend on shard order.
+ */
+const FIXED_POINT = 2 ** 32;
+
+export interface LayerSummaryOptions {
+  k: number;
+  rank: RankBy;
+  /** Relative error of the activation sketches; default 0.005. */
+  relativeError?: number;
+}
+
+/** Per channel results of a finished scan. */
+export interface ChannelResult {
+  channel: number;
+  /** The 0.995 quantile of the channel's activations over every position of every image. */
+  threshold: number;
+  mean: number;
+  max: number;
+  /** Share of the channel's activations above zero. */
+  fireRate: number;
+  top: TopEntry[];
+}
+
+export interface LayerStatistics {
+  /** Share of channels with no activation above zero on any image. */
+  deadShare: number;
+  /** Share of channels above zero at every position of every image (never off, so never selective). */
+  saturatedShare: number;
+  /** Mean activation over channels, positions and images. */
+  meanActivation: number;
+}
+
+export class LayerSummary {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  private readonly heaps: TopK[];
+  private readonly sketches: QuantileSketch[];
+  private readonly fires: Float64Array;
+  private readonly maxima: Float64Array;
+  private readonly sums: bigint[];
+  /** Activations seen per channel. */
+  private values = 0;
+  images = 0;
+
+  /** @param shape the layer's `[C, h, w]` (or `[K]`) item shape */
+  constructor(readonly tensor: string, shape: number[], readonly options: LayerSummaryOptions) {
+    if (shape.length !== 1 && shape.length !== 3) {
+      throw new ConvlensError('BAD_OPTION', `Layer "${tensor}" has item shape [${shape.join(', ')}]; a scan reads [C, h, w] feature maps or [K] vectors.`);
+    }
+    [this.channels, this.height = 1, this.width = 1] = shape;
+    this.heaps = Array.from({ length: this.channels }, () => new TopK(options.k));
+    this.sketches = Array.from({ length: this.channels }, () => new QuantileSketch(options.relativeError));
+    this.fires = new Float64Array(this.channels);
+    this.maxima = new Float64Array(this.channels).fill(-Infinity);
+    this.sums = new Array<bigint>(this.channels).fill(0n);
+  }
+
+  /** Adds a batch of the layer's outputs; `images[n]` is the dataset index of item n. */
+  add(batch: FloatTensor, images: number[]): void {
+    const plane = this.height * this.width;
+    const item = this.channels * plane;
+    if (batch.data.length !== images.length * item) {
+      throw new ConvlensError('BAD_INPUT', `Layer "${this.tensor}" gave ${batch.data.length} values for ${images.length} images; expected ${item} per image.`);
+    }
+    const { data } = batch;
+    for (let n = 0; n < images.length; n++) {
+      for (let c = 0; c < this.channels; c++) {
+        const base = n * item + c * plane;
+        const sketch = this.sketches[c];
+        let sum = 0;
+        let best = -Infinity;
+        let at = 0;
+        let fired = 0;
+        for (let i = 0; i < plane; i++) {
+          const v = data[base + i];
+          sum += v;
+          if (v > best) { best = v; at = i; }
+          if (v > 0) fired++;
+          sketch.add(v);
+        }
+        this.fires[c] += fired;
+        if (best > this.maxima[c]) this.maxima[c] = best;
+        this.sums[c] += BigInt(Math.round(sum * FIXED_POINT));
+        const score = this.options.rank === 'max' ? best : sum / plane;
+        if (this.heaps[c].admits(score)) this.heaps[c].push({ image: images[n], score, y: Math.floor(at / this.width), x: at % this.width });
+      }
+    }
+    this.values += images.length * plane;
+    this.images += images.length;
+  }
+
+  /** Adds another summary of the same layer (other images). */
+  merge(other: LayerSummary): void {
+    if (other.tensor !== this.tensor || other.channels !== this.channels || other.options.k !== this.options.k || other.options.rank !== this.options.rank) {
+      throw new ConvlensError('BAD_OPTION', `Cannot merge summaries of different layers or settings (${this.tensor} and ${other.tensor}).`);
+    }
+    for (let c = 0; c < this.channels; c++) {
+      this.heaps[c].merge(other.heaps[c]);
+      this.sketches[c].merge(other.sketches[c]);
+      this.fires[c] += other.fires[c];
+      this.maxima[c] = Math.max(this.maxima[c], other.maxima[c]);
+      this.sums[c] += other.sums[c];
+    }
+    this.values += other.values;
+    this.images += other.images;
+  }
+
+  /** Per channel: threshold, mean, max, fire rate and top images, best first. */
+  results(): ChannelResult[] {
+    return Array.from({ length: this.channels }, (_, c) => ({
+      channel: c,
+      threshold: this.sketches[c].quantile(DISSECTION_QUANTILE),
+      mean: Number(this.sums[c]) / FIXED_POINT / this.values,
+      max: this.maxima[c],
+      fireRate: this.fires[c] / this.values,
+      top: this.heaps[c].sorted(),
+    }));
+  }
+
+  statistics(): LayerStatistics {
+    const total = this.sums.reduce((a, b) => a + b, 0n);
+    let dead = 0;
+    let saturated = 0;
+    for (let c = 0; c < this.channels; c++) {
+      if (this.fires[c] === 0) dead++;
+      if (this.fires[c] === this.values) saturated++;
+    }
+    return { deadShare: dead / this.channels, saturatedShare: saturated / this.channels, meanActivation: Number(total) / FIXED_POINT / (this.values * this.channels) };
+  }
+
+  /** The full mergeable state as plain data (for shards sent between machines, and for comparing summaries). */
+  toJSON(): { tensor: string; images: number; values: number; heaps: TopEntry[][]; sketches: QuantileSketchJson[]; fires: number[]; maxima: number[]; sums: string[] } {
+    return {
+      tensor: this.tensor, images: this.images, values: this.values,
+      heaps: this.heaps.map((h) => h.sorted()), sketches: this.sketches.map((s) => s.toJSON()),
+      fires: [...this.fires], maxima: [...this.maxima], sums: this.sums.map(String),
+    };
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The scan suite: `convlens scan`'s streaming pass over a folder of PNGs (decoded with sharp,
+ * the next batch while the current one runs) against the plain onnxruntime forward pass of
+ * the same images already decoded in memory, at the same batch size; then peak RSS of scans
+ * of 2k and 20k images in separate processes (it must not grow with the dataset).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { demoDataset } from '../../src/dataset/demo-datasets.js';
+import { scanDataset } from '../../src/dataset/scan.js';
+import { encodePng } from '../../src/image/png.js';
+import { loadModel, openDataset } from '../../src/node/index.js';
+import { interleaved } from './interleaved.js';
+
+const BATCH = 32;
+const LAYERS = ['features.4', 'features.7'];
+
+/** A folder of `count` demo PNGs, written once and reused. */
+async function pngFolder(count: number): Promise<string> {
+  const dir = join(tmpdir(), `convlens-bench-shapes-${count}`);
+  if (existsSync(join(dir, 'done'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  const data = demoDataset('shapes', { count });
+  for (let i = 0; i < count; i++) writeFileSync(join(dir, `${String(i).padStart(5, '0')}.png`), encodePng(await data.load(i)));
+  writeFileSync(join(dir, 'done'), '');
+  return dir;
+}
+
+export async function scanSuite(reps: number): Promise<void> {
+  const count = 1000;
+  const modelBytes = readFileSync(new URL('../../models/shapes.onnx', import.meta.url));
+  const model = await loadModel(modelBytes);
+  const folder = await openDataset(await pngFolder(count));
+  const images = await Promise.all(folder.entries.map((_, i) => folder.load(i)));
+  const x = await model.preprocess(images);
+  const item = x.data.length / count;
+  const plain = await ort.InferenceSession.create(modelBytes, { graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
+  const forwardAll = async () => {
+    for (let s = 0; s < count; s += BATCH) {
+      const n = Math.min(BATCH, count - s);
+      await plain.run({ [model.inputName]: new ort.Tensor('float32', x.data.subarray(s * item, (s + n) * item), [n, ...x.shape.slice(1)]) });
+    }
+  };
+  const rows = await interleaved({ name: `forward ${count} decoded images (onnxruntime)`, run: forwardAll }, [
+    { name: `scan ${count} PNGs, top 9, ${LAYERS.join('+')}`, target: 1.15, run: () => scanDataset(model, folder, { layers: LAYERS, batchSize: BATCH }) },
+    { name: `scan ${count} PNGs, top 100`, run: () => scanDataset(model, folder, { layers: LAYERS, batchSize: BATCH, top: 100 }) },
+  ], reps);
+  console.log(`\nscan: shapes demo model (32x32), batch ${BATCH}, ${reps} rounds, reference: plain forward of the same images, decoded beforehand`);
+  console.table(rows);
+  const scanMs = rows[1]['median ms'];
+  console.log(`scan throughput: ${(count / (scanMs / 1000)).toFixed(0)} images/s on one machine (median round)`);
+  await plain.release();
+  await model.dispose();
+
+  const script = new URL('./scan-rss.ts', import.meta.url).pathname;
+  const rss = [2000, 20000].map((n) => JSON.parse(execFileSync('npx', ['tsx', script, String(n)], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as { count: number; ms: number; peakRssMiB: number });
+  for (const r of rss) console.log(`scan of ${r.count} demo images (generated on the fly), top 100: peak RSS ${r.peakRssMiB.toFixed(0)} MiB, ${(r.count / (r.ms / 1000)).toFixed(0)} images/s`);
+  const growth = rss[1].peakRssMiB - rss[0].peakRssMiB;
+  console.log(`peak RSS growth 2k -> 20k: ${growth.toFixed(0)} MiB (target <= 64 MiB: ${growth <= 64 ? 'met' : 'NOT met'})`);
+}
