@@ -7,7 +7,7 @@
  * complete, never half-swapped.
  */
 import { lstatSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConvlensError } from '../errors.js';
 import { makeFolders } from '../node/make-folders.js';
 
@@ -33,7 +33,7 @@ export class OutputDir {
 
   constructor(readonly dir: string) {}
 
-  /** Adds a file by its name in the folder (no subfolders). */
+  /** Adds a file by its path in the folder (`a.png`, or `layers/x/a.png` for a subfolder). */
   add(name: string, content: Uint8Array | string): string {
     this.files.set(name, content);
     return join(this.dir, name);
@@ -83,11 +83,15 @@ export class OutputDir {
       throw new ConvlensError('OUTPUT_UNWRITABLE', `Cannot write to the output folder ${target} (${message(e)}); choose another with --out.`, { cause: e });
     }
     const swaps: Swap[] = [];
+    // Subfolders the commit creates, removed again if it fails.
+    const subfolders: string[] = [];
     try {
       const names = [...this.files.keys()];
       names.forEach((name, i) => writeFileSync(join(staging, `new-${i}`), this.files.get(name)!));
       names.forEach((name, i) => {
         const dest = join(target, name);
+        const made = dirname(dest) === target ? undefined : makeFolders(dirname(dest));
+        if (made) subfolders.push(made);
         const swap: Swap = { dest, placed: false };
         swaps.push(swap);
         if (kindOf(dest) !== 'missing') {
@@ -105,6 +109,7 @@ export class OutputDir {
         if (s.backup) renameSync(s.backup, s.dest);
       }
       rmSync(staging, { recursive: true, force: true });
+      for (const folder of subfolders) rmSync(folder, { recursive: true, force: true });
       removeCreated();
       throw new ConvlensError('OUTPUT_UNWRITABLE', `Writing the outputs to ${target} failed (${message(e)}); the folder was left as it was. Check its permissions and free space.`, { cause: e });
     }

@@ -30,13 +30,27 @@ describe('OutputDir', () => {
     const out = new OutputDir(dir);
     out.add('a.png', 'new a');
     out.add('b.png', 'new b');
-    // A name under a folder that does not exist: its rename fails after a.png was swapped in.
-    out.add('missing/c.png', 'new c');
+    // A name under a.png, a file once it is swapped in: its folder cannot be made half-way through.
+    out.add('a.png/c.png', 'new c');
     const error = await out.commit().then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(ConvlensError);
     expect((error as ConvlensError).code).toBe('OUTPUT_UNWRITABLE');
     expect(listFiles(dir)).toEqual(['a.png']);
     expect(readFileSync(join(dir, 'a.png'), 'utf8')).toBe('old a');
+  });
+
+  it('writes names in subfolders, and removes the subfolders it made when the commit fails', async () => {
+    const dir = tempDir();
+    const out = new OutputDir(dir);
+    out.add('layers/x/a.png', 'a');
+    out.add('b.png', 'b');
+    await out.commit();
+    expect(readFileSync(join(dir, 'layers', 'x', 'a.png'), 'utf8')).toBe('a');
+    const failing = new OutputDir(dir);
+    failing.add('maps/one/a.png', 'a');
+    failing.add('b.png/c.png', 'c');
+    await expect(failing.commit()).rejects.toMatchObject({ code: 'OUTPUT_UNWRITABLE' });
+    expect(listFiles(dir)).toEqual(['b.png', 'layers']);
   });
 
   it('replaces earlier files and creates a missing folder on success', async () => {
