@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ConvlensModel } from '../engine/model.js';
-import { demoReport, type DemoModels } from '../render/demo/demo-report.js';
+import { demoParts, demoReport, type DemoModels } from '../render/demo/demo-report.js';
 import { loadModel } from '../node/index.js';
 import { defineCommand, parseCommandLine } from './command-line.js';
 import { modelFlags, parseThreads } from './options.js';
@@ -60,11 +60,11 @@ export async function demoCommand(argv: string[], print: (line: string) => void)
   const file = await reportTarget(values.out ?? defaultName, defaultName);
   const { models, dispose } = await loadDemoModels(threads);
   try {
-    const demo = await withProgress('convlens demo', (onProgress) => {
-      // Three studies of a few steps each, shown as one bar: each study gets a third.
-      const studies = ['tank study', 'obstacle study', 'shapes model'];
-      return demoReport(models, { onProgress: (label, done, total) => onProgress(studies.indexOf(label) * total + done, studies.length * total) });
-    });
+    // The parts report their own steps; shown as one bar, each part gets an equal share.
+    const steps = 1000;
+    const demo = await withProgress('convlens demo', (onProgress) => demoReport(models, {
+      onProgress: (label, done, total) => onProgress(Math.round((demoParts.indexOf(label) + done / total) * steps), demoParts.length * steps),
+    }));
     await writeReport(file, demo.html);
     const { accuracy, share } = demo.tank;
     print(`tanks: the shortcut model scores ${percent(accuracy.shortcut.biased)} on the biased split and ${percent(accuracy.shortcut.balanced)} on the balanced one; the fixed model ${percent(accuracy.fixed.biased)} and ${percent(accuracy.fixed.balanced)}.`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoModels } from '../../src/cli/demo-command.js';
 import { gradCam } from '../../src/methods/cam.js';
 import { forward } from '../../src/methods/passes.js';
-import { demoReport, demoSections, type DemoModels } from '../../src/render/demo/demo-report.js';
+import { demoParts, demoReport, demoSections, type DemoModels } from '../../src/render/demo/demo-report.js';
 import { obstacleStudy } from '../../src/render/demo/obstacle-study.js';
 import { tankStudy } from '../../src/render/demo/tank-study.js';
 import { obstacleDataset, tankDataset } from '../../src/scenes/index.js';
@@ -80,7 +80,7 @@ describe('the demo report', () => {
   it('holds every section, with the studies\' numbers as printed in the page', async () => {
     const labels: string[] = [];
     const demo = await demoReport(models, { onProgress: (label) => { if (!labels.includes(label)) labels.push(label); } });
-    expect(labels).toEqual(['tank study', 'obstacle study', 'shapes model', 'tank evaluation', 'shapes synthesis']);
+    expect(labels).toEqual([...demoParts]);
     for (const id of demoSections) expect(demo.html).toContain(`<section id="${id}"`);
     // Tables print whole numbers as they are and others with one decimal.
     const shown = (v: number) => { const p = Math.round(1000 * v) / 10; return `<td class="num">${Number.isInteger(p) ? p : p.toFixed(1)}</td>`; };

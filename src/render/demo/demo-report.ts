@@ -62,8 +62,11 @@ function scenesSection(models: DemoModels) {
  * @example
  * const { html, tank } = await demoReport(models, { onProgress: (label, d, t) => console.log(label, d, t) });
  */
-export async function demoReport(models: DemoModels, options: { onProgress?: (label: string, done: number, total: number) => void } = {}): Promise<DemoReport> {
-  const progress = (label: string) => (done: number, total: number) => options.onProgress?.(label, done, total);
+/** The parts of the demo in the order they run, as they name themselves in `onProgress`. */
+export const demoParts = ['tank study', 'obstacle study', 'shapes model', 'tank evaluation', 'shapes synthesis'] as const;
+
+export async function demoReport(models: DemoModels, options: { onProgress?: (label: (typeof demoParts)[number], done: number, total: number) => void } = {}): Promise<DemoReport> {
+  const progress = (label: (typeof demoParts)[number]) => (done: number, total: number) => options.onProgress?.(label, done, total);
   const tank = await tankStudy({ shortcut: models.tankShortcut, fixed: models.tankFixed }, { onProgress: progress('tank study') });
   const obstacle = await obstacleStudy(models.obstacle, { onProgress: progress('obstacle study') });
   const shapes = await shapesInside(models.shapes, { onProgress: progress('shapes model') });
