@@ -14,6 +14,7 @@ import { checkSupportedOps } from '../onnx/op-support.js';
 import { shapeInferenceOps } from '../onnx/shapes/index.js';
 import { DataType, type Model } from '../onnx/types.js';
 import { Engine } from './engine.js';
+import { firstNonFinite } from './finite.js';
 import type { Runtime } from './runtime.js';
 
 export interface ModelOptions {
@@ -137,9 +138,7 @@ export class ConvlensModel {
       throw new ConvlensError('BAD_INPUT',
         `The input tensor has shape [${x?.shape?.join(', ')}] but the model takes [N, ${this.itemShape.join(', ')}] float32 values; build it with model.preprocess(images).`);
     }
-    let bad = -1;
-    // x - x is 0 for every finite x and NaN for NaN and the infinities.
-    for (let i = 0; i < x.data.length && bad < 0; i++) if (x.data[i] - x.data[i] !== 0) bad = i;
+    const bad = firstNonFinite(x.data);
     if (bad >= 0) {
       throw new ConvlensError('BAD_INPUT',
         `The input tensor holds ${x.data[bad]} at index ${bad} (item ${Math.floor(bad / (x.data.length / x.shape[0]))}); every value must be a finite number. Check how the tensor was built.`);

@@ -3,18 +3,13 @@
  * zero), not an explanation: such a result is refused with `NON_FINITE`, naming the first node
  * whose output is not finite so the user knows where to look.
  */
+import { sliceBatch } from '../engine/batching.js';
+import { firstNonFinite } from '../engine/finite.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import { executionOrder } from '../onnx/shapes/index.js';
 import { tapGraph } from '../onnx/variants.js';
-import { sliceBatch } from '../engine/batching.js';
-
-const firstNonFinite = (data: Float32Array): number => {
-  // x - x is 0 for every finite x and NaN for NaN and the infinities.
-  for (let i = 0; i < data.length; i++) if (data[i] - data[i] !== 0) return i;
-  return -1;
-};
 
 /** The first node, in execution order, whose float output is not finite for one input item. */
 async function firstNonFiniteNode(model: ConvlensModel, item: FloatTensor): Promise<string | undefined> {
