@@ -45,7 +45,7 @@ export const visualizeSpec = defineCommand({
     out: { type: 'string', value: 'FILE.png', help: 'the images (default convlens-visualize.png, or convlens-<figure>.png)' },
     figure: { type: 'string', value: 'classes|regularizers|channels', group: 'Figures', help: 'a gallery: several classes, none/L1/L2 side by side, or channels of a layer' },
     classes: { type: 'string', value: 'K1,K2|A-B|all', group: 'Figures', help: 'classes of --figure classes (default all, at most 100)' },
-    weights: { type: 'string', value: 'L1,L2', group: 'Figures', help: 'weights of --figure regularizers (default 0.5,1)' },
+    weights: { type: 'string', value: 'L1,L2', group: 'Figures', help: 'weights of --figure regularizers, against the objective (default 100,1000; scale them with your objective)' },
     layer: { type: 'string', value: 'L', group: 'Figures', help: 'layer of --figure channels' },
     channels: { type: 'string', value: 'N', group: 'Figures', help: 'channels of --figure channels (default 16)' },
   },
@@ -73,8 +73,8 @@ async function gallery(figure: string, model: ConvlensModel, values: Record<stri
   if (figure === 'classes') return visualizeClasses(model, classList(values.classes, model), options);
   if (figure === 'regularizers') {
     if (!values.objective) throw usageError('visualize', '--figure regularizers needs --objective.');
-    const [l1, l2] = (values.weights ?? '0.5,1').split(',').map(Number);
-    if (!(l1 >= 0 && l2 >= 0)) throw usageError('visualize', `--weights takes the L1 and L2 weights, e.g. 0.5,1; got "${values.weights}".`);
+    const [l1, l2] = (values.weights ?? '100,1000').split(',').map(Number);
+    if (!(l1 >= 0 && l2 >= 0)) throw usageError('visualize', `--weights takes the L1 and L2 weights, e.g. 100,1000; got "${values.weights}".`);
     return visualizeRegularizers(model, values.objective, { l1, l2 }, options);
   }
   if (figure === 'channels') {

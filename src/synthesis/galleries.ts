@@ -48,7 +48,7 @@ export function visualizeClasses(model: ConvlensModel, classes: number[], option
  * the same start.
  *
  * @example
- * const [none, l1, l2] = await visualizeRegularizers(model, 'class:3', { l1: 0.5, l2: 1 }, { param: 'pixels' });
+ * const [none, l1, l2] = await visualizeRegularizers(model, 'class:3', { l1: 100, l2: 1000 });
  */
 export function visualizeRegularizers(model: ConvlensModel, objective: Objective, weights: { l1: number; l2: number }, options: VisualizeOptions = {}): Promise<GalleryItem[]> {
   const regs: [string, Regularizers][] = [['none', {}], [`L1 ${weights.l1}`, { l1: weights.l1 }], [`L2 ${weights.l2}`, { l2: weights.l2 }]];
