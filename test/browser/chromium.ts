@@ -5,7 +5,10 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { bundleBrowserEntry, bundleDir } from '../../tools/browser/bundle.js';
+import { startStaticServer, type StaticServer } from '../../tools/browser/static-server.js';
 
 function executable(path: string): boolean {
   try {
@@ -72,4 +75,35 @@ export async function openPage(url: string, ready?: { what: string; test: () => 
 /** {@link openPage} for a page that loads the convlens browser bundle, once the bundle is ready. */
 export function openTestPage(url: string): Promise<TestPage> {
   return openPage(url, { what: 'the convlens bundle', test: () => 'convlens' in window });
+}
+
+/** A static server holding the test page, the browser bundle and onnxruntime-web's files, plus `routes`, with the page open in Chromium. */
+export interface BundlePage extends TestPage {
+  server: StaticServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Bundles the browser entry, serves it with the test page and onnxruntime-web's WASM files
+ * (and `routes`: URL prefix to folder), and opens the page once the bundle is ready.
+ *
+ * @example
+ * const chrome = await openBundlePage({ '/models/': modelsFolder });
+ * try { await chrome.page.evaluate(...); } finally { await chrome.close(); }
+ */
+export async function openBundlePage(routes: Record<string, string> = {}): Promise<BundlePage> {
+  await bundleBrowserEntry();
+  const server = await startStaticServer({
+    '/': fileURLToPath(new URL('page/', import.meta.url)),
+    '/bundle/': bundleDir,
+    '/ort/': fileURLToPath(new URL('../../node_modules/onnxruntime-web/dist/', import.meta.url)),
+    ...routes,
+  });
+  try {
+    const chrome = await openTestPage(server.url);
+    return { ...chrome, server, close: async () => { await chrome.browser.close(); await server.close(); } };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
 }

@@ -12,10 +12,8 @@ import type { FloatTensor } from '../../src/image/types.js';
 import { gradCam } from '../../src/methods/cam.js';
 import { saliency } from '../../src/methods/gradients.js';
 import { loadModel } from '../../src/node/index.js';
-import { bundleBrowserEntry, bundleDir } from '../../tools/browser/bundle.js';
-import { startStaticServer, type StaticServer } from '../../tools/browser/static-server.js';
 import { loadRefs, modelPath } from '../methods/refs.js';
-import { openTestPage, type TestPage } from './chromium.js';
+import { openBundlePage, type BundlePage } from './chromium.js';
 
 const TOL = 1e-4;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -31,23 +29,14 @@ function maxAbsDiff(actual: { data: ArrayLike<number>; shape: number[] }, expect
 const largest = (t: FloatTensor) => t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 describe('browser build (Chromium, onnxruntime-web WASM) against Node', () => {
-  let server: StaticServer;
-  let chrome: TestPage;
+  let chrome: BundlePage;
 
   beforeAll(async () => {
-    await bundleBrowserEntry();
-    server = await startStaticServer({
-      '/': here('page/'),
-      '/bundle/': bundleDir,
-      '/ort/': fileURLToPath(new URL('../../node_modules/onnxruntime-web/dist/', import.meta.url)),
-      '/fixtures/': here('../fixtures/'),
-    });
-    chrome = await openTestPage(server.url);
+    chrome = await openBundlePage({ '/fixtures/': here('../fixtures/') });
   });
 
   afterAll(async () => {
-    await chrome?.browser.close();
-    await server?.close();
+    await chrome?.close();
   });
 
   it('Grad-CAM and guided saliency equal onnxruntime-node within 1e-4', async () => {

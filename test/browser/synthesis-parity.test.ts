@@ -9,30 +9,18 @@ import type * as Convlens from '../../src/browser/index.js';
 import { loadModel } from '../../src/node/index.js';
 import { progressGif } from '../../src/render/synthesis/progress-gif.js';
 import { visualize } from '../../src/synthesis/visualize.js';
-import { bundleBrowserEntry, bundleDir } from '../../tools/browser/bundle.js';
-import { startStaticServer, type StaticServer } from '../../tools/browser/static-server.js';
-import { openTestPage, type TestPage } from './chromium.js';
+import { openBundlePage, type BundlePage } from './chromium.js';
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 describe('visualize in Chromium (onnxruntime-web WASM) against Node', () => {
-  let server: StaticServer;
-  let chrome: TestPage;
+  let chrome: BundlePage;
 
   beforeAll(async () => {
-    await bundleBrowserEntry();
-    server = await startStaticServer({
-      '/': here('page/'),
-      '/bundle/': bundleDir,
-      '/ort/': fileURLToPath(new URL('../../node_modules/onnxruntime-web/dist/', import.meta.url)),
-      '/models/': fileURLToPath(new URL('../../models/', import.meta.url)),
-    });
-    chrome = await openTestPage(server.url);
+    chrome = await openBundlePage({ '/models/': fileURLToPath(new URL('../../models/', import.meta.url)) });
   });
 
   afterAll(async () => {
-    await chrome?.browser.close();
-    await server?.close();
+    await chrome?.close();
   });
 
   it('20 steps give the same image within 1e-4 per pixel', async () => {
