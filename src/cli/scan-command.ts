@@ -22,12 +22,13 @@ import { withProgress } from './progress.js';
 /** A layer name as a folder name. */
 const folderName = (layer: string) => layer.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'layer';
 
-async function datasetFrom(positionals: string[], name: string | undefined, count: number | undefined): Promise<DatasetSource> {
-  if (positionals.length > 1) throw usageError('scan', `Give one dataset (a folder, a .csv of path,label rows or a list file); got ${positionals.length}.`);
-  if (positionals.length === 1 && name) throw usageError('scan', 'Give either a DATA path or --dataset, not both.');
+/** The dataset a command names: DATA, or a demo dataset (`--dataset`, default shapes). */
+export async function datasetFrom(positionals: string[], name: string | undefined, count: number | undefined, command = 'scan'): Promise<DatasetSource> {
+  if (positionals.length > 1) throw usageError(command, `Give one dataset (a folder, a .csv of path,label rows or a list file); got ${positionals.length}.`);
+  if (positionals.length === 1 && name) throw usageError(command, 'Give either a DATA path or --dataset, not both.');
   if (positionals.length === 1) return openDataset(positionals[0]);
   const demo = name ?? 'shapes';
-  if (!demoDatasetNames.includes(demo as DemoDatasetName)) throw usageError('scan', `--dataset must be one of ${demoDatasetNames.join(', ')}; got "${demo}".`);
+  if (!demoDatasetNames.includes(demo as DemoDatasetName)) throw usageError(command, `--dataset must be one of ${demoDatasetNames.join(', ')}; got "${demo}".`);
   return demoDataset(demo as DemoDatasetName, { count });
 }
 
