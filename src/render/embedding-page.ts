@@ -45,10 +45,13 @@ export function embeddingPage(input: EmbeddingPageInput): string {
   const ys = input.points.map((p) => p.y);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const scale = (size - 2 * pad) / Math.max(x1 - x0, y1 - y0, 1e-12);
+  // One scale for both axes keeps distances true; the narrower axis is centred.
+  const left = pad + (size - 2 * pad - (x1 - x0) * scale) / 2;
+  const bottom = size - pad - (size - 2 * pad - (y1 - y0) * scale) / 2;
   const name = (c: number) => escape(input.classNames?.[c] ?? String(c));
   const circles = input.points.map((p, i) => {
-    const cx = (pad + (p.x - x0) * scale).toFixed(1);
-    const cy = (size - pad - (p.y - y0) * scale).toFixed(1);
+    const cx = (left + (p.x - x0) * scale).toFixed(1);
+    const cy = (bottom - (p.y - y0) * scale).toFixed(1);
     const wrong = p.label !== null && p.label !== p.predicted;
     const caption = `${escape(p.id)}: ${p.label === null ? '' : `label ${name(p.label)}, `}predicted ${name(p.predicted)}`;
     return `<circle data-i="${i}" cx="${cx}" cy="${cy}" r="${wrong ? 5 : 4}" fill="${colour(p.label ?? p.predicted)}"`
