@@ -1,6 +1,6 @@
 /**
  * `convlens embed`: the global-pooled features of one layer for every image of a dataset,
- * projected to 2-D (UMAP or PCA) and written as a self-contained HTML scatter plot with the
+ * projected to 2-D (UMAP, t-SNE or PCA) and written as a self-contained HTML scatter plot with the
  * neighbour-preservation score and, with labels, the class purity of 2-D neighbourhoods.
  */
 import { basename, dirname } from 'node:path';
@@ -21,7 +21,7 @@ const THUMBNAIL = 64;
 
 export const embedSpec = defineCommand({
   name: 'embed',
-  summary: 'Projects the pooled features of a layer for every image of a dataset to 2-D (UMAP or PCA) and writes '
+  summary: 'Projects the pooled features of a layer for every image of a dataset to 2-D (UMAP, t-SNE or PCA) and writes '
     + 'a self-contained HTML scatter plot by class, misclassified images marked, thumbnails on hover, with the neighbour-preservation score.',
   positionals: { name: '[DATA]', min: 0, help: 'a folder (labels from class sub-folders), a .csv of path,label rows, or a list file of paths' },
   flags: {
@@ -29,8 +29,8 @@ export const embedSpec = defineCommand({
     dataset: { type: 'string', value: demoDatasetNames.join('|'), help: 'a built-in demo dataset instead of DATA (default shapes)' },
     count: { type: 'string', value: 'N', help: 'images of the demo dataset' },
     layer: { type: 'string', value: 'L', help: 'the layer whose channels are pooled (required; see convlens layers)' },
-    method: { type: 'string', value: 'umap|pca', help: 'UMAP on the first 50 principal components (default) or the first two components' },
-    seed: { type: 'string', value: 'N', help: 'seed of UMAP (default 1); same seed, same page' },
+    method: { type: 'string', value: 'umap|tsne|pca', help: 'UMAP (default) or Barnes-Hut t-SNE on the first 50 principal components, or the first two components' },
+    seed: { type: 'string', value: 'N', help: 'seed of UMAP or t-SNE (default 1); same seed, same page' },
     batch: { type: 'string', value: 'N', help: 'images per forward call (default 32)' },
     out: { type: 'string', value: 'FILE.html', help: 'the page (default convlens-embed.html)' },
   },
@@ -43,7 +43,7 @@ export async function embedCommand(argv: string[], print: (line: string) => void
   const { values, positionals } = args;
   if (!values.layer) throw usageError('embed', 'Give the layer to embed with --layer L (`convlens layers --model M` lists them).');
   const method = (values.method ?? 'umap') as EmbeddingMethod;
-  if (method !== 'umap' && method !== 'pca') throw usageError('embed', `--method must be umap or pca; got "${values.method}".`);
+  if (!['umap', 'tsne', 'pca'].includes(method)) throw usageError('embed', `--method must be umap, tsne or pca; got "${values.method}".`);
   const seed = numberFlag('embed', 'seed', values.seed, { wholeFrom: 0, max: 2 ** 32 - 1 }) ?? 1;
   const batchSize = numberFlag('embed', 'batch', values.batch, { wholeFrom: 1, max: 4096 });
   const outFile = values.out ?? 'convlens-embed.html';
@@ -69,7 +69,7 @@ export async function embedCommand(argv: string[], print: (line: string) => void
       + (purity === null ? '' : `; class purity ${purity.toFixed(3)} (share of each image's 10 nearest neighbours in 2-D with its own label)`);
     const names = data.classNames ?? model.labels ?? null;
     out.add(basename(outFile), embeddingPage({
-      title: `${data.name}: ${values.layer} (${features.dims} features) by ${method === 'umap' ? `UMAP, seed ${seed}` : 'PCA'}`,
+      title: `${data.name}: ${values.layer} (${features.dims} features) by ${method === 'pca' ? 'PCA' : `${method === 'umap' ? 'UMAP' : 't-SNE'}, seed ${seed}`}`,
       points, classNames: names, notes: [scores, `model ${values.model}; ${data.entries.length} images`],
     }));
     await out.commit();

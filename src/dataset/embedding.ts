@@ -6,13 +6,17 @@ import { PCA } from 'ml-pca';
 import { UMAP } from 'umap-js';
 import { ConvlensError } from '../errors.js';
 import { seededUint32 } from '../methods/seeded-random.js';
+import { nearestNeighbours } from './neighbours.js';
+import { tsne } from './tsne.js';
 
-export type EmbeddingMethod = 'umap' | 'pca';
+export { nearestNeighbours };
+
+export type EmbeddingMethod = 'umap' | 'tsne' | 'pca';
 
 export interface EmbedOptions {
   /** Default `'umap'`. */
   method?: EmbeddingMethod;
-  /** Seed of UMAP's neighbour search and layout; default 1. */
+  /** Seed of UMAP's neighbour search and layout, or of t-SNE's initial layout; default 1. */
   seed?: number;
   /** Principal components kept before UMAP (at most the features' count); default 50. */
   pcaComponents?: number;
@@ -51,7 +55,8 @@ export function pcaScores(rows: number[][], components: number): number[][] {
 
 /**
  * Projects `n = values.length / dims` feature rows to 2-D: PCA's first two components, or
- * UMAP (umap-js, seeded) on the first principal components. Returns `n * 2` coordinates.
+ * UMAP (umap-js, seeded) or Barnes-Hut t-SNE on the first principal components. Returns
+ * `n * 2` coordinates.
  *
  * @example
  * const xy = embedFeatures(features.values, features.dims, { method: 'umap', seed: 3 });
@@ -59,7 +64,9 @@ export function pcaScores(rows: number[][], components: number): number[][] {
  */
 export function embedFeatures(values: Float64Array, dims: number, options: EmbedOptions = {}): Float64Array {
   const method = options.method ?? 'umap';
-  if (method !== 'umap' && method !== 'pca') throw new ConvlensError('BAD_OPTION', `The embedding method must be "umap" or "pca"; got ${JSON.stringify(method)}.`);
+  if (method !== 'umap' && method !== 'tsne' && method !== 'pca') {
+    throw new ConvlensError('BAD_OPTION', `The embedding method must be "umap", "tsne" or "pca"; got ${JSON.stringify(method)}.`);
+  }
   const n = values.length / dims;
   if (!Number.isInteger(n) || n < MIN_EMBED_POINTS) {
     throw new ConvlensError('BAD_INPUT', `An embedding needs at least ${MIN_EMBED_POINTS} images; got ${Number.isInteger(n) ? n : 'a ragged feature array'}. Use a larger dataset.`);
@@ -72,27 +79,14 @@ export function embedFeatures(values: Float64Array, dims: number, options: Embed
     scores.forEach((r, i) => { out[i * 2] = r[0]; out[i * 2 + 1] = r[1] ?? 0; });
     return out;
   }
+  if (method === 'tsne') {
+    const reduced = Float64Array.from(scores.flat());
+    return tsne(reduced, reduced.length / n, { seed: options.seed });
+  }
   const next = seededUint32(options.seed ?? 1);
   const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(options.neighbors ?? 15, n - 1), random: () => next() / 2 ** 32 });
   umap.fit(scores).forEach((r, i) => { out[i * 2] = r[0]; out[i * 2 + 1] = r[1]; });
   return out;
-}
-
-/** Each row's `k` nearest other rows by Euclidean distance, by brute force (ties to the lower index). */
-export function nearestNeighbours(values: Float64Array, dims: number, k: number): number[][] {
-  const n = values.length / dims;
-  if (k >= n) throw new ConvlensError('BAD_INPUT', `${k} nearest neighbours need at least ${k + 1} points; got ${n}.`);
-  return Array.from({ length: n }, (_, i) => {
-    const d = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let c = 0; c < dims; c++) { const e = values[i * dims + c] - values[j * dims + c]; s += e * e; }
-      d[j] = s;
-    }
-    const order = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i);
-    order.sort((a, b) => d[a] - d[b] || a - b);
-    return order.slice(0, k);
-  });
 }
 
 /**

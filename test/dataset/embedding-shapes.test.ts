@@ -54,6 +54,10 @@ describe('embedding of the shapes model', () => {
     const shuffled = labels.map((_, i) => labels[(i * 7919) % labels.length]);
     expect(classPurity(xy, shuffled)).toBeLessThan(0.2);
     expect(preservation).toBeGreaterThan(0.3);
+    const tsneXy = embedFeatures(features.values, features.dims, { method: 'tsne', seed: 2 });
+    const tsnePurity = classPurity(tsneXy, labels);
+    console.log(`t-SNE seed 2: 2-D class purity ${tsnePurity.toFixed(3)}, neighbour preservation ${neighbourPreservation(features.values, features.dims, tsneXy).toFixed(3)}`);
+    expect(tsnePurity).toBeGreaterThan(0.8 * featurePurity);
   }, 120_000);
 
   it('repeats UMAP byte for byte with the same seed and changes with another', () => {
@@ -69,6 +73,6 @@ describe('embedding of the shapes model', () => {
     const few = features.values.subarray(0, features.dims * 5);
     expect(() => embedFeatures(few, features.dims)).toThrow(ConvlensError);
     expect(() => embedFeatures(few, features.dims)).toThrow(/at least 12 images/);
-    expect(() => embedFeatures(features.values, features.dims, { method: 'tsne' as 'pca' })).toThrow(/"umap" or "pca"/);
+    expect(() => embedFeatures(features.values, features.dims, { method: 'mds' as 'pca' })).toThrow(/"umap", "tsne" or "pca"/);
   });
 });
