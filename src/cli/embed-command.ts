@@ -4,7 +4,6 @@
  * neighbour-preservation score and, with labels, the class purity of 2-D neighbourhoods.
  */
 import { basename, dirname } from 'node:path';
-import { demoDatasetNames } from '../dataset/demo-datasets.js';
 import { classPurity, embedFeatures, neighbourPreservation, type EmbeddingMethod } from '../dataset/embedding.js';
 import { pooledFeatures } from '../dataset/pooled-features.js';
 import { resizeImage } from '../image/resize.js';
@@ -14,7 +13,7 @@ import { defineCommand, numberFlag, parseCommandLine, usageError } from './comma
 import { modelFlags, openModelFromFlags } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { withProgress } from './progress.js';
-import { datasetFrom } from './scan-command.js';
+import { datasetFlags, datasetFrom, datasetPositional } from './scan-command.js';
 
 /** Thumbnails keep the page small: at most this many pixels on the longer side. */
 const THUMBNAIL = 64;
@@ -23,11 +22,10 @@ export const embedSpec = defineCommand({
   name: 'embed',
   summary: 'Projects the pooled features of a layer for every image of a dataset to 2-D (UMAP, t-SNE or PCA) and writes '
     + 'a self-contained HTML scatter plot by class, misclassified images marked, thumbnails on hover, with the neighbour-preservation score.',
-  positionals: { name: '[DATA]', min: 0, help: 'a folder (labels from class sub-folders), a .csv of path,label rows, or a list file of paths' },
+  positionals: datasetPositional,
   flags: {
     ...modelFlags,
-    dataset: { type: 'string', value: demoDatasetNames.join('|'), help: 'a built-in demo dataset instead of DATA (default shapes)' },
-    count: { type: 'string', value: 'N', help: 'images of the demo dataset' },
+    ...datasetFlags,
     layer: { type: 'string', value: 'L', help: 'the layer whose channels are pooled (required; see convlens layers)' },
     method: { type: 'string', value: 'umap|tsne|pca', help: 'UMAP (default) or Barnes-Hut t-SNE on the first 50 principal components, or the first two components' },
     seed: { type: 'string', value: 'N', help: 'seed of UMAP or t-SNE (default 1); same seed, same page' },

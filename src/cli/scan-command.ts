@@ -32,15 +32,21 @@ export async function datasetFrom(positionals: string[], name: string | undefine
   return demoDataset(demo as DemoDatasetName, { count });
 }
 
+/** The dataset argument and flags of every command that reads a dataset ({@link datasetFrom}). */
+export const datasetPositional = { name: '[DATA]', min: 0, help: 'a folder (labels from class sub-folders), a .csv of path,label rows, or a list file of paths' };
+export const datasetFlags = {
+  dataset: { type: 'string', value: demoDatasetNames.join('|'), help: 'a built-in demo dataset instead of DATA (default shapes)' },
+  count: { type: 'string', value: 'N', help: 'images of the demo dataset' },
+} as const;
+
 export const scanSpec = defineCommand({
   name: 'scan',
   summary: 'Reads a dataset once and writes a scan folder: per layer and channel the top images with the receptive field '
     + 'of their strongest unit, the Network Dissection threshold and statistics; predictions, accuracy and confusion with labels.',
-  positionals: { name: '[DATA]', min: 0, help: 'a folder (labels from class sub-folders), a .csv of path,label rows, or a list file of paths' },
+  positionals: datasetPositional,
   flags: {
     ...modelFlags,
-    dataset: { type: 'string', value: demoDatasetNames.join('|'), help: 'a built-in demo dataset instead of DATA (default shapes)' },
-    count: { type: 'string', value: 'N', help: 'images of the demo dataset' },
+    ...datasetFlags,
     layers: { type: 'string', value: 'L1,L2', help: 'layers to scan (default the last spatial layer)' },
     top: { type: 'string', value: 'K', help: `top images per channel, at most ${MAX_TOP_K} (default 9)` },
     rank: { type: 'string', value: 'mean|max', help: 'rank images by the channel\'s mean (default) or maximum activation' },
