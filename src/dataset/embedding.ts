@@ -41,16 +41,29 @@ function rowsOf(values: Float64Array, dims: number): number[][] {
  * pcaScores([[0, 0], [1, 1], [2, 2]], 1); // [[-1.414...], [0], [1.414...]]
  */
 export function pcaScores(rows: number[][], components: number): number[][] {
+  const n = rows.length;
   const dims = rows[0].length;
-  const k = Math.min(components, dims, rows.length);
-  const pca = new PCA(rows, { center: true, scale: false });
-  const loadings = pca.getLoadings();
-  const flip = Array.from({ length: k }, (_, c) => {
-    let big = 0;
-    for (let j = 0; j < dims; j++) if (Math.abs(loadings.get(c, j)) > Math.abs(big)) big = loadings.get(c, j);
-    return big < 0 ? -1 : 1;
-  });
-  return pca.predict(rows, { nComponents: k }).to2DArray().map((r) => r.map((v, c) => v * flip[c]));
+  const k = Math.min(components, dims, n);
+  const mean = new Float64Array(dims);
+  for (const r of rows) for (let j = 0; j < dims; j++) mean[j] += r[j] / n;
+  // The covariance (n·d², typed arrays) then ml-pca's symmetric eigendecomposition (d³): at
+  // thousands of images far faster than an SVD of the n×d data, and exact all the same.
+  const cov = new Float64Array(dims * dims);
+  const centred = new Float64Array(dims);
+  for (const r of rows) {
+    for (let j = 0; j < dims; j++) centred[j] = r[j] - mean[j];
+    for (let a = 0; a < dims; a++) {
+      const ca = centred[a];
+      for (let b = a; b < dims; b++) cov[a * dims + b] += ca * centred[b];
+    }
+  }
+  const matrix = Array.from({ length: dims }, (_, a) => Array.from({ length: dims }, (_, b) => (a <= b ? cov[a * dims + b] : cov[b * dims + a]) / Math.max(1, n - 1)));
+  const loadings = new PCA(matrix, { isCovarianceMatrix: true }).getLoadings().to2DArray().slice(0, k);
+  for (const l of loadings) {
+    const big = l.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
+    if (big < 0) l.forEach((v, j) => { l[j] = -v; });
+  }
+  return rows.map((r) => loadings.map((l) => l.reduce((s, v, j) => s + v * (r[j] - mean[j]), 0)));
 }
 
 /**
