@@ -68,3 +68,6 @@ export { TopK, MAX_TOP_K, type TopEntry } from './dataset/top-k.js';
 export { unitOcclusion, type UnitOcclusion, type UnitOcclusionOptions } from './dataset/unit-occlusion.js';
 export { unitViews, type UnitView } from './dataset/unit-views.js';
 export { unitFigure, type UnitFigureRow } from './render/unit-figure.js';
+export { pooledFeatures, type PooledFeatures, type PooledFeatureOptions } from './dataset/pooled-features.js';
+export { embedFeatures, pcaScores, nearestNeighbours, neighbourPreservation, classPurity, MIN_EMBED_POINTS, type EmbedOptions, type EmbeddingMethod } from './dataset/embedding.js';
+export { tsne, tsneAffinities, tsneGradient, type TsneOptions, type Affinities } from './dataset/tsne.js';

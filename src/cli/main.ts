@@ -12,6 +12,7 @@ import { featuresCommand, featuresSpec, filtersCommand, filtersSpec } from './in
 import { layersCommand, layersSpec } from './layers-command.js';
 import { reportCommand, reportSpec } from './report-command.js';
 import { scanCommand, scanSpec } from './scan-command.js';
+import { embedCommand, embedSpec } from './embed-command.js';
 import { visualizeCommand, visualizeSpec } from './visualize-command.js';
 
 type Run = (argv: string[], print: (line: string) => void) => Promise<void>;
@@ -28,6 +29,7 @@ export const commands: readonly { spec: CommandSpec; run: Run }[] = [
   { spec: visualizeSpec, run: visualizeCommand },
   { spec: dreamSpec, run: dreamCommand },
   { spec: scanSpec, run: scanCommand },
+  { spec: embedSpec, run: embedCommand },
   { spec: evaluateSpec, run: evaluateCommand },
   { spec: annotateSpec, run: annotateCommand },
 ];

@@ -22,24 +22,31 @@ import { withProgress } from './progress.js';
 /** A layer name as a folder name. */
 const folderName = (layer: string) => layer.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'layer';
 
-async function datasetFrom(positionals: string[], name: string | undefined, count: number | undefined): Promise<DatasetSource> {
-  if (positionals.length > 1) throw usageError('scan', `Give one dataset (a folder, a .csv of path,label rows or a list file); got ${positionals.length}.`);
-  if (positionals.length === 1 && name) throw usageError('scan', 'Give either a DATA path or --dataset, not both.');
+/** The dataset a command names: DATA, or a demo dataset (`--dataset`, default shapes). */
+export async function datasetFrom(positionals: string[], name: string | undefined, count: number | undefined, command = 'scan'): Promise<DatasetSource> {
+  if (positionals.length > 1) throw usageError(command, `Give one dataset (a folder, a .csv of path,label rows or a list file); got ${positionals.length}.`);
+  if (positionals.length === 1 && name) throw usageError(command, 'Give either a DATA path or --dataset, not both.');
   if (positionals.length === 1) return openDataset(positionals[0]);
   const demo = name ?? 'shapes';
-  if (!demoDatasetNames.includes(demo as DemoDatasetName)) throw usageError('scan', `--dataset must be one of ${demoDatasetNames.join(', ')}; got "${demo}".`);
+  if (!demoDatasetNames.includes(demo as DemoDatasetName)) throw usageError(command, `--dataset must be one of ${demoDatasetNames.join(', ')}; got "${demo}".`);
   return demoDataset(demo as DemoDatasetName, { count });
 }
+
+/** The dataset argument and flags of every command that reads a dataset ({@link datasetFrom}). */
+export const datasetPositional = { name: '[DATA]', min: 0, help: 'a folder (labels from class sub-folders), a .csv of path,label rows, or a list file of paths' };
+export const datasetFlags = {
+  dataset: { type: 'string', value: demoDatasetNames.join('|'), help: 'a built-in demo dataset instead of DATA (default shapes)' },
+  count: { type: 'string', value: 'N', help: 'images of the demo dataset' },
+} as const;
 
 export const scanSpec = defineCommand({
   name: 'scan',
   summary: 'Reads a dataset once and writes a scan folder: per layer and channel the top images with the receptive field '
     + 'of their strongest unit, the Network Dissection threshold and statistics; predictions, accuracy and confusion with labels.',
-  positionals: { name: '[DATA]', min: 0, help: 'a folder (labels from class sub-folders), a .csv of path,label rows, or a list file of paths' },
+  positionals: datasetPositional,
   flags: {
     ...modelFlags,
-    dataset: { type: 'string', value: demoDatasetNames.join('|'), help: 'a built-in demo dataset instead of DATA (default shapes)' },
-    count: { type: 'string', value: 'N', help: 'images of the demo dataset' },
+    ...datasetFlags,
     layers: { type: 'string', value: 'L1,L2', help: 'layers to scan (default the last spatial layer)' },
     top: { type: 'string', value: 'K', help: `top images per channel, at most ${MAX_TOP_K} (default 9)` },
     rank: { type: 'string', value: 'mean|max', help: 'rank images by the channel\'s mean (default) or maximum activation' },
