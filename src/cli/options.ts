@@ -4,7 +4,7 @@ import { ConvlensError } from '../errors.js';
 import { MiB } from '../engine/runtime.js';
 import { loadModel, type NodeModelOptions } from '../node/index.js';
 import type { ConvlensModel } from '../engine/model.js';
-import type { FlagSpec } from './command-line.js';
+import { usageError, type FlagSpec } from './command-line.js';
 import { withProgress } from './progress.js';
 
 export const modelOptionSpec = {
@@ -27,24 +27,20 @@ export interface ModelFlags {
   threads?: string;
 }
 
-export function badUsage(message: string): ConvlensError {
-  return new ConvlensError('BAD_OPTION', `${message} Run \`convlens help\` for usage.`);
-}
-
 /** Parses "224" or "224x192" (height x width); `flag` names the option in errors. */
 export function parseSize(value: string, flag = '--input-size'): [number, number] {
   const m = /^(\d+)(?:x(\d+))?$/.exec(value.trim());
-  if (!m) throw badUsage(`${flag} must be a size like 224 or 224x192 (height x width); got "${value}".`);
+  if (!m) throw usageError('', `${flag} must be a size like 224 or 224x192 (height x width); got "${value}".`);
   const h = Number(m[1]);
   const w = Number(m[2] ?? m[1]);
-  if (h < 1 || w < 1) throw badUsage(`${flag} must be positive; got "${value}".`);
+  if (h < 1 || w < 1) throw usageError('', `${flag} must be positive; got "${value}".`);
   return [h, w];
 }
 
 /** Parses `--threads N`: CPU threads for onnxruntime (default: every core). */
 export function parseThreads(value: string): number {
   const threads = Number(value);
-  if (!(Number.isInteger(threads) && threads >= 1)) throw badUsage(`--threads takes a whole number of at least 1; got "${value}".`);
+  if (!(Number.isInteger(threads) && threads >= 1)) throw usageError('', `--threads takes a whole number of at least 1; got "${value}".`);
   return threads;
 }
 
@@ -77,12 +73,12 @@ export async function modelOptions(flags: ModelFlags): Promise<NodeModelOptions>
   if (flags.labels) options.labels = await readLabels(flags.labels);
   if (flags['memory-budget']) {
     const mib = Number(flags['memory-budget']);
-    if (!(mib > 0)) throw badUsage(`--memory-budget is a number of MiB; got "${flags['memory-budget']}".`);
+    if (!(mib > 0)) throw usageError('', `--memory-budget is a number of MiB; got "${flags['memory-budget']}".`);
     options.memoryBudget = mib * MiB;
   }
   if (flags['download-timeout']) {
     const seconds = Number(flags['download-timeout']);
-    if (!(seconds > 0)) throw badUsage(`--download-timeout is a number of seconds; got "${flags['download-timeout']}".`);
+    if (!(seconds > 0)) throw usageError('', `--download-timeout is a number of seconds; got "${flags['download-timeout']}".`);
     options.downloadTimeout = seconds * 1000;
   }
   if (flags.threads !== undefined) options.threads = parseThreads(flags.threads);
@@ -99,7 +95,7 @@ export function openModel(source: string, options: NodeModelOptions): Promise<Co
 }
 
 export async function openModelFromFlags(flags: ModelFlags): Promise<ConvlensModel> {
-  if (!flags.model) throw badUsage('Missing --model: give the path or URL of an ONNX model.');
+  if (!flags.model) throw usageError('', 'Missing --model: give the path or URL of an ONNX model.');
   return openModel(flags.model, await modelOptions(flags));
 }
 

@@ -11,8 +11,7 @@ import type { FloatTensor } from '../image/types.js';
 import type { MethodEntry, MethodOptions } from '../methods/registry.js';
 import { evaluationBlocks } from '../render/evaluation-section.js';
 import { paragraph, slugify, type ReportBuilder } from '../render/report/index.js';
-import type { FlagSpecs } from './command-line.js';
-import { badUsage } from './options.js';
+import { usageError, type FlagSpecs } from './command-line.js';
 
 /** Default depth of the report's randomization check: its top layers, which keeps reports of deep models quick. */
 const REPORT_RANDOMIZED_LAYERS = 3;
@@ -35,11 +34,11 @@ export function reportEvaluationSettings(flags: { evaluate?: string; 'randomize-
   const value = flags.evaluate?.trim() ?? 'deletion,insertion,randomization';
   if (value === 'none') return null;
   const names = value === 'all' ? ['deletion', 'insertion', 'road', 'drop', 'randomization'] : value.split(',').map((m) => m.trim()).filter((m) => m.length > 0);
-  if (names.length === 0) throw badUsage('--evaluate is empty; give metrics separated by commas, all, or none.');
+  if (names.length === 0) throw usageError('report', '--evaluate is empty; give metrics separated by commas, all, or none.');
   const metrics = [...new Set(names.map(checkMetric))];
-  if (metrics.includes('pointing')) throw badUsage('The report has no object boxes for the pointing game; use convlens evaluate --boxes FILE.csv for it.');
+  if (metrics.includes('pointing')) throw usageError('report', 'The report has no object boxes for the pointing game; use convlens evaluate --boxes FILE.csv for it.');
   const layers = flags['randomize-layers'] === undefined ? REPORT_RANDOMIZED_LAYERS : Number(flags['randomize-layers']);
-  if (!Number.isInteger(layers) || layers < 1) throw badUsage(`--randomize-layers is a whole number of layers >= 1; got "${flags['randomize-layers']}".`);
+  if (!Number.isInteger(layers) || layers < 1) throw usageError('report', `--randomize-layers is a whole number of layers >= 1; got "${flags['randomize-layers']}".`);
   return { metrics, randomizeLayers: layers };
 }
 
