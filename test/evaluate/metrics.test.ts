@@ -208,6 +208,43 @@ describe('metrics on a model that reads one region', () => {
     }
   });
 
+  it('linear imputation of holes large enough for several multigrid levels', () => {
+    const r = uniform(11);
+    // Smooth blobs leave wide holes, where the coarse levels do the work.
+    const blobs = (h: number, w: number) => Uint8Array.from({ length: h * w }, (_, p) => {
+      const y = Math.floor(p / w);
+      const x = p % w;
+      return Math.sin(x / 5) * Math.cos(y / 7) + 0.3 * r() > -0.2 ? 1 : 0;
+    });
+    const [h, w] = [34, 30];
+    const img = Float32Array.from({ length: 2 * h * w }, () => r() * 2 - 1);
+    const removed = blobs(h, w);
+    expect(removed.reduce((a, b) => a + b, 0)).toBeGreaterThan(600);
+    close(Array.from(noisyLinearImputation(img, removed, 2, h, w, 0, () => 0)), Array.from(imputeDense(img, removed, h, w, 2)), 1e-5, 'two levels');
+
+    // Too large for elimination: every filled pixel must be the weighted mean of its neighbours.
+    const [H2, W2] = [150, 130];
+    const big = Float32Array.from({ length: H2 * W2 }, () => r());
+    const holes = blobs(H2, W2);
+    const filled = noisyLinearImputation(big, holes, 1, H2, W2, 0, () => 0);
+    let worst = 0;
+    for (let p = 0; p < H2 * W2; p++) {
+      if (!holes[p]) { expect(filled[p]).toBe(big[p]); continue; }
+      const y = Math.floor(p / W2);
+      const x = p % W2;
+      let weights = 0;
+      let mean = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        if ((dy === 0 && dx === 0) || y + dy < 0 || y + dy >= H2 || x + dx < 0 || x + dx >= W2) continue;
+        const wt = dy === 0 || dx === 0 ? 1 / 6 : 1 / 12;
+        weights += wt;
+        mean += wt * filled[(y + dy) * W2 + x + dx];
+      }
+      worst = Math.max(worst, Math.abs(filled[p] - mean / weights));
+    }
+    expect(worst).toBeLessThan(1e-4);
+  });
+
   it('ROAD with noise is reproducible with a seed and changes with another', async () => {
     const a = await roadCurves(model, x, perfect, { target, seed: 4 });
     const b = await roadCurves(model, x, perfect, { target, seed: 4, batchSize: 5 });

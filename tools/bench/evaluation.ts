@@ -3,14 +3,15 @@
  * need 2 x 224 perturbed inputs at 224 x 224; the floor is as many plain forward passes at
  * the model's best batch size, timed in alternating rounds so shared-machine load hits both
  * alike (each side is minutes long on two cores, so the rounds are few). Then the time of the demo's full table (every method by every metric on both tank
- * models).
+ * models). ROAD's cost is mostly its imputations, timed against the forward passes it scores.
  *
- *   npx tsx tools/bench/evaluation.ts [--size 224] [--reps 2] [--part all|deletion|demo]
+ *   npx tsx tools/bench/evaluation.ts [--size 224] [--reps 2] [--part all|deletion|road|demo]
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { deletionCurves, insertionCurves } from '../../src/evaluate/deletion-insertion.js';
+import { roadCurves } from '../../src/evaluate/road.js';
 import type { FloatTensor } from '../../src/image/types.js';
 import { defaultBatchSize } from '../../src/methods/occlusion.js';
 import { forward } from '../../src/methods/passes.js';
@@ -24,7 +25,7 @@ import { median, repeatItems, timeMs } from './timing.js';
 const { values } = parseArgs({ options: { size: { type: 'string', default: '224' }, reps: { type: 'string', default: '2' }, part: { type: 'string', default: 'all' } } });
 const [size, reps] = [values.size, values.reps].map(Number);
 if (![size, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--size and --reps take positive integers.');
-if (!['all', 'deletion', 'demo'].includes(values.part)) throw new Error('--part takes all, deletion or demo.');
+if (!['all', 'deletion', 'road', 'demo'].includes(values.part)) throw new Error('--part takes all, deletion, road or demo.');
 
 /** `count` forward passes in calls of `batch` items: the floor any batched metric is held to. */
 function forwardPasses(model: ConvlensModel, x: FloatTensor, count: number, batch: number): () => Promise<void> {
@@ -77,6 +78,29 @@ async function deletionInsertionBench(): Promise<void> {
   }
 }
 
+/** ROAD of one Grad-CAM map on ResNet-50: 18 imputed inputs, against 18 plain forward passes at the same batch size. */
+async function roadBench(): Promise<void> {
+  const { bytes } = await resNet50Bytes(size);
+  const model = await loadModel(bytes, { preprocess: 'imagenet' });
+  try {
+    const x = { data: Float32Array.from({ length: 3 * size * size }, seededNormal(1)), shape: [1, 3, size, size] };
+    const map = (await gradCam(model, x, { layer: 'layer4', target: 0 })).map;
+    const passes = 18;
+    const batch = defaultBatchSize(model, passes);
+    const reference = forwardPasses(model, x, passes, batch);
+    const road = () => roadCurves(model, x, map, { target: 0, seed: 1 });
+    await reference();
+    await road();
+    const rounds: { road: number; ref: number }[] = [];
+    for (let r = 0; r < reps; r++) rounds.push({ ref: await timeMs(reference), road: await timeMs(road) });
+    const ratio = median(rounds.map((r) => r.road / r.ref));
+    console.log(`ROAD (MoRF + LeRF at 9 fractions), one image on ResNet-50 at ${size}x${size}: ${(median(rounds.map((r) => r.road)) / 1000).toFixed(2)} s,`
+      + ` ${ratio.toFixed(2)}x its ${passes} forward passes at batch ${batch} (median of ${reps} interleaved rounds)`);
+  } finally {
+    await model.dispose();
+  }
+}
+
 async function demoTableBench(): Promise<void> {
   const path = (name: string) => fileURLToPath(new URL(`../../models/${name}.onnx`, import.meta.url));
   const [shortcut, fixed] = await Promise.all([loadModel(path('tank-shortcut')), loadModel(path('tank-fixed'))]);
@@ -92,5 +116,6 @@ async function demoTableBench(): Promise<void> {
   }
 }
 
-if (values.part !== 'demo') await deletionInsertionBench();
-if (values.part !== 'deletion') await demoTableBench();
+if (values.part === 'all' || values.part === 'deletion') await deletionInsertionBench();
+if (values.part === 'all' || values.part === 'road') await roadBench();
+if (values.part === 'all' || values.part === 'demo') await demoTableBench();
