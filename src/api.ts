@@ -69,5 +69,5 @@ export { unitOcclusion, type UnitOcclusion, type UnitOcclusionOptions } from './
 export { unitViews, type UnitView } from './dataset/unit-views.js';
 export { unitFigure, type UnitFigureRow } from './render/unit-figure.js';
 export { pooledFeatures, type PooledFeatures, type PooledFeatureOptions } from './dataset/pooled-features.js';
-export { embedFeatures, pcaScores, nearestNeighbours, neighbourPreservation, classPurity, MIN_EMBED_POINTS, type EmbedOptions, type EmbeddingMethod } from './dataset/embedding.js';
+export { embedFeatures, featureSpace, pcaScores, nearestNeighbours, neighbourPreservation, classPurity, MIN_EMBED_POINTS, type EmbedOptions, type EmbeddingMethod, type FeatureDistance } from './dataset/embedding.js';
 export { tsne, tsneAffinities, tsneGradient, type TsneOptions, type Affinities } from './dataset/tsne.js';

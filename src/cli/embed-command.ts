@@ -4,7 +4,7 @@
  * neighbour-preservation score and, with labels, the class purity of 2-D neighbourhoods.
  */
 import { basename, dirname } from 'node:path';
-import { classPurity, embedFeatures, neighbourPreservation, type EmbeddingMethod } from '../dataset/embedding.js';
+import { classPurity, embedFeatures, featureSpace, neighbourPreservation, type EmbeddingMethod, type FeatureDistance } from '../dataset/embedding.js';
 import { pooledFeatures } from '../dataset/pooled-features.js';
 import { resizeImage } from '../image/resize.js';
 import { encodePngBytes } from '../node/codecs.js';
@@ -28,6 +28,7 @@ export const embedSpec = defineCommand({
     ...datasetFlags,
     layer: { type: 'string', value: 'L', help: 'the layer whose channels are pooled (required; see convlens layers)' },
     method: { type: 'string', value: 'umap|tsne|pca', help: 'UMAP (default) or Barnes-Hut t-SNE on the first 50 principal components, or the first two components' },
+    distance: { type: 'string', value: 'cosine|euclidean', help: 'how features are compared: by direction, each scaled to unit length (default), or as they are' },
     seed: { type: 'string', value: 'N', help: 'seed of UMAP or t-SNE (default 1); same seed, same page' },
     batch: { type: 'string', value: 'N', help: 'images per forward call (default 32)' },
     out: { type: 'string', value: 'FILE.html', help: 'the page (default convlens-embed.html)' },
@@ -42,6 +43,8 @@ export async function embedCommand(argv: string[], print: (line: string) => void
   if (!values.layer) throw usageError('embed', 'Give the layer to embed with --layer L (`convlens layers --model M` lists them).');
   const method = (values.method ?? 'umap') as EmbeddingMethod;
   if (!['umap', 'tsne', 'pca'].includes(method)) throw usageError('embed', `--method must be umap, tsne or pca; got "${values.method}".`);
+  const distance = (values.distance ?? 'cosine') as FeatureDistance;
+  if (!['cosine', 'euclidean'].includes(distance)) throw usageError('embed', `--distance must be cosine or euclidean; got "${values.distance}".`);
   const seed = numberFlag('embed', 'seed', values.seed, { wholeFrom: 0, max: 2 ** 32 - 1 }) ?? 1;
   const batchSize = numberFlag('embed', 'batch', values.batch, { wholeFrom: 1, max: 4096 });
   const outFile = values.out ?? 'convlens-embed.html';
@@ -51,8 +54,8 @@ export async function embedCommand(argv: string[], print: (line: string) => void
     const out = new OutputDir(dirname(outFile));
     out.check();
     const features = await withProgress(`features of ${data.entries.length} images`, (onProgress) => pooledFeatures(model, data, values.layer!, { batchSize, onProgress }));
-    const xy = embedFeatures(features.values, features.dims, { method, seed });
-    const preservation = neighbourPreservation(features.values, features.dims, xy);
+    const xy = embedFeatures(features.values, features.dims, { method, seed, distance });
+    const preservation = neighbourPreservation(featureSpace(features.values, features.dims, distance), features.dims, xy);
     const labels = data.entries.map((e) => e.label);
     const purity = labels.every((l) => l !== null) ? classPurity(xy, labels as number[]) : null;
     const points = [];
@@ -67,7 +70,7 @@ export async function embedCommand(argv: string[], print: (line: string) => void
       + (purity === null ? '' : `; class purity ${purity.toFixed(3)} (share of each image's 10 nearest neighbours in 2-D with its own label)`);
     const names = data.classNames ?? model.labels ?? null;
     out.add(basename(outFile), embeddingPage({
-      title: `${data.name}: ${values.layer} (${features.dims} features) by ${method === 'pca' ? 'PCA' : `${method === 'umap' ? 'UMAP' : 't-SNE'}, seed ${seed}`}`,
+      title: `${data.name}: ${values.layer} (${features.dims} features, ${distance} distance) by ${method === 'pca' ? 'PCA' : `${method === 'umap' ? 'UMAP' : 't-SNE'}, seed ${seed}`}`,
       points, classNames: names, notes: [scores, `model ${values.model}; ${data.entries.length} images`],
     }));
     await out.commit();

@@ -13,6 +13,13 @@ export { nearestNeighbours };
 
 export type EmbeddingMethod = 'umap' | 'tsne' | 'pca';
 
+/**
+ * How feature rows are compared. `'cosine'` scales each row to unit length first: pooled
+ * ReLU features grow with contrast and object size, and the direction says more about what
+ * the layer saw than the length does.
+ */
+export type FeatureDistance = 'cosine' | 'euclidean';
+
 export interface EmbedOptions {
   /** Default `'umap'`. */
   method?: EmbeddingMethod;
@@ -22,6 +29,31 @@ export interface EmbedOptions {
   pcaComponents?: number;
   /** UMAP's neighbourhood size; default 15 (fewer when there are few points). */
   neighbors?: number;
+  /** Default `'cosine'`. */
+  distance?: FeatureDistance;
+}
+
+/**
+ * The rows as the embedding compares them: unchanged for `'euclidean'`, scaled to unit length
+ * for `'cosine'` (all-zero rows stay zero). Measure neighbour preservation on these rows.
+ *
+ * @example
+ * const space = featureSpace(features.values, features.dims, 'cosine');
+ * neighbourPreservation(space, features.dims, embedFeatures(features.values, features.dims));
+ */
+export function featureSpace(values: Float64Array, dims: number, distance: FeatureDistance = 'cosine'): Float64Array {
+  if (distance !== 'cosine' && distance !== 'euclidean') {
+    throw new ConvlensError('BAD_OPTION', `The feature distance must be "cosine" or "euclidean"; got ${JSON.stringify(distance)}.`);
+  }
+  if (distance === 'euclidean') return values;
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i += dims) {
+    let sum = 0;
+    for (let j = i; j < i + dims; j++) sum += values[j] * values[j];
+    const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+    for (let j = i; j < i + dims; j++) out[j] = values[j] * scale;
+  }
+  return out;
 }
 
 /** The smallest dataset an embedding accepts: fewer points leave no neighbourhoods to keep. */
@@ -68,8 +100,8 @@ export function pcaScores(rows: number[][], components: number): number[][] {
 
 /**
  * Projects `n = values.length / dims` feature rows to 2-D: PCA's first two components, or
- * UMAP (umap-js, seeded) or Barnes-Hut t-SNE on the first principal components. Returns
- * `n * 2` coordinates.
+ * UMAP (umap-js, seeded) or Barnes-Hut t-SNE on the first principal components, all of the
+ * rows in their `featureSpace`. Returns `n * 2` coordinates.
  *
  * @example
  * const xy = embedFeatures(features.values, features.dims, { method: 'umap', seed: 3 });
@@ -85,7 +117,7 @@ export function embedFeatures(values: Float64Array, dims: number, options: Embed
     throw new ConvlensError('BAD_INPUT', `An embedding needs at least ${MIN_EMBED_POINTS} images; got ${Number.isInteger(n) ? n : 'a ragged feature array'}. Use a larger dataset.`);
   }
   if (!values.every(Number.isFinite)) throw new ConvlensError('NON_FINITE', 'The features hold NaN or infinite values; check the model and its preprocessing.');
-  const rows = rowsOf(values, dims);
+  const rows = rowsOf(featureSpace(values, dims, options.distance), dims);
   const scores = pcaScores(rows, method === 'pca' ? 2 : options.pcaComponents ?? 50);
   const out = new Float64Array(n * 2);
   if (method === 'pca') {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoDataset } from '../../src/dataset/demo-datasets.js';
-import { embedFeatures, neighbourPreservation } from '../../src/dataset/embedding.js';
+import { embedFeatures, featureSpace, neighbourPreservation } from '../../src/dataset/embedding.js';
 import { pooledFeatures } from '../../src/dataset/pooled-features.js';
 import { loadModel } from '../../src/node/index.js';
 import { runCli, tempDir } from '../cli/cli-harness.js';
@@ -32,7 +32,7 @@ describe('convlens embed', () => {
     const m = await loadModel(model);
     try {
       const f = await pooledFeatures(m, demoDataset('shapes', { count: 60 }), 'avgpool');
-      const score = neighbourPreservation(f.values, f.dims, embedFeatures(f.values, f.dims, { seed: 4 }));
+      const score = neighbourPreservation(featureSpace(f.values, f.dims), f.dims, embedFeatures(f.values, f.dims, { seed: 4 }));
       expect(html).toContain(`neighbour preservation ${score.toFixed(3)}`);
     } finally {
       await m.dispose();

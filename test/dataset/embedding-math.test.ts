@@ -3,7 +3,7 @@
  * iteration on the covariance matrix, the neighbour scores against hand-built layouts.
  */
 import { describe, expect, it } from 'vitest';
-import { classPurity, embedFeatures, nearestNeighbours, neighbourPreservation, pcaScores } from '../../src/dataset/embedding.js';
+import { classPurity, embedFeatures, featureSpace, nearestNeighbours, neighbourPreservation, pcaScores } from '../../src/dataset/embedding.js';
 import { seededUint32 } from '../../src/methods/seeded-random.js';
 
 function randomRows(n: number, dims: number, seed: number): number[][] {
@@ -45,9 +45,23 @@ describe('pcaScores', () => {
 
   it('is the PCA embedding', () => {
     const rows = randomRows(30, 5, 8);
-    const xy = embedFeatures(Float64Array.from(rows.flat()), 5, { method: 'pca' });
+    const xy = embedFeatures(Float64Array.from(rows.flat()), 5, { method: 'pca', distance: 'euclidean' });
     const scores = pcaScores(rows, 2);
     rows.forEach((_, i) => { expect(xy[i * 2]).toBe(scores[i][0]); expect(xy[i * 2 + 1]).toBe(scores[i][1]); });
+  });
+
+  it('compares by direction by default: rows scaled to unit length, then PCA', () => {
+    const rows = randomRows(30, 5, 9);
+    const unit = rows.map((r) => { const norm = Math.hypot(...r); return r.map((v) => v / norm); });
+    const xy = embedFeatures(Float64Array.from(rows.flat()), 5, { method: 'pca' });
+    const scores = pcaScores(unit, 2);
+    rows.forEach((_, i) => { expect(xy[i * 2]).toBeCloseTo(scores[i][0], 12); expect(xy[i * 2 + 1]).toBeCloseTo(scores[i][1], 12); });
+    // Scaling a row does not move it.
+    const scaled = Float64Array.from(rows.flatMap((r, i) => r.map((v) => v * (1 + i))));
+    const again = embedFeatures(scaled, 5, { method: 'pca' });
+    again.forEach((v, k) => expect(v).toBeCloseTo(xy[k], 10));
+    featureSpace(Float64Array.from([3, 4, 0, 0]), 2).forEach((v, k) => expect(v).toBeCloseTo([0.6, 0.8, 0, 0][k], 15));
+    expect(() => featureSpace(Float64Array.from([1, 2]), 2, 'manhattan' as 'cosine')).toThrow(/"cosine" or "euclidean"/);
   });
 });
 

@@ -47,13 +47,13 @@ describe('convlens scan on files', () => {
     expect(scan.accuracy.perClass.map((c: { correct: number }) => c.correct)).toEqual(correct);
     expect(scan.accuracy.confusion[0].reduce((a: number, b: number) => a + b, 0)).toBe(4);
     const units = readJson(join(out, 'layers', 'features.7', 'units.json'));
-    expect(units.units).toHaveLength(64);
+    expect(units.units).toHaveLength(96);
     for (const u of units.units) {
       expect(u.top).toHaveLength(3);
       expect(u.top[0].score).toBeGreaterThanOrEqual(u.top[2].score);
       expect(u.threshold).toBeLessThanOrEqual(u.max * 1.005);
     }
-    expect(listFiles(join(out, 'layers', 'features.7')).filter((f) => f.endsWith('.png'))).toHaveLength(64);
+    expect(listFiles(join(out, 'layers', 'features.7')).filter((f) => f.endsWith('.png'))).toHaveLength(96);
   }, 120_000);
 
   it('stops at the unreadable image with --strict and writes nothing', async () => {

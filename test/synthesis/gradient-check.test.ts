@@ -36,7 +36,7 @@ describe.each(['fft', 'pixels'] as const)('synthesis gradient, %s parameterizati
   it.each([
     ['channel:features.4:5', {}],
     ['class:star+0.5*layer:features.7', { l1: 0.3, l2: 0.5, tv: 0.2 }],
-    ['prob:2+neuron:features.7:3:1:6+direction:features.4:1,0,0,0,0,0,0,0,-1,0,0,0,0,0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,3+30*diversity:features.7', {}],
+    ['prob:2+neuron:features.7:68:1:6+direction:features.4:1,0,0,0,0,0,0,0,-1,0,0,0,0,0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,3+3*diversity:features.7', {}],
   ])('matches finite differences through the standard transforms: %s', async (objective, reg) => {
     const m = await open();
     const terms = resolveObjective(m, objective);

@@ -39,11 +39,11 @@ describe('bad input', () => {
   it('names the layer or the valid range', async () => {
     const m = await open();
     await expect(visualize(m, 'channel:nope:1', { steps: 1 })).rejects.toMatchObject({ code: 'UNKNOWN_LAYER' });
-    await expect(visualize(m, 'channel:features.7:64', { steps: 1 })).rejects.toMatchObject({ code: 'BAD_TARGET', message: expect.stringMatching(/0 to 63/) });
+    await expect(visualize(m, 'channel:features.7:96', { steps: 1 })).rejects.toMatchObject({ code: 'BAD_TARGET', message: expect.stringMatching(/0 to 95/) });
     await expect(visualize(m, 'neuron:features.7:3:8:0', { steps: 1 })).rejects.toMatchObject({ code: 'BAD_TARGET', message: expect.stringMatching(/Row 8 .* 0 to 7/) });
     await expect(visualize(m, 'class:10', { steps: 1 })).rejects.toMatchObject({ code: 'BAD_TARGET', message: expect.stringMatching(/0 to 9/) });
     await expect(visualize(m, 'class:hexagons', { steps: 1 })).rejects.toMatchObject({ code: 'BAD_TARGET', message: expect.stringMatching(/"hexagon"/) });
-    await expect(visualize(m, 'direction:features.7:1,2', { steps: 1 })).rejects.toMatchObject({ code: 'BAD_TARGET', message: expect.stringMatching(/64 values/) });
+    await expect(visualize(m, 'direction:features.7:1,2', { steps: 1 })).rejects.toMatchObject({ code: 'BAD_TARGET', message: expect.stringMatching(/96 values/) });
     await expect(visualize(m, 'wiggle:features.7', { steps: 1 })).rejects.toMatchObject({ code: 'BAD_TARGET' });
   });
 
@@ -92,7 +92,7 @@ describe('convlens visualize and dream on the command line', () => {
     const dir = tempDir();
     const r = await runCli(['visualize', '--model', 'models/shapes.onnx', '--objective', 'channel:features.7:99', '--steps', '4', '--gif', join(dir, 'a.gif'), '--out', join(dir, 'a.png')]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/0 to 63.*BAD_TARGET/);
+    expect(r.err).toMatch(/0 to 95.*BAD_TARGET/);
     const d = await runCli(['dream', join(dir, 'missing.png'), '--model', 'models/shapes.onnx', '--layer', 'features.4', '--out', join(dir, 'd.png')]);
     expect(d.code).toBe(1);
     expect(listFiles(dir)).toEqual([]);

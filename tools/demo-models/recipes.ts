@@ -79,13 +79,13 @@ const shapesRecipe: DemoRecipe = {
   name: 'shapes',
   purpose: 'which of ten shapes, in any colour, size, place and rotation',
   seed: 1,
-  architecture: { inputSize: 32, channels: [16, 32, 64], classes: shapeClassNames.length },
+  architecture: { inputSize: 32, channels: [24, 48, 96], classes: shapeClassNames.length },
   labels: [...shapeClassNames],
   data(seed) {
-    const d = shapesDataset({ count: 4000, seed, size: 32 });
+    const d = shapesDataset({ count: 10000, seed, size: 32 });
     return { x: toTensor(d.images), y: Float32Array.from(d.labels) };
   },
-  training: { loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 22, batchSize: 32 },
+  training: { loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 25, batchSize: 32 },
 };
 
 /** The four demo models, in the order `npm run train:demo` trains them. */
