@@ -7,7 +7,7 @@
  */
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
-import { QuantileSketch, type QuantileSketchJson } from './quantile-sketch.js';
+import { QuantileSketch, SKETCH_ZERO, type QuantileSketchJson } from './quantile-sketch.js';
 import { TopK, type TopEntry } from './top-k.js';
 
 /** How a channel's score for an image is taken: its mean over positions, or its largest value. */
@@ -90,15 +90,22 @@ export class LayerSummary {
         const sketch = this.sketches[c];
         let sum = 0;
         let best = -Infinity;
-        let at = 0;
-        let fired = 0;
-        for (let i = 0; i < plane; i++) {
-          const v = data[base + i];
+        let at = base;
+        let positive = 0;
+        let negative = 0;
+        let tiny = 0;
+        // One loop and one data-dependent branch per value: ReLU maps are mostly exact zeros
+        // in no pattern a branch predictor could learn, so every extra test on the sign costs.
+        for (let i = base; i < base + plane; i++) {
+          const v = data[i];
           sum += v;
           if (v > best) { best = v; at = i; }
-          if (v > 0) fired++;
-          sketch.add(v);
+          if (v >= SKETCH_ZERO) { positive++; sketch.addPositive(v); } else if (v <= -SKETCH_ZERO) { negative++; sketch.addNegative(v); } else if (v > 0) tiny++;
         }
+        if (!Number.isFinite(sum)) throw new ConvlensError('RUNTIME', `Layer "${this.tensor}" gave a NaN or infinite activation; the model produced invalid values for image ${images[n]}.`);
+        sketch.addZeros(plane - positive - negative);
+        const fired = positive + tiny;
+        at -= base;
         this.fires[c] += fired;
         if (best > this.maxima[c]) this.maxima[c] = best;
         this.sums[c] += BigInt(Math.round(sum * FIXED_POINT));

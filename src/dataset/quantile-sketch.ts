@@ -32,7 +32,15 @@ class Buckets {
     this.counts[i] += count;
   }
 
+  /** `add(key)` for the hot loop: no default argument, growth out of line. */
+  increment(key: number): void {
+    const i = key - this.first;
+    if (i >= 0 && i < this.counts.length) this.counts[i]++;
+    else this.add(key);
+  }
+
   private grow(key: number): void {
+    if (!Number.isFinite(key)) throw new ConvlensError('RUNTIME', 'An activation is infinite; the model produced invalid values for this input.');
     const n = this.counts.length;
     const lo = n === 0 ? key : Math.min(key, this.first);
     const hi = n === 0 ? key : Math.max(key, this.first + n - 1);
@@ -81,6 +89,27 @@ export class QuantileSketch {
       return;
     }
     (value > 0 ? this.positive : this.negative).add(Math.ceil(Math.log(m) / this.logGamma));
+  }
+
+  /**
+   * The parts of {@link add} for a caller that has already sorted its values by sign, in one
+   * loop that also computes other statistics (a scan's per-activation loop): `addPositive`
+   * and `addNegative` take values of magnitude at least {@link SKETCH_ZERO}, `addZeros`
+   * counts the rest.
+   */
+  addPositive(value: number): void {
+    this.count++;
+    this.positive.increment(Math.ceil(Math.log(value) / this.logGamma));
+  }
+
+  addNegative(value: number): void {
+    this.count++;
+    this.negative.increment(Math.ceil(Math.log(-value) / this.logGamma));
+  }
+
+  addZeros(n: number): void {
+    this.count += n;
+    this.zeros += n;
   }
 
   /** Adds another sketch's counts (same relative error). */

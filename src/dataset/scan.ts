@@ -112,20 +112,28 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
     const indices = Array.from({ length: Math.min(batchSize, end - from) }, (_, i) => from + i);
     return readBatch(model, data, indices, options.strict ?? false);
   };
-  let next: Promise<Batch> | null = read(start);
-  for (let from = start; next; from += batchSize) {
-    const batch: Batch = await next;
-    // Decode the next batch while this one runs.
-    next = from + batchSize < end ? read(from + batchSize) : null;
-    next?.catch(() => undefined);
+  // Batch i is folded into the summaries here while batch i + 1 runs in onnxruntime's threads
+  // and batch i + 2 is read and decoded.
+  const fold = (batch: Batch, out: Record<string, FloatTensor> | null, done: number) => {
     summary.skipped.push(...batch.skipped);
-    if (batch.x) {
-      const out = await forward(model, batch.x, tensors, { signal: options.signal });
+    if (out) {
       for (const { summary: layer } of summary.layers) layer.add(out[layer.tensor], batch.images);
       summary.predictions.add(out[model.outputName].data, batch.images, batch.images.map((i) => data.entries[i].label));
     }
-    options.onProgress?.(Math.min(from + batchSize, end) - start, end - start);
+    options.onProgress?.(done, end - start);
+  };
+  let next: Promise<Batch> | null = read(start);
+  let previous: Parameters<typeof fold> | null = null;
+  for (let from = start; next; from += batchSize) {
+    const batch: Batch = await next;
+    next = from + batchSize < end ? read(from + batchSize) : null;
+    next?.catch(() => undefined);
+    const running = batch.x ? forward(model, batch.x, tensors, { signal: options.signal }) : Promise.resolve(null);
+    running.catch(() => undefined);
+    if (previous) fold(...previous);
+    previous = [batch, await running, Math.min(from + batchSize, end) - start];
   }
+  if (previous) fold(...previous);
   if (summary.skipped.length === end - start) {
     throw new ConvlensError('IMAGE_UNDECODABLE', `None of the ${end - start} images could be read (first: ${summary.skipped[0].id}: ${summary.skipped[0].reason}).`);
   }

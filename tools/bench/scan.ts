@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { demoDataset } from '../../src/dataset/demo-datasets.js';
@@ -15,11 +15,11 @@ import { encodePng } from '../../src/image/png.js';
 import { loadModel, openDataset } from '../../src/node/index.js';
 import { interleaved } from './interleaved.js';
 
-const BATCH = 32;
-const LAYERS = ['features.4', 'features.7'];
+export const BATCH = 32;
+export const LAYERS = ['features.4', 'features.7'];
 
 /** A folder of `count` demo PNGs, written once and reused. */
-async function pngFolder(count: number): Promise<string> {
+export async function pngFolder(count: number): Promise<string> {
   const dir = join(tmpdir(), `convlens-bench-shapes-${count}`);
   if (existsSync(join(dir, 'done'))) return dir;
   mkdirSync(dir, { recursive: true });
@@ -37,7 +37,9 @@ export async function scanSuite(reps: number): Promise<void> {
   const images = await Promise.all(folder.entries.map((_, i) => folder.load(i)));
   const x = await model.preprocess(images);
   const item = x.data.length / count;
-  const plain = await ort.InferenceSession.create(modelBytes, { graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
+  // The reference uses every core, as the scan's own session does (onnxruntime's default counts physical cores).
+  const threads = availableParallelism();
+  const plain = await ort.InferenceSession.create(modelBytes, { graphOptimizationLevel: 'all', executionProviders: ['cpu'], intraOpNumThreads: threads });
   const forwardAll = async () => {
     for (let s = 0; s < count; s += BATCH) {
       const n = Math.min(BATCH, count - s);
@@ -48,7 +50,7 @@ export async function scanSuite(reps: number): Promise<void> {
     { name: `scan ${count} PNGs, top 9, ${LAYERS.join('+')}`, target: 1.15, run: () => scanDataset(model, folder, { layers: LAYERS, batchSize: BATCH }) },
     { name: `scan ${count} PNGs, top 100`, run: () => scanDataset(model, folder, { layers: LAYERS, batchSize: BATCH, top: 100 }) },
   ], reps);
-  console.log(`\nscan: shapes demo model (32x32), batch ${BATCH}, ${reps} rounds, reference: plain forward of the same images, decoded beforehand`);
+  console.log(`\nscan: shapes demo model (32x32), batch ${BATCH}, ${reps} rounds, ${threads} threads, reference: plain forward of the same images, decoded beforehand`);
   console.table(rows);
   const scanMs = rows[1]['median ms'];
   console.log(`scan throughput: ${(count / (scanMs / 1000)).toFixed(0)} images/s on one machine (median round)`);
