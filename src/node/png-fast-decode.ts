@@ -16,39 +16,39 @@ const INERT_CHUNKS = new Set(['IDAT', 'tEXt', 'zTXt', 'iTXt', 'tIME', 'pHYs']);
 /** Larger pictures go to sharp, which enforces its own pixel limit. */
 const MAX_PIXELS = 1 << 26;
 
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
 /** Undoes the PNG row filters of 3-byte pixels into `out`; false on an unknown filter. */
 function unfilter(raw: Uint8Array, out: Uint8Array, width: number, height: number): boolean {
   const stride = width * 3;
+  const zeros = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const src = y * (stride + 1) + 1;
-    const row = y * stride;
-    // The row above, or a row of zeros for the first.
-    const up = y > 0 ? row - stride : -1;
-    const above = (i: number) => (up < 0 ? 0 : out[up + i]);
+    const line = raw.subarray(src, src + stride);
+    const row = out.subarray(y * stride, (y + 1) * stride);
+    const up = y > 0 ? out.subarray((y - 1) * stride, y * stride) : zeros;
     switch (raw[src - 1]) {
       case 0:
-        out.set(raw.subarray(src, src + stride), row);
+        row.set(line);
         break;
       case 1:
-        for (let i = 0; i < stride; i++) out[row + i] = raw[src + i] + (i >= 3 ? out[row + i - 3] : 0);
+        for (let i = 0; i < stride; i++) row[i] = line[i] + (i >= 3 ? row[i - 3] : 0);
         break;
       case 2:
-        for (let i = 0; i < stride; i++) out[row + i] = raw[src + i] + above(i);
+        for (let i = 0; i < stride; i++) row[i] = line[i] + up[i];
         break;
       case 3:
-        for (let i = 0; i < stride; i++) out[row + i] = raw[src + i] + (((i >= 3 ? out[row + i - 3] : 0) + above(i)) >> 1);
+        for (let i = 0; i < 3; i++) row[i] = line[i] + (up[i] >> 1);
+        for (let i = 3; i < stride; i++) row[i] = line[i] + ((row[i - 3] + up[i]) >> 1);
         break;
       case 4:
-        for (let i = 0; i < stride; i++) {
-          out[row + i] = raw[src + i] + paeth(i >= 3 ? out[row + i - 3] : 0, above(i), i >= 3 ? above(i - 3) : 0);
+        for (let i = 0; i < 3; i++) row[i] = line[i] + up[i];
+        for (let i = 3; i < stride; i++) {
+          const a = row[i - 3];
+          const b = up[i];
+          const c = up[i - 3];
+          const pa = Math.abs(b - c);
+          const pb = Math.abs(a - c);
+          const pc = Math.abs(a + b - 2 * c);
+          row[i] = line[i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
         }
         break;
       default:
