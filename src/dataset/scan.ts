@@ -88,6 +88,19 @@ async function readBatch(model: ConvlensModel, data: DatasetSource, indices: num
   return { images, skipped, x: pictures.length ? await model.preprocess(pictures) : null };
 }
 
+/** `x` with zero items appended up to `size` items. */
+function padItems(x: FloatTensor, size: number): FloatTensor {
+  if (x.shape[0] >= size) return x;
+  const data = new Float32Array(size * (x.data.length / x.shape[0]));
+  data.set(x.data);
+  return { data, shape: [size, ...x.shape.slice(1)] };
+}
+
+/** The first `n` items of `t`, without copying. */
+function firstItems(t: FloatTensor, n: number): FloatTensor {
+  return t.shape[0] === n ? t : { data: t.data.subarray(0, n * (t.data.length / t.shape[0])), shape: [n, ...t.shape.slice(1)] };
+}
+
 /**
  * Scans a dataset (or a shard of it) once: per layer and channel the top-K images with the
  * position of the channel's peak, the 0.995 activation quantile, fire rate, mean and max; the
@@ -108,6 +121,9 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConvlensError('BAD_OPTION', `batchSize must be a positive integer; got ${String(batchSize)}.`);
   const tensors = [...new Set([...summary.layers.map((l) => l.summary.tensor), model.outputName])];
+  // Every forward call gets the same batch size, so one compiled session serves the whole
+  // scan: a short last batch, or one with unreadable images left out, is padded.
+  const full = Math.min(batchSize, end - start);
   const read = (from: number) => {
     const indices = Array.from({ length: Math.min(batchSize, end - from) }, (_, i) => from + i);
     return readBatch(model, data, indices, options.strict ?? false);
@@ -117,8 +133,9 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
   const fold = (batch: Batch, out: Record<string, FloatTensor> | null, done: number) => {
     summary.skipped.push(...batch.skipped);
     if (out) {
-      for (const { summary: layer } of summary.layers) layer.add(out[layer.tensor], batch.images);
-      summary.predictions.add(out[model.outputName].data, batch.images, batch.images.map((i) => data.entries[i].label));
+      const n = batch.images.length;
+      for (const { summary: layer } of summary.layers) layer.add(firstItems(out[layer.tensor], n), batch.images);
+      summary.predictions.add(firstItems(out[model.outputName], n).data, batch.images, batch.images.map((i) => data.entries[i].label));
     }
     options.onProgress?.(done, end - start);
   };
@@ -128,7 +145,7 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
     const batch: Batch = await next;
     next = from + batchSize < end ? read(from + batchSize) : null;
     next?.catch(() => undefined);
-    const running = batch.x ? forward(model, batch.x, tensors, { signal: options.signal }) : Promise.resolve(null);
+    const running = batch.x ? forward(model, padItems(batch.x, full), tensors, { signal: options.signal }) : Promise.resolve(null);
     running.catch(() => undefined);
     if (previous) fold(...previous);
     previous = [batch, await running, Math.min(from + batchSize, end) - start];
