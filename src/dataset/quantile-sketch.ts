@@ -5,6 +5,7 @@
  * counts, so merging sketches is exact and order-independent.
  */
 import { ConvlensError } from '../errors.js';
+import { BucketKeys } from './bucket-keys.js';
 
 /** Values with a smaller magnitude count as zero (their error is absolute, at most this). */
 export const SKETCH_ZERO = 1e-9;
@@ -67,6 +68,7 @@ class Buckets {
 
 export class QuantileSketch {
   private readonly logGamma: number;
+  private readonly keys: BucketKeys;
   private readonly gamma: number;
   private readonly positive = new Buckets();
   private readonly negative = new Buckets();
@@ -78,6 +80,7 @@ export class QuantileSketch {
     if (!(relativeError > 0 && relativeError < 1)) throw new ConvlensError('BAD_OPTION', `The sketch's relative error must be in (0, 1); got ${relativeError}.`);
     this.gamma = (1 + relativeError) / (1 - relativeError);
     this.logGamma = Math.log(this.gamma);
+    this.keys = BucketKeys.for(this.logGamma);
   }
 
   add(value: number): void {
@@ -92,19 +95,19 @@ export class QuantileSketch {
   }
 
   /**
-   * The parts of {@link add} for a caller that has already sorted its values by sign, in one
-   * loop that also computes other statistics (a scan's per-activation loop): `addPositive`
-   * and `addNegative` take values of magnitude at least {@link SKETCH_ZERO}, `addZeros`
-   * counts the rest.
+   * The parts of {@link add} for float32 values whose sign the caller has already tested (a
+   * scan's per-activation loop): `addPositive` and `addNegative` take a value of magnitude at
+   * least {@link SKETCH_ZERO} with its float32 bit pattern, `addZeros` counts values of
+   * smaller magnitude. The counts equal `add`'s.
    */
-  addPositive(value: number): void {
+  addPositive(value: number, bits: number): void {
     this.count++;
-    this.positive.increment(Math.ceil(Math.log(value) / this.logGamma));
+    this.positive.increment(this.keys.key(value, bits));
   }
 
-  addNegative(value: number): void {
+  addNegative(value: number, bits: number): void {
     this.count++;
-    this.negative.increment(Math.ceil(Math.log(-value) / this.logGamma));
+    this.negative.increment(this.keys.key(-value, bits));
   }
 
   addZeros(n: number): void {

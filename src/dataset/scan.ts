@@ -1,5 +1,5 @@
 /**
- * The streaming scan: one pass over a dataset in batches, the next batch decoded while the
+ * The streaming scan: one pass over a dataset in batches, the next batch read while the
  * current one runs, every tapped layer folded into a mergeable {@link LayerSummary} and the
  * outputs into a {@link PredictionSummary}. Memory stays bounded by the batch and the
  * summaries, whatever the dataset's size.
@@ -128,8 +128,10 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
     const indices = Array.from({ length: Math.min(batchSize, end - from) }, (_, i) => from + i);
     return readBatch(model, data, indices, options.strict ?? false);
   };
-  // Batch i is folded into the summaries here while batch i + 1 runs in onnxruntime's threads
-  // and batch i + 2 is read and decoded.
+  // Batch i is folded into the summaries after batch i + 1 has been handed to onnxruntime and
+  // while batch i + 2 is being read. Where runs are asynchronous (onnxruntime-web's proxy
+  // worker) the fold overlaps the run; onnxruntime-node runs on this thread, so there only
+  // file reads and the decoders' thread pool overlap it.
   const fold = (batch: Batch, out: Record<string, FloatTensor> | null, done: number) => {
     summary.skipped.push(...batch.skipped);
     if (out) {
