@@ -1,8 +1,10 @@
 /**
- * The scan suite: `convlens scan`'s streaming pass over a folder of PNGs (decoded with sharp,
- * the next batch while the current one runs) against the plain onnxruntime forward pass of
- * the same images already decoded in memory, at the same batch size; then peak RSS of scans
- * of 2k and 20k images in separate processes (it must not grow with the dataset).
+ * The scan suite: `convlens scan`'s streaming pass over a folder of PNGs (read and decoded as
+ * a scan reads them, the next batch while the current one runs) against the plain
+ * onnxruntime forward pass of the same images already decoded in memory, at the same batch
+ * size and on every core; then the same stages timed one by one, as wall and CPU time (see
+ * scan-profile.ts); then peak RSS of scans of 2k and 20k images in separate processes (it
+ * must not grow with the dataset).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -14,12 +16,13 @@ import { scanDataset } from '../../src/dataset/scan.js';
 import { encodePng } from '../../src/image/png.js';
 import { loadModel, openDataset } from '../../src/node/index.js';
 import { interleaved } from './interleaved.js';
+import { scanStages } from './scan-profile.js';
 
-export const BATCH = 32;
-export const LAYERS = ['features.4', 'features.7'];
+const BATCH = 32;
+const LAYERS = ['features.4', 'features.7'];
 
 /** A folder of `count` demo PNGs, written once and reused. */
-export async function pngFolder(count: number): Promise<string> {
+async function pngFolder(count: number): Promise<string> {
   const dir = join(tmpdir(), `convlens-bench-shapes-${count}`);
   if (existsSync(join(dir, 'done'))) return dir;
   mkdirSync(dir, { recursive: true });
@@ -54,6 +57,8 @@ export async function scanSuite(reps: number): Promise<void> {
   console.table(rows);
   const scanMs = rows[1]['median ms'];
   console.log(`scan throughput: ${(count / (scanMs / 1000)).toFixed(0)} images/s on one machine (median round)`);
+  console.log('\nwhere the time goes:');
+  await scanStages({ model, folder, x, plain: forwardAll, batch: BATCH, layers: LAYERS }, reps);
   await plain.release();
   await model.dispose();
 
