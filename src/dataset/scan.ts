@@ -74,6 +74,13 @@ export function mergeScans(a: ScanSummary, b: ScanSummary): ScanSummary {
 
 interface Batch { images: number[]; x: FloatTensor | null; skipped: SkippedImage[] }
 
+/**
+ * Batches being read while the current one runs. Two, because onnxruntime-node runs on the
+ * main thread: a batch's reads advance (file read, then decode in sharp's thread pool) only
+ * in this thread's turns between runs, so one batch ahead is often not ready in time.
+ */
+const READ_AHEAD = 2;
+
 async function readBatch(model: ConvlensModel, data: DatasetSource, indices: number[], strict: boolean): Promise<Batch> {
   const loaded = await Promise.all(indices.map((i) => data.load(i).then((image): RgbImage | Error => image, (e: unknown) => e as Error)));
   const images: number[] = [];
@@ -128,10 +135,10 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
     const indices = Array.from({ length: Math.min(batchSize, end - from) }, (_, i) => from + i);
     return readBatch(model, data, indices, options.strict ?? false);
   };
-  // Batch i is folded into the summaries after batch i + 1 has been handed to onnxruntime and
-  // while batch i + 2 is being read. Where runs are asynchronous (onnxruntime-web's proxy
-  // worker) the fold overlaps the run; onnxruntime-node runs on this thread, so there only
-  // file reads and the decoders' thread pool overlap it.
+  // Batch i is folded into the summaries after batch i + 1 has been handed to onnxruntime,
+  // while batches i + 2 and i + 3 are being read. Where runs are asynchronous (onnxruntime-web's
+  // proxy worker) the fold overlaps the run; onnxruntime-node runs on this thread, so there
+  // only file reads and the decoders' thread pool overlap it.
   const fold = (batch: Batch, out: Record<string, FloatTensor> | null, done: number) => {
     summary.skipped.push(...batch.skipped);
     if (out) {
@@ -141,12 +148,20 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
     }
     options.onProgress?.(done, end - start);
   };
-  let next: Promise<Batch> | null = read(start);
+  const reads: Promise<Batch>[] = [];
+  let requested = start;
+  const readAhead = () => {
+    for (; reads.length < READ_AHEAD && requested < end; requested += batchSize) {
+      const batch = read(requested);
+      batch.catch(() => undefined);
+      reads.push(batch);
+    }
+  };
+  readAhead();
   let previous: Parameters<typeof fold> | null = null;
-  for (let from = start; next; from += batchSize) {
-    const batch: Batch = await next;
-    next = from + batchSize < end ? read(from + batchSize) : null;
-    next?.catch(() => undefined);
+  for (let from = start; from < end; from += batchSize) {
+    const batch: Batch = await reads.shift()!;
+    readAhead();
     const running = batch.x ? forward(model, padItems(batch.x, full), tensors, { signal: options.signal }) : Promise.resolve(null);
     running.catch(() => undefined);
     if (previous) fold(...previous);
