@@ -7,7 +7,7 @@
  */
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
-import { QuantileSketch, type QuantileSketchJson } from './quantile-sketch.js';
+import { QuantileSketch, SKETCH_ZERO, type QuantileSketchJson } from './quantile-sketch.js';
 import { TopK, type TopEntry } from './top-k.js';
 
 /** How a channel's score for an image is taken: its mean over positions, or its largest value. */
@@ -21,6 +21,14 @@ export const DISSECTION_QUANTILE = 0.995;
  * and associative, so the merged mean does not depend on shard order.
  */
 const FIXED_POINT = 2 ** 32;
+
+/** Bit pattern of the smallest float32 of magnitude at least {@link SKETCH_ZERO}: a float32 `v` has `|v| >= SKETCH_ZERO` exactly when its magnitude bits are at least this. */
+const SKETCH_ZERO_BITS = (() => {
+  const f = new Float32Array([SKETCH_ZERO]);
+  const u = new Uint32Array(f.buffer);
+  if (f[0] < SKETCH_ZERO) u[0]++;
+  return u[0];
+})();
 
 export interface LayerSummaryOptions {
   k: number;
@@ -59,6 +67,8 @@ export class LayerSummary {
   private readonly fires: Float64Array;
   private readonly maxima: Float64Array;
   private readonly sums: bigint[];
+  /** Scratch: positions of one plane's values the sketch keys. */
+  private readonly nonzero: Int32Array;
   /** Activations seen per channel. */
   private values = 0;
   images = 0;
@@ -74,6 +84,7 @@ export class LayerSummary {
     this.fires = new Float64Array(this.channels);
     this.maxima = new Float64Array(this.channels).fill(-Infinity);
     this.sums = new Array<bigint>(this.channels).fill(0n);
+    this.nonzero = new Int32Array(this.height * this.width);
   }
 
   /** Adds a batch of the layer's outputs; `images[n]` is the dataset index of item n. */
@@ -84,21 +95,38 @@ export class LayerSummary {
       throw new ConvlensError('BAD_INPUT', `Layer "${this.tensor}" gave ${batch.data.length} values for ${images.length} images; expected ${item} per image.`);
     }
     const { data } = batch;
+    const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
+    const nonzero = this.nonzero;
     for (let n = 0; n < images.length; n++) {
       for (let c = 0; c < this.channels; c++) {
         const base = n * item + c * plane;
         const sketch = this.sketches[c];
         let sum = 0;
         let best = -Infinity;
-        let at = 0;
+        let at = base;
+        let count = 0;
         let fired = 0;
-        for (let i = 0; i < plane; i++) {
-          const v = data[base + i];
+        // ReLU maps are mostly exact zeros in no pattern a branch predictor could learn, so the
+        // values the sketch must key are gathered without a branch on them (integer tests on
+        // the float32 bits) and keyed in a second loop.
+        for (let i = base; i < base + plane; i++) {
+          const v = data[i];
           sum += v;
           if (v > best) { best = v; at = i; }
-          if (v > 0) fired++;
-          sketch.add(v);
+          const b = bits[i];
+          const magnitude = b & 0x7fffffff;
+          nonzero[count] = i;
+          count += (SKETCH_ZERO_BITS - 1 - magnitude) >>> 31;
+          fired += (~b >>> 31) & ((0 - magnitude) >>> 31);
         }
+        if (!Number.isFinite(sum)) throw new ConvlensError('RUNTIME', `Layer "${this.tensor}" gave a NaN or infinite activation; the model produced invalid values for image ${images[n]}.`);
+        for (let k = 0; k < count; k++) {
+          const i = nonzero[k];
+          const v = data[i];
+          if (v > 0) sketch.addPositive(v, bits[i]); else sketch.addNegative(v, bits[i]);
+        }
+        sketch.addZeros(plane - count);
+        at -= base;
         this.fires[c] += fired;
         if (best > this.maxima[c]) this.maxima[c] = best;
         this.sums[c] += BigInt(Math.round(sum * FIXED_POINT));

@@ -5,6 +5,7 @@
  * counts, so merging sketches is exact and order-independent.
  */
 import { ConvlensError } from '../errors.js';
+import { BucketKeys } from './bucket-keys.js';
 
 /** Values with a smaller magnitude count as zero (their error is absolute, at most this). */
 export const SKETCH_ZERO = 1e-9;
@@ -32,7 +33,15 @@ class Buckets {
     this.counts[i] += count;
   }
 
+  /** `add(key)` for the hot loop: no default argument, growth out of line. */
+  increment(key: number): void {
+    const i = key - this.first;
+    if (i >= 0 && i < this.counts.length) this.counts[i]++;
+    else this.add(key);
+  }
+
   private grow(key: number): void {
+    if (!Number.isFinite(key)) throw new ConvlensError('RUNTIME', 'An activation is infinite; the model produced invalid values for this input.');
     const n = this.counts.length;
     const lo = n === 0 ? key : Math.min(key, this.first);
     const hi = n === 0 ? key : Math.max(key, this.first + n - 1);
@@ -59,6 +68,7 @@ class Buckets {
 
 export class QuantileSketch {
   private readonly logGamma: number;
+  private readonly keys: BucketKeys;
   private readonly gamma: number;
   private readonly positive = new Buckets();
   private readonly negative = new Buckets();
@@ -70,6 +80,7 @@ export class QuantileSketch {
     if (!(relativeError > 0 && relativeError < 1)) throw new ConvlensError('BAD_OPTION', `The sketch's relative error must be in (0, 1); got ${relativeError}.`);
     this.gamma = (1 + relativeError) / (1 - relativeError);
     this.logGamma = Math.log(this.gamma);
+    this.keys = BucketKeys.for(this.logGamma);
   }
 
   add(value: number): void {
@@ -81,6 +92,27 @@ export class QuantileSketch {
       return;
     }
     (value > 0 ? this.positive : this.negative).add(Math.ceil(Math.log(m) / this.logGamma));
+  }
+
+  /**
+   * The parts of {@link add} for float32 values whose sign the caller has already tested (a
+   * scan's per-activation loop): `addPositive` and `addNegative` take a value of magnitude at
+   * least {@link SKETCH_ZERO} with its float32 bit pattern, `addZeros` counts values of
+   * smaller magnitude. The counts equal `add`'s.
+   */
+  addPositive(value: number, bits: number): void {
+    this.count++;
+    this.positive.increment(this.keys.key(value, bits));
+  }
+
+  addNegative(value: number, bits: number): void {
+    this.count++;
+    this.negative.increment(this.keys.key(-value, bits));
+  }
+
+  addZeros(n: number): void {
+    this.count += n;
+    this.zeros += n;
   }
 
   /** Adds another sketch's counts (same relative error). */

@@ -1,5 +1,5 @@
 /**
- * The streaming scan: one pass over a dataset in batches, the next batch decoded while the
+ * The streaming scan: one pass over a dataset in batches, the next batch read while the
  * current one runs, every tapped layer folded into a mergeable {@link LayerSummary} and the
  * outputs into a {@link PredictionSummary}. Memory stays bounded by the batch and the
  * summaries, whatever the dataset's size.
@@ -74,6 +74,13 @@ export function mergeScans(a: ScanSummary, b: ScanSummary): ScanSummary {
 
 interface Batch { images: number[]; x: FloatTensor | null; skipped: SkippedImage[] }
 
+/**
+ * Batches being read while the current one runs. Two, because onnxruntime-node runs on the
+ * main thread: a batch's reads advance (file read, then decode in sharp's thread pool) only
+ * in this thread's turns between runs, so one batch ahead is often not ready in time.
+ */
+const READ_AHEAD = 2;
+
 async function readBatch(model: ConvlensModel, data: DatasetSource, indices: number[], strict: boolean): Promise<Batch> {
   const loaded = await Promise.all(indices.map((i) => data.load(i).then((image): RgbImage | Error => image, (e: unknown) => e as Error)));
   const images: number[] = [];
@@ -86,6 +93,19 @@ async function readBatch(model: ConvlensModel, data: DatasetSource, indices: num
     skipped.push({ image: indices[k], id: data.entries[indices[k]].id, reason: r.message });
   });
   return { images, skipped, x: pictures.length ? await model.preprocess(pictures) : null };
+}
+
+/** `x` with zero items appended up to `size` items. */
+function padItems(x: FloatTensor, size: number): FloatTensor {
+  if (x.shape[0] >= size) return x;
+  const data = new Float32Array(size * (x.data.length / x.shape[0]));
+  data.set(x.data);
+  return { data, shape: [size, ...x.shape.slice(1)] };
+}
+
+/** The first `n` items of `t`, without copying. */
+function firstItems(t: FloatTensor, n: number): FloatTensor {
+  return t.shape[0] === n ? t : { data: t.data.subarray(0, n * (t.data.length / t.shape[0])), shape: [n, ...t.shape.slice(1)] };
 }
 
 /**
@@ -108,24 +128,46 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConvlensError('BAD_OPTION', `batchSize must be a positive integer; got ${String(batchSize)}.`);
   const tensors = [...new Set([...summary.layers.map((l) => l.summary.tensor), model.outputName])];
+  // Every forward call gets the same batch size, so one compiled session serves the whole
+  // scan: a short last batch, or one with unreadable images left out, is padded.
+  const full = Math.min(batchSize, end - start);
   const read = (from: number) => {
     const indices = Array.from({ length: Math.min(batchSize, end - from) }, (_, i) => from + i);
     return readBatch(model, data, indices, options.strict ?? false);
   };
-  let next: Promise<Batch> | null = read(start);
-  for (let from = start; next; from += batchSize) {
-    const batch: Batch = await next;
-    // Decode the next batch while this one runs.
-    next = from + batchSize < end ? read(from + batchSize) : null;
-    next?.catch(() => undefined);
+  // Batch i is folded into the summaries after batch i + 1 has been handed to onnxruntime,
+  // while batches i + 2 and i + 3 are being read. Where runs are asynchronous (onnxruntime-web's
+  // proxy worker) the fold overlaps the run; onnxruntime-node runs on this thread, so there
+  // only file reads and the decoders' thread pool overlap it.
+  const fold = (batch: Batch, out: Record<string, FloatTensor> | null, done: number) => {
     summary.skipped.push(...batch.skipped);
-    if (batch.x) {
-      const out = await forward(model, batch.x, tensors, { signal: options.signal });
-      for (const { summary: layer } of summary.layers) layer.add(out[layer.tensor], batch.images);
-      summary.predictions.add(out[model.outputName].data, batch.images, batch.images.map((i) => data.entries[i].label));
+    if (out) {
+      const n = batch.images.length;
+      for (const { summary: layer } of summary.layers) layer.add(firstItems(out[layer.tensor], n), batch.images);
+      summary.predictions.add(firstItems(out[model.outputName], n).data, batch.images, batch.images.map((i) => data.entries[i].label));
     }
-    options.onProgress?.(Math.min(from + batchSize, end) - start, end - start);
+    options.onProgress?.(done, end - start);
+  };
+  const reads: Promise<Batch>[] = [];
+  let requested = start;
+  const readAhead = () => {
+    for (; reads.length < READ_AHEAD && requested < end; requested += batchSize) {
+      const batch = read(requested);
+      batch.catch(() => undefined);
+      reads.push(batch);
+    }
+  };
+  readAhead();
+  let previous: Parameters<typeof fold> | null = null;
+  for (let from = start; from < end; from += batchSize) {
+    const batch: Batch = await reads.shift()!;
+    readAhead();
+    const running = batch.x ? forward(model, padItems(batch.x, full), tensors, { signal: options.signal }) : Promise.resolve(null);
+    running.catch(() => undefined);
+    if (previous) fold(...previous);
+    previous = [batch, await running, Math.min(from + batchSize, end) - start];
   }
+  if (previous) fold(...previous);
   if (summary.skipped.length === end - start) {
     throw new ConvlensError('IMAGE_UNDECODABLE', `None of the ${end - start} images could be read (first: ${summary.skipped[0].id}: ${summary.skipped[0].reason}).`);
   }

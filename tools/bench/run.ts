@@ -52,7 +52,7 @@ const { values } = parseArgs({
 });
 const [batch, size, reps] = [values.batch ?? (values.suite === 'synthesis' ? '4' : '8'), values.size, values.reps].map(Number);
 if (![batch, size, reps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--batch, --size and --reps take positive integers.');
-if (!['all', 'core', 'explanations', 'memory'].includes(values.suite)) throw new Error('--suite takes all, core, explanations or memory.');
+if (!['all', 'core', 'explanations', 'memory', 'synthesis', 'scan'].includes(values.suite)) throw new Error('--suite takes all, core, explanations, memory, synthesis or scan.');
 if (values.suite === 'memory') {
   await memorySuite(size);
   process.exit(0);
@@ -64,7 +64,7 @@ const coreTargets: Record<BenchModel, { gradcam?: number; saliency?: number }> =
 };
 // ResNets name their last block `layer4`; elsewhere Grad-CAM's default, the last spatial layer.
 const camLayer = benchModel.startsWith('resnet') ? 'layer4' : undefined;
-if (!['all', 'core', 'explanations', 'synthesis'].includes(values.suite)) throw new Error('--suite takes all, core, explanations or synthesis.');
+if (!['all', 'core', 'explanations', 'synthesis', 'scan'].includes(values.suite)) throw new Error('--suite takes all, core, explanations, synthesis or scan.');
 // The scan suite runs the small shapes demo model, not ResNet-50.
 if (values.suite === 'scan') {
   await scanSuite(Math.min(reps, 3));

@@ -1,12 +1,14 @@
 /**
- * The scan suite: `convlens scan`'s streaming pass over a folder of PNGs (decoded with sharp,
- * the next batch while the current one runs) against the plain onnxruntime forward pass of
- * the same images already decoded in memory, at the same batch size; then peak RSS of scans
- * of 2k and 20k images in separate processes (it must not grow with the dataset).
+ * The scan suite: `convlens scan`'s streaming pass over a folder of PNGs (read and decoded as
+ * a scan reads them, the next batch while the current one runs) against the plain
+ * onnxruntime forward pass of the same images already decoded in memory, at the same batch
+ * size and on every core; then the same stages timed one by one, as wall and CPU time (see
+ * scan-profile.ts); then peak RSS of scans of 2k and 20k images in separate processes (it
+ * must not grow with the dataset).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { demoDataset } from '../../src/dataset/demo-datasets.js';
@@ -14,6 +16,7 @@ import { scanDataset } from '../../src/dataset/scan.js';
 import { encodePng } from '../../src/image/png.js';
 import { loadModel, openDataset } from '../../src/node/index.js';
 import { interleaved } from './interleaved.js';
+import { scanStages } from './scan-profile.js';
 
 const BATCH = 32;
 const LAYERS = ['features.4', 'features.7'];
@@ -37,7 +40,9 @@ export async function scanSuite(reps: number): Promise<void> {
   const images = await Promise.all(folder.entries.map((_, i) => folder.load(i)));
   const x = await model.preprocess(images);
   const item = x.data.length / count;
-  const plain = await ort.InferenceSession.create(modelBytes, { graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
+  // The reference uses every core, as the scan's own session does (onnxruntime's default counts physical cores).
+  const threads = availableParallelism();
+  const plain = await ort.InferenceSession.create(modelBytes, { graphOptimizationLevel: 'all', executionProviders: ['cpu'], intraOpNumThreads: threads });
   const forwardAll = async () => {
     for (let s = 0; s < count; s += BATCH) {
       const n = Math.min(BATCH, count - s);
@@ -48,10 +53,12 @@ export async function scanSuite(reps: number): Promise<void> {
     { name: `scan ${count} PNGs, top 9, ${LAYERS.join('+')}`, target: 1.15, run: () => scanDataset(model, folder, { layers: LAYERS, batchSize: BATCH }) },
     { name: `scan ${count} PNGs, top 100`, run: () => scanDataset(model, folder, { layers: LAYERS, batchSize: BATCH, top: 100 }) },
   ], reps);
-  console.log(`\nscan: shapes demo model (32x32), batch ${BATCH}, ${reps} rounds, reference: plain forward of the same images, decoded beforehand`);
+  console.log(`\nscan: shapes demo model (32x32), batch ${BATCH}, ${reps} rounds, ${threads} threads, reference: plain forward of the same images, decoded beforehand`);
   console.table(rows);
   const scanMs = rows[1]['median ms'];
   console.log(`scan throughput: ${(count / (scanMs / 1000)).toFixed(0)} images/s on one machine (median round)`);
+  console.log('\nwhere the time goes:');
+  await scanStages({ model, folder, x, plain: forwardAll, batch: BATCH, layers: LAYERS }, reps);
   await plain.release();
   await model.dispose();
 

@@ -1,0 +1,70 @@
+/**
+ * Where a scan's time goes: each stage of the scan suite's pass over 1000 PNGs timed alone,
+ * in interleaved rounds, as wall time and as CPU time of the whole process (every thread).
+ * CPU time moves much less than wall time when other processes load the machine, so its
+ * ratios stay readable when wall-clock ratios do not.
+ */
+import { availableParallelism } from 'node:os';
+import { LayerSummary } from '../../src/dataset/layer-summary.js';
+import { scanDataset } from '../../src/dataset/scan.js';
+import type { DatasetSource } from '../../src/dataset/source.js';
+import type { ConvlensModel } from '../../src/engine/model.js';
+import type { FloatTensor, RgbImage } from '../../src/image/types.js';
+import { forward, itemShapeOf } from '../../src/methods/passes.js';
+import { median } from './timing.js';
+
+export interface ScanStagesInput {
+  model: ConvlensModel;
+  folder: DatasetSource;
+  /** The folder's images, preprocessed. */
+  x: FloatTensor;
+  /** The plain onnxruntime forward pass of `x` in batches: the reference. */
+  plain: () => Promise<unknown>;
+  batch: number;
+  layers: string[];
+}
+
+/** Prints the stage table: each stage alone, `rounds` interleaved rounds after one warm-up. */
+export async function scanStages({ model, folder, x, plain, batch, layers }: ScanStagesInput, rounds: number): Promise<void> {
+  const count = x.shape[0];
+  const item = x.data.length / count;
+  const batches = Array.from({ length: Math.ceil(count / batch) }, (_, b) => {
+    const n = Math.min(batch, count - b * batch);
+    return { data: x.data.subarray(b * batch * item, (b * batch + n) * item), shape: [n, ...x.shape.slice(1)] };
+  });
+  let images: RgbImage[] = [];
+  const tensors = [...layers.map((l) => model.resolveLayer(l)), model.outputName];
+  let outs: Record<string, FloatTensor>[] = [];
+
+  const stages: [string, () => Promise<unknown>][] = [
+    ['plain forward (reference)', plain],
+    ['decode PNGs', async () => { images = await Promise.all(folder.entries.map((_, i) => folder.load(i))); }],
+    ['preprocess', () => model.preprocess(images)],
+    ['tapped forward', async () => { outs = []; for (const b of batches) outs.push(await forward(model, b, tensors)); }],
+    ['layer summaries', async () => {
+      const summaries = layers.map((_, i) => new LayerSummary(tensors[i], itemShapeOf(model, tensors[i]), { k: 9, rank: 'mean' }));
+      outs.forEach((o, b) => summaries.forEach((s, i) => s.add(o[tensors[i]], Array.from({ length: o[tensors[i]].shape[0] }, (_, k) => b * batch + k))));
+    }],
+    ['scan', () => scanDataset(model, folder, { layers, batchSize: batch })],
+  ];
+  const wall: number[][] = stages.map(() => []);
+  const cpu: number[][] = stages.map(() => []);
+  for (let r = -1; r < rounds; r++) {
+    for (const [i, [, run]] of stages.entries()) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await run();
+      const w = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      if (r >= 0) { wall[i].push(w); cpu[i].push((c.user + c.system) / 1000); }
+    }
+  }
+  console.log(`scan stages over ${count} PNGs, batch ${batch}, ${availableParallelism()} threads, ${rounds} rounds (median; ratios per round against the plain forward)`);
+  console.table(stages.map(([name], i) => ({
+    stage: name,
+    'wall ms': Math.round(median(wall[i])),
+    'x plain (wall)': Number(median(wall[i].map((w, r) => w / wall[0][r])).toFixed(2)),
+    'cpu ms': Math.round(median(cpu[i])),
+    'x plain (cpu)': Number(median(cpu[i].map((c, r) => c / cpu[0][r])).toFixed(2)),
+  })));
+}
