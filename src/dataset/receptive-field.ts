@@ -180,7 +180,7 @@ const unmodelled = (node: OnnxNode) => new ConvlensError('BAD_OPTION',
  */
 export function receptiveField(model: ConvlensModel, layer: string): ReceptiveField {
   const tensor = model.resolveLayer(layer);
-  const info = model.engine.shapeInfo([model.engine.fixedBatch ?? 1, ...model.itemShape]);
+  const info = model.shapeInfo();
   const [H, W] = model.itemShape.slice(1);
   const graph = model.graph.graph;
   const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);

@@ -11,7 +11,7 @@ import { readAnnotations } from '../onnx/annotations.js';
 import { checkGraphStructure } from '../onnx/graph-checks.js';
 import { listLayers, resolveLayer, type Layer } from '../onnx/layers.js';
 import { checkSupportedOps } from '../onnx/op-support.js';
-import { shapeInferenceOps } from '../onnx/shapes/index.js';
+import { shapeInferenceOps, type ShapeInfo } from '../onnx/shapes/index.js';
 import { DataType, type Model } from '../onnx/types.js';
 import { Engine } from './engine.js';
 import { firstNonFinite } from './finite.js';
@@ -78,7 +78,7 @@ export class ConvlensModel {
     this.chosenSize = size[0] === undefined || size[1] === undefined ? options.inputSize : undefined;
     const choice = options.preprocess !== undefined ? parsePreprocess(options.preprocess) : (notes.preprocess ?? { preset: 'imagenet' as const });
     this.preprocessSpec = { ...choice, size: hw, resize: options.resize ?? notes.preprocess?.resize ?? 'crop' };
-    const outShape = this.engine.shapeInfo([this.engine.fixedBatch ?? 1, ...this.itemShape]).shapes.get(this.outputName) ?? [];
+    const outShape = this.shapeInfo().shapes.get(this.outputName) ?? [];
     const classes = outShape.slice(1).reduce((a, b) => a * b, 1);
     if (options.labels && classes > 0 && options.labels.length !== classes) {
       throw new ConvlensError('BAD_OPTION',
@@ -100,6 +100,14 @@ export class ConvlensModel {
     throw new ConvlensError('BATCH_TOO_LARGE', `One input item of ${size} does not fit the memory budget of ${Math.ceil(budget / 2 ** 20)} MiB; ${fix}.`);
   }
 
+  /**
+   * Shapes (and folded constant values) of every tensor for a batch of `[C, H, W]` items, at
+   * the model's input size by default.
+   */
+  shapeInfo(itemShape: number[] = this.itemShape): ShapeInfo {
+    return this.engine.shapeInfo([this.engine.fixedBatch ?? 1, ...itemShape]);
+  }
+
   /** Layers in execution order with their output shapes for one input of the model's size. */
   get layers(): Layer[] {
     this.layerCache ??= this.layersFor(this.itemShape);
@@ -108,7 +116,7 @@ export class ConvlensModel {
 
   /** Layers with output shapes for a given `[C, H, W]` item shape. */
   layersFor(itemShape: number[]): Layer[] {
-    return listLayers(this.graph, this.engine.shapeInfo([this.engine.fixedBatch ?? 1, ...itemShape]));
+    return listLayers(this.graph, this.shapeInfo(itemShape));
   }
 
   /** Tensor name for a module path, node name or tensor name; `UNKNOWN_LAYER` lists the closest matches. */

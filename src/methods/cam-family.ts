@@ -4,7 +4,8 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import type { FloatTensor } from '../image/types.js';
-import { gradientCams, weightedSum, type CamOptions, type CamResult } from './cam.js';
+import { gradientCams, type CamOptions, type CamResult } from './cam.js';
+import { weightedSum } from './maps.js';
 
 /**
  * Grad-CAM++ channel weights (Chattopadhay et al., with the usual exponential-free closed

@@ -3,24 +3,18 @@
  * layers, the class score is a linear function of the pooled channels, so the fc weights of a
  * class, applied to the unpooled channels, show where the score comes from. No gradients.
  */
-import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { tensorToFloat32 } from '../onnx/tensor.js';
 import type { OnnxNode } from '../onnx/types.js';
-import { weightedSum, type CamMap } from './cam.js';
-import type { ExplainedItems } from './gradients.js';
-import { normalizeItems, upsampleItems } from './maps.js';
-import { forward, itemShapeOf, selectOutput } from './passes.js';
-import { gatherItems, resolveTargets, type Target } from './targets.js';
+import { weightedSum } from './maps.js';
+import { camMap, explainedItems, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { selectOutput, targetPass } from './passes.js';
+import { gatherItems } from './targets.js';
 
-export interface ClassActivationMapOptions extends ProgressOptions {
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
-}
+export type ClassActivationMapOptions = TargetOptions;
 
 export type ClassActivationMapResult = CamMap & ExplainedItems;
 
@@ -76,7 +70,7 @@ function reducesSpatialAxes(node: OnnxNode, info: ShapeInfo): boolean {
  */
 export function findCamHead(model: ConvlensModel, output: string): CamHead {
   const graph = model.graph.graph;
-  const info = model.engine.shapeInfo([model.engine.fixedBatch ?? 1, ...model.itemShape]);
+  const info = model.shapeInfo();
   const producer = new Map<string, OnnxNode>();
   for (const n of graph.nodes) for (const o of n.outputs) if (o) producer.set(o, n);
   const isConstant = (name: string) => graph.initializers.has(name) || info.values.has(name);
@@ -158,10 +152,9 @@ function identity(n: number): Float32Array {
  */
 export async function classActivationMap(model: ConvlensModel, x: FloatTensor, options: ClassActivationMapOptions = {}): Promise<ClassActivationMapResult> {
   model.checkInput(x);
-  const output = selectOutput(model, options.output);
-  const head = findCamHead(model, output);
-  const r = await forward(model, x, [head.tensor, output], options);
-  const targets = resolveTargets(options.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: r[output], labels: model.labels });
+  const head = findCamHead(model, selectOutput(model, options.output));
+  // The forward pass is all the work, so it reports the progress.
+  const { output, targets, tensors: r } = await targetPass(model, x, options, [head.tensor], options);
   const M = targets.image.length;
   const { outputs: K, channels: C } = head;
   // Channel weights per item: the item's seed times the head matrix.
@@ -174,9 +167,5 @@ export async function classActivationMap(model: ConvlensModel, x: FloatTensor, o
     }
   }
   const raw = weightedSum(gatherItems(r[head.tensor], targets.image), weights);
-  const [H, W] = model.itemShape.slice(1);
-  return {
-    layer: head.layer, raw, map: normalizeItems(upsampleItems(raw, H, W)),
-    image: targets.image, target: targets.target, scores: gatherItems(r[output], targets.image),
-  };
+  return { ...camMap(model, head.layer, raw), ...explainedItems(targets, gatherItems(r[output], targets.image)) };
 }

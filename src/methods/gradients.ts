@@ -1,28 +1,15 @@
 /** Gradient maps of the input: vanilla saliency, guided backpropagation and deconvnet. */
-import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
+import { explainedItems, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { backward } from './passes.js';
-import type { Target } from './targets.js';
 
 export type SaliencyRule = 'vanilla' | 'guided' | 'deconvnet';
 
-export interface SaliencyOptions extends ProgressOptions {
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
+export interface SaliencyOptions extends TargetOptions {
   rule?: SaliencyRule;
-}
-
-export interface ExplainedItems {
-  /** For each result item, the image it explains. */
-  image: number[];
-  /** For each result item, the class it explains (null for a weights target). */
-  target: (number | null)[];
-  /** Model outputs for each result item. */
-  scores: FloatTensor;
 }
 
 export interface SaliencyResult extends ExplainedItems {
@@ -49,5 +36,5 @@ export async function saliency(model: ConvlensModel, x: FloatTensor, options: Sa
   }
   const r = await backward(model, x, { ...options, relu: reluOf[rule], wrt: [model.inputName] });
   const raw = r.gradients[model.inputName];
-  return { raw, map: normalizeItems(maxAbsOverChannels(raw)), image: r.targets.image, target: r.targets.target, scores: r.scores };
+  return { raw, map: normalizeItems(maxAbsOverChannels(raw)), ...explainedItems(r.targets, r.scores) };
 }

@@ -5,24 +5,20 @@
  * rule down to the layer, guided rule down to the input), so the pair costs one run.
  */
 import { buildGradientGraph } from '../autodiff/gradient-graph.js';
-import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import type { FloatTensor } from '../image/types.js';
 import { executionOrder, type ShapeInfo } from '../onnx/shapes/index.js';
 import type { Model, OnnxNode } from '../onnx/types.js';
 import { assembleVariant } from '../onnx/variants.js';
-import { defaultCamLayer, gradCamRule, spatialLayer } from './cam.js';
-import type { ExplainedItems } from './gradients.js';
-import { maxAbsOverChannels, normalizeItems, upsampleItems } from './maps.js';
-import { forward, itemShapeOf, selectOutput } from './passes.js';
-import { gatherItems, needsScores, resolveTargets, type Target } from './targets.js';
+import { gradCamRule } from './cam.js';
+import { maxAbsOverChannels, normalizeItems } from './maps.js';
+import { camMap, explainedItems, spatialLayer, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { targetPass } from './passes.js';
+import { gatherItems } from './targets.js';
 
-export interface GuidedGradCamOptions extends ProgressOptions {
+export interface GuidedGradCamOptions extends TargetOptions {
   /** Layer for the Grad-CAM factor (module path, node or tensor name); default: the last spatial layer. */
   layer?: string;
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
 }
 
 export interface GuidedGradCamResult extends ExplainedItems {
@@ -78,11 +74,9 @@ function mergeVariants(model: Model, info: ShapeInfo, parts: Model[]): { model: 
  */
 export async function guidedGradCam(model: ConvlensModel, x: FloatTensor, options: GuidedGradCamOptions = {}): Promise<GuidedGradCamResult> {
   model.checkInput(x);
-  const { name, tensor } = spatialLayer(model, options.layer ?? defaultCamLayer(model));
-  const output = selectOutput(model, options.output);
+  const { name, tensor } = spatialLayer(model, options.layer);
   const { signal, onProgress } = options;
-  const scores0 = needsScores(options.target) ? (await forward(model, x, [output], { signal }))[output] : undefined;
-  const targets = resolveTargets(options.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: scores0, labels: model.labels });
+  const { output, targets } = await targetPass(model, x, options);
   const input = model.inputName;
   const out = await model.engine.run({
     key: `guided-gradcam|${tensor}|${output}`,
@@ -104,7 +98,7 @@ export async function guidedGradCam(model: ConvlensModel, x: FloatTensor, option
     onProgress,
   });
   const [M, C, H, W] = out.inputGradient.shape;
-  const cam = normalizeItems(upsampleItems(gradCamRule(out.activations, out.layerGradient), H, W));
+  const cam = camMap(model, name, gradCamRule(out.activations, out.layerGradient)).map;
   const plane = H * W;
   const data = new Float32Array(M * C * plane);
   for (let m = 0; m < M; m++) {
@@ -114,5 +108,5 @@ export async function guidedGradCam(model: ConvlensModel, x: FloatTensor, option
     }
   }
   const raw = { data, shape: [M, C, H, W] };
-  return { layer: name, raw, map: normalizeItems(maxAbsOverChannels(raw)), image: targets.image, target: targets.target, scores: out.scores };
+  return { layer: name, raw, map: normalizeItems(maxAbsOverChannels(raw)), ...explainedItems(targets, out.scores) };
 }

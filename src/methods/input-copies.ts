@@ -9,13 +9,9 @@ import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import { reluOf, type SaliencyRule } from './gradients.js';
-import { backward, forward, itemShapeOf, selectOutput } from './passes.js';
-import { gatherItems, resolveTargets, type ResolvedTargets, type Target } from './targets.js';
-
-export interface CopiesOptions extends ProgressOptions {
-  target?: Target;
-  output?: string;
-}
+import type { TargetOptions } from './method-skeleton.js';
+import { backward, targetPass } from './passes.js';
+import { gatherItems, type ResolvedTargets } from './targets.js';
 
 export interface TargetsOnInput {
   /** The model output the targets refer to. */
@@ -37,13 +33,9 @@ export function reluOfSaliencyRule(rule: SaliencyRule = 'vanilla'): ReluRule {
  * Resolves the target on the unmodified input. Every copy of an item is then seeded with that
  * item's seed, so `top1` means the class of the image itself, not of each noisy copy.
  */
-export async function targetsOnInput(model: ConvlensModel, x: FloatTensor, options: CopiesOptions): Promise<TargetsOnInput> {
-  model.checkInput(x);
-  const output = selectOutput(model, options.output);
-  // Only the gradient run reports progress; a second counter would make it jump backwards.
-  const scores = (await forward(model, x, [output], { signal: options.signal }))[output];
-  const targets = resolveTargets(options.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores, labels: model.labels });
-  return { output, targets, scores: gatherItems(scores, targets.image) };
+export async function targetsOnInput(model: ConvlensModel, x: FloatTensor, options: TargetOptions): Promise<TargetsOnInput> {
+  const { output, targets, tensors } = await targetPass(model, x, options, []);
+  return { output, targets, scores: gatherItems(tensors[output], targets.image) };
 }
 
 /** Most copies per item (SmoothGrad samples, integrated-gradients steps) a call may ask for. */

@@ -1,22 +1,18 @@
 /** Integrated gradients: gradients along the straight path from a baseline to the input. */
-import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
 import { attributionMap } from './attribution-map.js';
 import { baselineFor, type Baseline } from './baselines.js';
-import type { ExplainedItems } from './gradients.js';
 import { checkCopies, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
+import { explainedItems, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward } from './passes.js';
-import { gatherItems, type Target } from './targets.js';
+import { gatherItems } from './targets.js';
 
 /** How the path integral is approximated from `steps` intervals. */
 export type IntegrationMethod = 'riemann-right' | 'trapezoid';
 
-export interface IntegratedGradientsOptions extends ProgressOptions {
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
+export interface IntegratedGradientsOptions extends TargetOptions {
   /** Intervals the path is cut into; default 32. */
   steps?: number;
   /** Where the path starts; default `'black'` (see {@link Baseline}). */
@@ -90,7 +86,7 @@ export async function integratedGradients(model: ConvlensModel, x: FloatTensor, 
   model.checkInput(x);
   const b = baselineFor(model, x, o.baseline, o.blurSigma);
   const on = await targetsOnInput(model, x, o);
-  const { image, seeds, target } = on.targets;
+  const { image, seeds } = on.targets;
   const baselineScores = gatherItems((await forward(model, b, [on.output], { signal: o.signal }))[on.output], image);
   const { alphas, weights } = quadrature(o.steps, o.method);
   const size = x.data.length / x.shape[0];
@@ -112,5 +108,5 @@ export async function integratedGradients(model: ConvlensModel, x: FloatTensor, 
   const atInput = targetScores(on.scores, seeds);
   const atBaseline = targetScores(baselineScores, seeds);
   const completeness = sums.map((s, m) => ({ sumAttribution: s, scoreDifference: atInput[m] - atBaseline[m] }));
-  return { raw, map: attributionMap(raw), image, target, scores: on.scores, completeness };
+  return { raw, map: attributionMap(raw), ...explainedItems(on.targets, on.scores), completeness };
 }

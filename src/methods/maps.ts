@@ -44,3 +44,22 @@ export function maxAbsOverChannels(t: FloatTensor): FloatTensor {
   }
   return { data, shape: [M, H, W] };
 }
+
+/** relu(sum_c w[m, c] * A[m, c]) for `[M, C, h, w]` activations and `[M, C]` weights. */
+export function weightedSum(A: FloatTensor, w: Float32Array): FloatTensor {
+  const [M, C, h, wd] = A.shape;
+  const plane = h * wd;
+  const a = A.data;
+  const data = new Float32Array(M * plane);
+  for (let m = 0; m < M; m++) {
+    const out = data.subarray(m * plane, (m + 1) * plane);
+    for (let c = 0; c < C; c++) {
+      const k = w[m * C + c];
+      if (k === 0) continue;
+      const base = (m * C + c) * plane;
+      for (let i = 0; i < plane; i++) out[i] += k * a[base + i];
+    }
+    for (let i = 0; i < plane; i++) if (out[i] < 0) out[i] = 0;
+  }
+  return { data, shape: [M, h, wd] };
+}

@@ -4,7 +4,7 @@
  * runs 2048 masked forward passes per image).
  */
 import type { ConvlensModel } from '../engine/model.js';
-import { defaultCamLayer } from './cam.js';
+import { defaultCamLayer } from './method-skeleton.js';
 import { geometry } from './occlusion.js';
 import { itemShapeOf } from './passes.js';
 import type { MethodEntry, MethodOptions } from './registry.js';

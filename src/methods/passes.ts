@@ -11,7 +11,8 @@ import type { FloatTensor } from '../image/types.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { tapGraph } from '../onnx/variants.js';
 import { checkFiniteScores } from './finite-scores.js';
-import { gatherItems, needsScores, resolveTargets, type ResolvedTargets, type Target } from './targets.js';
+import type { TargetOptions } from './method-skeleton.js';
+import { gatherItems, needsScores, resolveTargets, type ResolvedTargets } from './targets.js';
 
 const SEED = 'convlens.seed';
 
@@ -44,13 +45,37 @@ export function selectOutput(model: ConvlensModel, name?: string): string {
 
 /** Shape of one item of a tensor at the model's input size. */
 export function itemShapeOf(model: ConvlensModel, tensor: string): number[] {
-  return model.engine.shapeInfo([model.engine.fixedBatch ?? 1, ...model.itemShape]).shapes.get(tensor)!.slice(1);
+  return model.shapeInfo().shapes.get(tensor)!.slice(1);
 }
 
-export interface BackwardRequest extends ProgressOptions {
-  target?: Target;
-  /** Which model output the target refers to (default: the first). */
-  output?: string;
+/** The output a method's target refers to, the target resolved into explained items, and the tensors computed for it. */
+export interface TargetPass {
+  output: string;
+  targets: ResolvedTargets;
+  /** The forward pass at the input: `taps` and the output (empty when none was needed). */
+  tensors: Record<string, FloatTensor>;
+}
+
+/**
+ * What every method does first: checks the input, picks the output the target refers to and
+ * resolves the target into explained items. With `taps`, one forward pass returns them and
+ * the output; without, the output is computed only when the target needs it (top-k). The
+ * pass reports progress only through `progress`: by default only a method's main run does,
+ * since a second counter would make the bar jump backwards.
+ *
+ * @example
+ * const { output, targets, tensors } = await targetPass(model, x, { target: 'top1' }, ['layer4.1.relu']);
+ */
+export async function targetPass(model: ConvlensModel, x: FloatTensor, options: TargetOptions, taps?: string[], progress: ProgressOptions = { signal: options.signal }): Promise<TargetPass> {
+  model.checkInput(x);
+  const output = selectOutput(model, options.output);
+  const tensors = taps ? [...new Set([...taps, output])] : needsScores(options.target) ? [output] : [];
+  const computed = tensors.length > 0 ? await forward(model, x, tensors, progress) : {};
+  const targets = resolveTargets(options.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: computed[output], labels: model.labels });
+  return { output, targets, tensors: computed };
+}
+
+export interface BackwardRequest extends TargetOptions {
   relu?: ReluRule;
   /** Tensors to differentiate with respect to (the input, layer outputs, weights). */
   wrt: string[];
@@ -70,11 +95,7 @@ export interface BackwardResult {
 
 /** Gradients of the target with respect to `wrt`, plus taps and scores, from one batched run. */
 export async function backward(model: ConvlensModel, x: FloatTensor, req: BackwardRequest): Promise<BackwardResult> {
-  model.checkInput(x);
-  const output = selectOutput(model, req.output);
-  // Only the gradient run reports progress: a second counter would fill the bar before the main work starts.
-  const scores0 = needsScores(req.target) ? (await forward(model, x, [output], { signal: req.signal }))[output] : undefined;
-  const targets = resolveTargets(req.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: scores0, labels: model.labels });
+  const { output, targets } = await targetPass(model, x, req);
   const perImage = targets.image.length / x.shape[0];
   const uniform = Number.isInteger(perImage) && targets.image.every((img, m) => img === Math.floor(m / perImage));
   // Several targets per image share one forward pass when every batch-dependent tensor keeps the batch in dim 0.

@@ -5,6 +5,7 @@ import type { FloatTensor } from '../image/types.js';
 import type { SaliencyOptions, SaliencyResult } from './gradients.js';
 import { checkCopies, reluOfSaliencyRule, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
+import { explainedItems } from './method-skeleton.js';
 import { seededNormal } from './seeded-random.js';
 
 export interface SmoothGradOptions extends SaliencyOptions {
@@ -80,5 +81,5 @@ export async function smoothGrad(model: ConvlensModel, x: FloatTensor, options: 
   const raw = await sumGradientsOverCopies(model, on, {
     copies: o.samples, fill: (m, s, out) => copy(on.targets.image[m], s, out), weight: () => 1 / o.samples, squared: o.squared,
   }, relu, o);
-  return { raw, map: normalizeItems(maxAbsOverChannels(raw)), image: on.targets.image, target: on.targets.target, scores: on.scores };
+  return { raw, map: normalizeItems(maxAbsOverChannels(raw)), ...explainedItems(on.targets, on.scores) };
 }

@@ -78,7 +78,7 @@ export function checkInputSize(model: ConvlensModel, size: [number, number]): vo
   }
   if (size[0] === model.itemShape[1] && size[1] === model.itemShape[2]) return;
   try {
-    model.engine.shapeInfo([model.engine.fixedBatch ?? 1, model.itemShape[0], ...size]);
+    model.shapeInfo([model.itemShape[0], ...size]);
   } catch (e) {
     throw new ConvlensError('BAD_OPTION', `The model does not work at ${size[0]}x${size[1]} inputs (${(e as Error).message}); use its own size, ${model.itemShape[1]}x${model.itemShape[2]}, or export it with a free height and width.`, { cause: e });
   }
