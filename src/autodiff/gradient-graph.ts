@@ -138,7 +138,7 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
   };
   for (const s of request.seeds) if (relevant.has(s.output)) push(s.output, s.seed);
 
-  const relu = request.relu ?? 'standard';
+  const relu = request.relu ?? 'vanilla';
   for (const index of path) {
     const node = graph.nodes[index];
     const gy = node.outputs.map((o) => (o ? total(o) : undefined));

@@ -9,14 +9,14 @@ import type { GraphBuilder } from './builder.js';
 
 /**
  * How gradients pass through ReLUs (Relu, and Clip with a lower bound of 0 such as ReLU6):
- * - `standard`: the true derivative, gy where the input was positive;
+ * - `vanilla`: the true derivative, gy where the input was positive;
  * - `guided`: guided backpropagation, only positive gy where the input was positive;
  * - `deconvnet`: only positive gy, whatever the input was;
  * - `redirected`: for activation maximization, gy where the input was positive, and where it
- *   was not, positive gy too, for items whose standard gradient is zero everywhere (so an
+ *   was not, positive gy too, for items whose vanilla gradient is zero everywhere (so an
  *   objective on dead units still gets a direction to climb).
  */
-export type ReluRule = 'standard' | 'guided' | 'deconvnet' | 'redirected';
+export type ReluRule = 'vanilla' | 'guided' | 'deconvnet' | 'redirected';
 
 export interface VjpContext {
   readonly node: OnnxNode;

@@ -20,7 +20,7 @@ export function outputValues(values: Float32Array, labels: readonly string[] | n
 
 /** Whether the model's outputs are values (a regression annotated `convlens.outputs: "values"`) rather than class scores. */
 export function predictsValues(model: ConvlensModel): boolean {
-  return readAnnotations(model.graph).outputs === 'values';
+  return readAnnotations(model.onnxModel).outputs === 'values';
 }
 
 /** The line `explain` prints for one image: the top-5 classes, or every output value. */

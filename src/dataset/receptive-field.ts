@@ -182,7 +182,7 @@ export function receptiveField(model: ConvlensModel, layer: string): ReceptiveFi
   const tensor = model.resolveLayer(layer);
   const info = model.shapeInfo();
   const [H, W] = model.itemShape.slice(1);
-  const graph = model.graph.graph;
+  const graph = model.onnxModel.graph;
   const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   const plusOne = (n: number) => Int32Array.from({ length: n }, (_, i) => i + 1);
   const fields = new Map<string, Field>([[model.inputName, { lo: [identity(H), identity(W)], hi: [plusOne(H), plusOne(W)] }]]);

@@ -1,5 +1,5 @@
 /**
- * A loaded model: the decoded graph (never modified), its engine, how images become its
+ * A loaded model: the decoded ONNX model (never modified), its engine, how images become its
  * input, its class names and its layers. Platform entry points build it with `openModel`.
  */
 import { differentiableOps } from '../autodiff/table.js';
@@ -52,10 +52,12 @@ export class ConvlensModel {
   /** The `inputSize` option when it set the input's free height and width. */
   private readonly chosenSize: [number, number] | undefined;
 
-  constructor(readonly graph: Model, runtime: Runtime, options: ModelOptions = {}) {
-    checkGraphStructure(graph);
-    checkSupportedOps(graph, supportedOps, 'run');
-    const inputs = graph.graph.inputs.filter((v) => !graph.graph.initializers.has(v.name));
+  /** The decoded ONNX model (never modified). */
+  constructor(readonly onnxModel: Model, runtime: Runtime, options: ModelOptions = {}) {
+    checkGraphStructure(onnxModel);
+    checkSupportedOps(onnxModel, supportedOps, 'run');
+    const { graph } = onnxModel;
+    const inputs = graph.inputs.filter((v) => !graph.initializers.has(v.name));
     if (inputs.length !== 1) {
       throw new ConvlensError('BAD_INPUT',
         `convlens explains models with one image input; this model has ${inputs.length} (${inputs.map((v) => v.name).join(', ')}).`);
@@ -65,10 +67,10 @@ export class ConvlensModel {
       throw new ConvlensError('BAD_INPUT', `The model input "${input.name}" is not a float32 [N, C, H, W] tensor; convlens needs an NCHW image input.`);
     }
     this.inputName = input.name;
-    this.outputName = graph.graph.outputs[0].name;
-    const notes = readAnnotations(graph);
+    this.outputName = graph.outputs[0].name;
+    const notes = readAnnotations(onnxModel);
     const runtimeWithBudget = options.memoryBudget ? { ...runtime, memoryBudget: options.memoryBudget } : runtime;
-    this.engine = new Engine(runtimeWithBudget, graph, this.inputName);
+    this.engine = new Engine(runtimeWithBudget, onnxModel, this.inputName);
     const dims = input.shape ?? [null, 3, null, null];
     const fixed = (d: unknown) => (typeof d === 'number' && d > 0 ? d : undefined);
     const size = [fixed(dims[2]), fixed(dims[3])];
@@ -85,6 +87,11 @@ export class ConvlensModel {
         `The labels list has ${options.labels.length} names but the model output "${this.outputName}" has ${classes} values; give one name per output (labels option, --labels FILE).`);
     }
     this.labels = options.labels ?? notes.labels ?? (classes === 1000 ? imagenetClasses : null);
+  }
+
+  /** @deprecated Use `onnxModel`: this is the whole decoded ONNX model, not its graph. */
+  get graph(): Model {
+    return this.onnxModel;
   }
 
   /** Refuses, before anything is allocated, input items larger than the memory budget allows. */
@@ -116,17 +123,17 @@ export class ConvlensModel {
 
   /** Layers with output shapes for a given `[C, H, W]` item shape. */
   layersFor(itemShape: number[]): Layer[] {
-    return listLayers(this.graph, this.shapeInfo(itemShape));
+    return listLayers(this.onnxModel, this.shapeInfo(itemShape));
   }
 
   /** Tensor name for a module path, node name or tensor name; `UNKNOWN_LAYER` lists the closest matches. */
   resolveLayer(name: string): string {
-    return resolveLayer(this.graph, this.layers, name);
+    return resolveLayer(this.onnxModel, this.layers, name);
   }
 
   /** Whether every op of the model has a gradient rule. */
   get differentiable(): boolean {
-    return this.graph.graph.nodes.every((n) => differentiableOps.has(n.opType));
+    return this.onnxModel.graph.nodes.every((n) => differentiableOps.has(n.opType));
   }
 
   /** Images to the model's input tensor `[N, C, H, W]`. */

@@ -4,7 +4,7 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import type { FloatTensor } from '../image/types.js';
-import { gradientCams, type CamOptions, type CamResult } from './cam.js';
+import { gradientCams, type CamOptions, type CamResult } from './grad-cam.js';
 import { weightedSum } from './maps.js';
 
 /**

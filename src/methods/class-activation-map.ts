@@ -69,7 +69,7 @@ function reducesSpatialAxes(node: OnnxNode, info: ShapeInfo): boolean {
  * head.layer; // '/layer4/layer4.1/relu_1/Relu'
  */
 export function findCamHead(model: ConvlensModel, output: string): CamHead {
-  const graph = model.graph.graph;
+  const graph = model.onnxModel.graph;
   const info = model.shapeInfo();
   const producer = new Map<string, OnnxNode>();
   for (const n of graph.nodes) for (const o of n.outputs) if (o) producer.set(o, n);

@@ -63,7 +63,7 @@ function positiveInt(value: number, name: string): number {
 
 /** The Conv node a layer name refers to: the node producing it, or the one Conv inside the named module. */
 function convNode(model: ConvlensModel, layer: string): OnnxNode {
-  const nodes = model.graph.graph.nodes;
+  const nodes = model.onnxModel.graph.nodes;
   const producerOf = (tensor: string) => nodes.find((n) => n.outputs.includes(tensor))!;
   const producer = producerOf(model.resolveLayer(layer));
   if (producer.opType === 'Conv') return producer;
@@ -78,7 +78,7 @@ function convNode(model: ConvlensModel, layer: string): OnnxNode {
 
 /** The constant tensor feeding `name`: an initializer, a Constant node's value, through Identity nodes. */
 function constantTensor(model: ConvlensModel, name: string, node: OnnxNode): Tensor {
-  const graph = model.graph.graph;
+  const graph = model.onnxModel.graph;
   const initializer = graph.initializers.get(name);
   if (initializer) return initializer;
   const producer = graph.nodes.find((n) => n.outputs.includes(name));

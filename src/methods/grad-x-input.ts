@@ -2,7 +2,7 @@
 import type { ConvlensModel } from '../engine/model.js';
 import type { FloatTensor } from '../image/types.js';
 import { attributionMap } from './attribution-map.js';
-import { saliency, type SaliencyOptions, type SaliencyResult } from './gradients.js';
+import { saliency, type SaliencyOptions, type SaliencyResult } from './saliency.js';
 
 /** Like {@link SaliencyResult}, with `raw` the gradient times the input and `map` from {@link attributionMap}. */
 export type GradientTimesInputResult = SaliencyResult;

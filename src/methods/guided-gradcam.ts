@@ -1,7 +1,7 @@
 /**
  * Guided Grad-CAM (Selvaraju et al.): guided backpropagation, sharp but not class-selective,
  * multiplied by the upsampled Grad-CAM map, coarse but class-selective. Both gradients come
- * from one compiled graph: a shared forward pass feeding two backward passes (standard ReLU
+ * from one compiled graph: a shared forward pass feeding two backward passes (vanilla ReLU
  * rule down to the layer, guided rule down to the input), so the pair costs one run.
  */
 import { buildGradientGraph } from '../autodiff/gradient-graph.js';
@@ -10,7 +10,7 @@ import type { FloatTensor } from '../image/types.js';
 import { executionOrder, type ShapeInfo } from '../onnx/shapes/index.js';
 import type { Model, OnnxNode } from '../onnx/types.js';
 import { assembleVariant } from '../onnx/variants.js';
-import { gradCamRule } from './cam.js';
+import { gradCamRule } from './grad-cam.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
 import { camMap, explainedItems, spatialLayer, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { targetPass } from './passes.js';
@@ -82,9 +82,9 @@ export async function guidedGradCam(model: ConvlensModel, x: FloatTensor, option
     key: `guided-gradcam|${tensor}|${output}`,
     compile: (info) => {
       const seeds = [{ output, seed: SEED }];
-      const cam = buildGradientGraph(model.graph, info, { wrt: [tensor], seeds, relu: 'standard', taps: [tensor, output] });
-      const guided = buildGradientGraph(model.graph, info, { wrt: [input], seeds, relu: 'guided' });
-      const merged = mergeVariants(model.graph, info, [cam.model, guided.model]);
+      const cam = buildGradientGraph(model.onnxModel, info, { wrt: [tensor], seeds, relu: 'vanilla', taps: [tensor, output] });
+      const guided = buildGradientGraph(model.onnxModel, info, { wrt: [input], seeds, relu: 'guided' });
+      const merged = mergeVariants(model.onnxModel, info, [cam.model, guided.model]);
       return {
         model: merged.model,
         outputs: { activations: tensor, scores: output, layerGradient: merged.renamed[0](cam.gradients.get(tensor)!), inputGradient: merged.renamed[1](guided.gradients.get(input)!) },

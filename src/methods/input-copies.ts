@@ -8,7 +8,6 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
-import { reluOf, type SaliencyRule } from './gradients.js';
 import type { TargetOptions } from './method-skeleton.js';
 import { backward, targetPass } from './passes.js';
 import { gatherItems, type ResolvedTargets } from './targets.js';
@@ -19,14 +18,6 @@ export interface TargetsOnInput {
   targets: ResolvedTargets;
   /** Model outputs at the unmodified input, one item per explained item. */
   scores: FloatTensor;
-}
-
-/** The ReLU rule of the gradient graph for a saliency rule (default vanilla). */
-export function reluOfSaliencyRule(rule: SaliencyRule = 'vanilla'): ReluRule {
-  if (!Object.hasOwn(reluOf, rule)) {
-    throw new ConvlensError('BAD_OPTION', `Unknown gradient rule "${rule}"; use vanilla, guided or deconvnet.`);
-  }
-  return reluOf[rule];
 }
 
 /**

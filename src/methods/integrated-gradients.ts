@@ -96,7 +96,7 @@ export async function integratedGradients(model: ConvlensModel, x: FloatTensor, 
     const a = alphas[k];
     for (let i = 0; i < size; i++) out[i] = b.data[offset + i] + a * (x.data[offset + i] - b.data[offset + i]);
   };
-  const raw = await sumGradientsOverCopies(model, on, { copies: alphas.length, fill, weight: (k) => weights[k] }, 'standard', o);
+  const raw = await sumGradientsOverCopies(model, on, { copies: alphas.length, fill, weight: (k) => weights[k] }, 'vanilla', o);
   const sums = image.map((n, m) => {
     let s = 0;
     for (let i = 0; i < size; i++) {

@@ -22,12 +22,12 @@ export async function forward(model: ConvlensModel, x: FloatTensor, tensors: str
   const results = Object.fromEntries(tensors.map((t) => [t, 'concat' as const]));
   const out = await model.engine.run({
     key: `forward|${tensors.join(',')}`,
-    compile: (info) => ({ model: tapGraph(model.graph, info, tensors), outputs: Object.fromEntries(tensors.map((t) => [t, t])) }),
+    compile: (info) => ({ model: tapGraph(model.onnxModel, info, tensors), outputs: Object.fromEntries(tensors.map((t) => [t, t])) }),
     batched: { [model.inputName]: x },
     results,
     ...options,
   });
-  for (const output of model.graph.graph.outputs) {
+  for (const output of model.onnxModel.graph.outputs) {
     if (out[output.name]) await checkFiniteScores(model, x, out[output.name], output.name);
   }
   return out;
@@ -36,7 +36,7 @@ export async function forward(model: ConvlensModel, x: FloatTensor, tensors: str
 /** The output a target refers to: `name` when given (it must be a graph output), else the first. */
 export function selectOutput(model: ConvlensModel, name?: string): string {
   if (name === undefined) return model.outputName;
-  const outputs = model.graph.graph.outputs.map((o) => o.name);
+  const outputs = model.onnxModel.graph.outputs.map((o) => o.name);
   if (!outputs.includes(name)) {
     throw new ConvlensError('BAD_OPTION', `"${name}" is not an output of the model; its outputs are ${outputs.map((o) => `"${o}"`).join(', ')}.`);
   }
@@ -102,9 +102,9 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
   const repeats = perImage > 1 && uniform && !model.engine.fixedBatch
     && batchedTensors(model, model.engine.shapeInfo([1, ...model.itemShape])) !== null ? perImage : 1;
   const items = repeats > 1 ? x : gatherItems(x, targets.image);
-  const weights = req.wrt.filter((w) => model.graph.graph.initializers.has(w));
+  const weights = req.wrt.filter((w) => model.onnxModel.graph.initializers.has(w));
   const taps = [...new Set([...(req.taps ?? []), output])];
-  const relu = req.relu ?? 'standard';
+  const relu = req.relu ?? 'vanilla';
   const results: Record<string, 'concat' | 'sum'> = {};
   for (const w of req.wrt) results[`d:${w}`] = weights.includes(w) ? 'sum' : 'concat';
   for (const t of taps) results[`t:${t}`] = 'concat';
@@ -112,7 +112,7 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
     key: `gradient|${relu}|${repeats}|${req.wrt.join(',')}|${taps.join(',')}|${(req.spatialMeans ?? []).join(',')}`,
     compile: (info) => {
       const batched = repeats > 1 ? batchedTensors(model, info) : null;
-      const g = buildGradientGraph(model.graph, info, {
+      const g = buildGradientGraph(model.onnxModel, info, {
         wrt: req.wrt, seeds: [{ output, seed: SEED }], relu, taps, repeats: batched ? { count: repeats, batched } : undefined, spatialMeans: req.spatialMeans,
       });
       const outputs: Record<string, string> = {};

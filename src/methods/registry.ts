@@ -5,11 +5,11 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
-import { gradCam } from './cam.js';
+import { gradCam } from './grad-cam.js';
 import { gradCamPlusPlus, layerCam } from './cam-family.js';
 import { classActivationMap, findCamHead } from './class-activation-map.js';
 import { gradientTimesInput } from './grad-x-input.js';
-import { saliency } from './gradients.js';
+import { saliency } from './saliency.js';
 import { integratedGradients, type IntegratedGradientsOptions } from './integrated-gradients.js';
 import { guidedGradCam } from './guided-gradcam.js';
 import { occlusion, type OcclusionOptions } from './occlusion.js';

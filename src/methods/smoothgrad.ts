@@ -2,8 +2,8 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
-import type { SaliencyOptions, SaliencyResult } from './gradients.js';
-import { checkCopies, reluOfSaliencyRule, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
+import { checkSaliencyRule, type SaliencyOptions, type SaliencyResult } from './saliency.js';
+import { checkCopies, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
 import { explainedItems } from './method-skeleton.js';
 import { seededNormal } from './seeded-random.js';
@@ -74,7 +74,7 @@ function noisyCopy(x: FloatTensor, samples: number, noise: number, seed: number)
 export async function smoothGrad(model: ConvlensModel, x: FloatTensor, options: SmoothGradOptions = {}): Promise<SaliencyResult> {
   const o = { ...options, samples: options.samples ?? 25, noise: options.noise ?? 0.15, seed: options.seed ?? 0 };
   checkOptions(o);
-  const relu = reluOfSaliencyRule(o.rule);
+  const relu = checkSaliencyRule(o.rule ?? 'vanilla', 'gradient');
   checkCopies(o.samples, 'SmoothGrad samples');
   const on = await targetsOnInput(model, x, o);
   const copy = noisyCopy(x, o.samples, o.noise, o.seed);

@@ -23,7 +23,7 @@ export async function outputsOf(model: ConvlensModel, x: FloatTensor, signal?: A
   const output = model.outputName;
   const out = await model.engine.run({
     key: `forward|${output}`,
-    compile: (info) => ({ model: tapGraph(model.graph, info, [output]), outputs: { [output]: output } }),
+    compile: (info) => ({ model: tapGraph(model.onnxModel, info, [output]), outputs: { [output]: output } }),
     batched: { [model.inputName]: x },
     results: { [output]: 'concat' },
     signal,

@@ -132,7 +132,7 @@ export async function visualize(model: ConvlensModel, objective: Objective, opti
     for (let s = 0; s < steps; s++) {
       throwIfAborted(options.signal);
       const draws = drawTransforms(next, batch, spec, [item[1], item[2]]);
-      const e = await step.evaluate(param, draws, reg, { relu: s < redirected ? 'redirected' : 'standard', signal: options.signal });
+      const e = await step.evaluate(param, draws, reg, { relu: s < redirected ? 'redirected' : 'vanilla', signal: options.signal });
       curve.push(e.values.reduce((a, b) => a + b, 0) / batch);
       if (frameEvery && s % frameEvery === 0) kept.push({ step: s, images: imagesOf(e.image) });
       optimizer.step(param, e.gradient);

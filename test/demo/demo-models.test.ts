@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import type { RgbImage } from '../../src/image/types.js';
 import { meanAttributionShareInBoxes } from '../../src/methods/box-share.js';
-import { gradCam } from '../../src/methods/cam.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
 import { forward } from '../../src/methods/passes.js';
 import { loadModel } from '../../src/node/index.js';
 import { obstacleDataset, shapeClassNames, shapesDataset, tankDataset, toTensor, type TankDataset } from '../../src/scenes/index.js';

@@ -8,7 +8,7 @@ import { tensorToImages } from '../../src/image/preprocess.js';
 import type { FloatTensor } from '../../src/image/types.js';
 import { baselineFor, gaussianBlur } from '../../src/methods/baselines.js';
 import { gradientTimesInput } from '../../src/methods/grad-x-input.js';
-import { saliency } from '../../src/methods/gradients.js';
+import { saliency } from '../../src/methods/saliency.js';
 import { integratedGradients } from '../../src/methods/integrated-gradients.js';
 import { seededNormal } from '../../src/methods/seeded-random.js';
 import { smoothGrad } from '../../src/methods/smoothgrad.js';

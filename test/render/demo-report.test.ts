@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoModels } from '../../src/cli/demo-command.js';
-import { gradCam } from '../../src/methods/cam.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
 import { forward } from '../../src/methods/passes.js';
 import { demoParts, demoReport, demoSections, type DemoModels } from '../../src/render/demo/demo-report.js';
 import { obstacleStudy } from '../../src/render/demo/obstacle-study.js';

@@ -34,7 +34,7 @@ async function stepCase(model: ConvlensModel, objective: string, batch: number, 
   const opt = adam(param.length, 0.05);
   const next = transformStream(1);
   const graph = compileObjectiveGraph(model, terms, [batch, C, H, W]).model;
-  const kept = graph.graph.nodes.filter((n) => model.graph.graph.nodes.includes(n)).length;
+  const kept = graph.graph.nodes.filter((n) => model.onnxModel.graph.nodes.includes(n)).length;
   try {
     const rows = await interleaved(
       { name: `forward to the layer + input gradient (${objective})`, run: () => objectiveGradient(model, terms, x) },
@@ -48,7 +48,7 @@ async function stepCase(model: ConvlensModel, objective: string, batch: number, 
 
 export async function synthesisSuite(model: ConvlensModel, options: SynthesisBenchOptions): Promise<void> {
   const { batch, reps } = options;
-  const total = model.graph.graph.nodes.length;
+  const total = model.onnxModel.graph.nodes.length;
   for (const objective of ['channel:layer3:7', 'class:0']) {
     const { rows, kept } = await stepCase(model, objective, batch, reps);
     const stepMs = rows[1]['median ms'];

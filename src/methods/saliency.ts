@@ -1,4 +1,5 @@
 /** Gradient maps of the input: vanilla saliency, guided backpropagation and deconvnet. */
+import type { ReluRule } from '../autodiff/vjp.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
@@ -6,7 +7,18 @@ import { maxAbsOverChannels, normalizeItems } from './maps.js';
 import { explainedItems, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { backward } from './passes.js';
 
-export type SaliencyRule = 'vanilla' | 'guided' | 'deconvnet';
+/** The gradient graph's ReLU rules that make an input-gradient map (all but activation maximization's `redirected`). */
+export type SaliencyRule = Exclude<ReluRule, 'redirected'>;
+
+const saliencyRules: readonly string[] = ['vanilla', 'guided', 'deconvnet'] satisfies SaliencyRule[];
+
+/** Checks a rule from outside TypeScript (the command line, plain JavaScript); `what` names the method in the error. */
+export function checkSaliencyRule(rule: SaliencyRule, what: string): SaliencyRule {
+  if (!saliencyRules.includes(rule)) {
+    throw new ConvlensError('BAD_OPTION', `Unknown ${what} rule "${rule}"; use vanilla, guided or deconvnet.`);
+  }
+  return rule;
+}
 
 export interface SaliencyOptions extends TargetOptions {
   rule?: SaliencyRule;
@@ -19,9 +31,6 @@ export interface SaliencyResult extends ExplainedItems {
   map: FloatTensor;
 }
 
-/** The gradient graph's ReLU rule for each saliency rule. */
-export const reluOf = { vanilla: 'standard', guided: 'guided', deconvnet: 'deconvnet' } as const;
-
 /**
  * Gradient of a target score with respect to the input pixels.
  *
@@ -30,11 +39,8 @@ export const reluOf = { vanilla: 'standard', guided: 'guided', deconvnet: 'decon
  * sal.raw.shape; // [1, 3, 224, 224]
  */
 export async function saliency(model: ConvlensModel, x: FloatTensor, options: SaliencyOptions = {}): Promise<SaliencyResult> {
-  const rule = options.rule ?? 'vanilla';
-  if (!(rule in reluOf)) {
-    throw new ConvlensError('BAD_OPTION', `Unknown saliency rule "${rule}"; use vanilla, guided or deconvnet.`);
-  }
-  const r = await backward(model, x, { ...options, relu: reluOf[rule], wrt: [model.inputName] });
+  const relu = checkSaliencyRule(options.rule ?? 'vanilla', 'saliency');
+  const r = await backward(model, x, { ...options, relu, wrt: [model.inputName] });
   const raw = r.gradients[model.inputName];
   return { raw, map: normalizeItems(maxAbsOverChannels(raw)), ...explainedItems(r.targets, r.scores) };
 }

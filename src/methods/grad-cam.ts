@@ -16,8 +16,8 @@ export interface CamResult extends CamMap, ExplainedItems {
   layers: CamMap[];
 }
 
-/** Spatial mean of each channel: `[M, C, h, w]` to `[M, C]`. */
-export function channelMeans(G: FloatTensor): Float32Array {
+/** Spatial mean of each channel of each item: `[M, C, h, w]` to `[M, C]` (Grad-CAM's channel weights from gradients). */
+export function spatialMeans(G: FloatTensor): Float32Array {
   const [M, C, h, w] = G.shape;
   const plane = h * w;
   const g = G.data;
@@ -41,7 +41,7 @@ export type GradientCamRule = (activations: FloatTensor, gradients: FloatTensor)
  * (`[M, C, 1, 1]`), for rules that need no more.
  *
  * @example
- * const cam = await gradientCams(model, x, { layer: 'layer4' }, (A, G) => weightedSum(A, channelMeans(G)));
+ * const cam = await gradientCams(model, x, { layer: 'layer4' }, (A, G) => weightedSum(A, spatialMeans(G)));
  */
 export async function gradientCams(model: ConvlensModel, x: FloatTensor, options: CamOptions, rule: GradientCamRule, uses: 'gradients' | 'mean gradients' = 'gradients'): Promise<CamResult> {
   const requested = options.layer === undefined ? [defaultCamLayer(model)] : Array.isArray(options.layer) ? options.layer : [options.layer];
@@ -54,7 +54,7 @@ export async function gradientCams(model: ConvlensModel, x: FloatTensor, options
 }
 
 /** Grad-CAM's rule: channels weighted by their spatially averaged gradient. */
-export const gradCamRule: GradientCamRule = (A, G) => weightedSum(A, channelMeans(G));
+export const gradCamRule: GradientCamRule = (A, G) => weightedSum(A, spatialMeans(G));
 
 /**
  * Grad-CAM (Selvaraju et al.): channel weights are the spatially averaged gradients of the
@@ -65,6 +65,6 @@ export const gradCamRule: GradientCamRule = (A, G) => weightedSum(A, channelMean
  * cam.map.shape; // [1, 224, 224]
  */
 export function gradCam(model: ConvlensModel, x: FloatTensor, options: CamOptions = {}): Promise<CamResult> {
-  // The graph averages the gradients itself; channelMeans of [M, C, 1, 1] is then a copy.
+  // The graph averages the gradients itself; spatialMeans of [M, C, 1, 1] is then a copy.
   return gradientCams(model, x, options, gradCamRule, 'mean gradients');
 }
