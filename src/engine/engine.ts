@@ -71,7 +71,7 @@ export class Engine {
   }
 
   /** Bytes of float activations one item needs in a forward pass. */
-  private bytesPerItem(itemShape: number[]): number {
+  bytesPerItem(itemShape: number[]): number {
     const batch = this.fixedBatch ?? 1;
     const info = this.shapeInfo([batch, ...itemShape]);
     let total = 0;
