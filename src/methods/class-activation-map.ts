@@ -6,6 +6,7 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../image/types.js';
+import { attrFloat, attrInt, attrInts } from '../onnx/attributes.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { tensorToFloat32 } from '../onnx/tensor.js';
 import type { OnnxNode } from '../onnx/types.js';
@@ -51,8 +52,7 @@ function compose(left: Float64Array | null, K: number, right: Float64Array, D: n
 /** Whether a ReduceMean averages a 4-D tensor over exactly its H and W axes. */
 function reducesSpatialAxes(node: OnnxNode, info: ShapeInfo): boolean {
   const rank = info.shapes.get(node.inputs[0])?.length;
-  const attr = node.attributes.axes;
-  const axes = attr?.kind === 'ints' ? attr.value : node.inputs[1] ? info.values.get(node.inputs[1]) : undefined;
+  const axes = attrInts(node, 'axes') ?? (node.inputs[1] ? info.values.get(node.inputs[1]) : undefined);
   if (rank !== 4 || !axes) return false;
   const normalized = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
   return normalized.size === 2 && normalized.has(2) && normalized.has(3);
@@ -111,10 +111,10 @@ export function findCamHead(model: ConvlensModel, output: string): CamHead {
       const gemm = node.opType === 'Gemm';
       const B = constant(node.inputs[1]);
       const dims = shapeOf(node.inputs[1]);
-      const transA = gemm && node.attributes.transA?.kind === 'int' && node.attributes.transA.value === 1;
+      const transA = gemm && attrInt(node, 'transA', 0) === 1;
       if (!B || dims.length !== 2 || transA || shapeOf(node.inputs[0]).length !== 2) return fail(`${label} is not a linear layer with constant weights`);
-      const transB = gemm && node.attributes.transB?.kind === 'int' && node.attributes.transB.value === 1;
-      const alpha = gemm && node.attributes.alpha?.kind === 'float' ? node.attributes.alpha.value : 1;
+      const transB = gemm && attrInt(node, 'transB', 0) === 1;
+      const alpha = gemm ? attrFloat(node, 'alpha', 1) : 1;
       const [inputs, outs] = transB ? [dims[1], dims[0]] : dims;
       // y = alpha * x op(B): dy_j/dx_i = alpha * op(B)[i, j]
       const jacobian = new Float64Array(outs * inputs);

@@ -5,7 +5,8 @@
  * output read by nothing but its ReLU lets onnxruntime fuse the two in the forward pass.
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrFloat, optionalInput } from '../vjp.js';
+import { attrFloat } from '../../onnx/attributes.js';
+import { optionalInput } from '../vjp.js';
 
 /** Applies the ReLU rule to `gy` given the float mask of where the forward input passed. */
 function reluGradient(ctx: VjpContext, gy: string, mask: () => string): string {
