@@ -1,6 +1,6 @@
 /** What a model predicts for an image, as one readable line: top classes, or output values. */
 import type { ConvlensModel } from '../engine/model.js';
-import { softmax } from '../methods/scores.js';
+import { softmax } from '../numeric/softmax.js';
 import { readAnnotations } from '../onnx/annotations.js';
 import { formatPercent } from '../render/figure.js';
 

@@ -13,7 +13,7 @@ import type { MethodEntry, MethodOptions, MethodOutput } from '../methods/regist
 import type { GridCell, ReportBlock } from '../render/report/index.js';
 import { formatPercent } from '../render/figure.js';
 import { itemOf, methodImage, type MethodImageOptions } from '../render/method-image.js';
-import { softmax } from '../methods/scores.js';
+import { softmax } from '../numeric/softmax.js';
 import { slowMethodNotice } from './estimates.js';
 import { predictsValues } from './predictions.js';
 

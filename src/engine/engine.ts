@@ -3,7 +3,7 @@
  * session, splits batches into chunks under the memory budget and joins the results.
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { encodeModel } from '../onnx/codec.js';
 import { inferShapes, type ShapeInfo } from '../onnx/shapes/index.js';
 import { onnxOpset } from '../onnx/opset.js';

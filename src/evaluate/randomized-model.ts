@@ -5,7 +5,7 @@
  */
 import { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import { seededNormal, seededUint32 } from '../methods/seeded-random.js';
+import { seededNormal, seededUint32 } from '../numeric/seeded-random.js';
 import { nodeModules } from '../onnx/layer-names.js';
 import { float32Tensor, tensorToFloat32 } from '../onnx/tensor.js';
 import { DataType, type Tensor } from '../onnx/types.js';

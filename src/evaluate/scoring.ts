@@ -6,11 +6,11 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import type { TargetOptions } from '../methods/method-skeleton.js';
 import { defaultBatchSize } from '../methods/occlusion.js';
 import { forward, targetPass } from '../methods/passes.js';
-import { softmax } from '../methods/scores.js';
+import { softmax } from '../numeric/softmax.js';
 
 /** What a perturbed input is scored by: the target's softmax probability (RISE, ROAD) or its raw output. */
 export type ScoreKind = 'probability' | 'logit';

@@ -5,7 +5,7 @@
  * puts much of it there).
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 // The image layer's Box; the scenes' boxes have the same fields, and methods import nothing from scenes.
 import type { Box } from '../image/mask.js';
 

@@ -3,7 +3,7 @@
  * activations and gradients) and only weigh them differently.
  */
 import type { ConvlensModel } from '../engine/model.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { gradientCams, type CamOptions, type CamResult } from './grad-cam.js';
 import { weightedSum } from './maps.js';
 

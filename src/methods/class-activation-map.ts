@@ -5,7 +5,7 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { attrFloat, attrInt, attrInts } from '../onnx/attributes.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { tensorToFloat32 } from '../onnx/tensor.js';

@@ -7,7 +7,7 @@ import { sliceBatch } from '../engine/batching.js';
 import { firstNonFinite } from '../engine/finite.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { executionOrder } from '../onnx/shapes/index.js';
 import { tapGraph } from '../onnx/variants.js';
 

@@ -1,7 +1,7 @@
 /** Grad-CAM: class activation maps from layer activations weighted by pooled gradients. */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { weightedSum } from './maps.js';
 import { camMap, defaultCamLayer, explainedItems, spatialLayer, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { backward } from './passes.js';

@@ -6,10 +6,8 @@
  */
 import { buildGradientGraph } from '../autodiff/gradient-graph.js';
 import type { ConvlensModel } from '../engine/model.js';
-import type { FloatTensor } from '../image/types.js';
-import { executionOrder, type ShapeInfo } from '../onnx/shapes/index.js';
-import type { Model, OnnxNode } from '../onnx/types.js';
-import { assembleVariant } from '../onnx/variants.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { mergeVariants } from '../onnx/variants.js';
 import { gradCamRule } from './grad-cam.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
 import { camMap, explainedItems, spatialLayer, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
@@ -33,38 +31,6 @@ export interface GuidedGradCamResult extends ExplainedItems {
 const SEED = 'convlens.seed';
 
 /**
- * One model computing every part's outputs: the forward nodes once, each part's own
- * (gradient) nodes and constants renamed apart, since every part was built with the same
- * generated names. Returns the model and, per part, how its tensor names changed.
- */
-function mergeVariants(model: Model, info: ShapeInfo, parts: Model[]): { model: Model; renamed: ((name: string) => string)[] } {
-  const graph = model.graph;
-  const original = new Set(graph.nodes);
-  const available = new Set([...graph.inputs.map((v) => v.name), ...graph.initializers.keys()]);
-  const nodes: OnnxNode[] = executionOrder(graph, available).map((i) => graph.nodes[i]);
-  const initializers = new Map(graph.initializers);
-  const renamed = parts.map((part, p) => {
-    const names = new Map<string, string>();
-    const own = part.graph.nodes.filter((n) => !original.has(n));
-    const rename = (name: string) => names.get(name) ?? name;
-    for (const n of own) for (const o of n.outputs) if (o) names.set(o, `convlens.part${p}/${o}`);
-    for (const name of part.graph.initializers.keys()) if (!graph.initializers.has(name)) names.set(name, `convlens.part${p}/${name}`);
-    for (const n of own) nodes.push({ ...n, name: `convlens.part${p}/${n.name}`, inputs: n.inputs.map(rename), outputs: n.outputs.map(rename) });
-    for (const [name, t] of part.graph.initializers) if (!graph.initializers.has(name)) initializers.set(rename(name), { ...t, name: rename(name) });
-    return rename;
-  });
-  const outputs = parts.flatMap((part, p) => part.graph.outputs.map((v) => ({ ...v, name: renamed[p](v.name) })));
-  const merged = assembleVariant(model, info, {
-    nodes,
-    initializers,
-    extraInputs: parts[0].graph.inputs.filter((v) => v.name === SEED),
-    outputs,
-    name: `${graph.name}_guided_gradcam`,
-  });
-  return { model: merged, renamed };
-}
-
-/**
  * Guided Grad-CAM: guided backpropagation times the upsampled Grad-CAM map of `layer`,
  * channel by channel. One forward pass and two backward passes, compiled into one graph.
  *
@@ -84,7 +50,7 @@ export async function guidedGradCam(model: ConvlensModel, x: FloatTensor, option
       const seeds = [{ output, seed: SEED }];
       const cam = buildGradientGraph(model.onnxModel, info, { wrt: [tensor], seeds, relu: 'vanilla', taps: [tensor, output] });
       const guided = buildGradientGraph(model.onnxModel, info, { wrt: [input], seeds, relu: 'guided' });
-      const merged = mergeVariants(model.onnxModel, info, [cam.model, guided.model]);
+      const merged = mergeVariants(model.onnxModel, info, [cam.model, guided.model], `${model.onnxModel.graph.name}_guided_gradcam`);
       return {
         model: merged.model,
         outputs: { activations: tensor, scores: output, layerGradient: merged.renamed[0](cam.gradients.get(tensor)!), inputGradient: merged.renamed[1](guided.gradients.get(input)!) },

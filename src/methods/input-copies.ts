@@ -7,7 +7,7 @@ import type { ReluRule } from '../autodiff/vjp.js';
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import type { TargetOptions } from './method-skeleton.js';
 import { backward, targetPass } from './passes.js';
 import { gatherItems, type ResolvedTargets } from './targets.js';

@@ -1,7 +1,7 @@
 /** Integrated gradients: gradients along the straight path from a baseline to the input. */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { attributionMap } from './attribution-map.js';
 import { baselineFor, type Baseline } from './baselines.js';
 import { checkCopies, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';

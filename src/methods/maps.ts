@@ -1,5 +1,5 @@
 /** Map arithmetic shared by the methods: per-item scaling and upsampling to the input size. */
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { MapResizer } from '../image/resize.js';
 
 /** Scales each item of `[M, ...]` to [0, 1] by its own min and max (constant items become 0). */

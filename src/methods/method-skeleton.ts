@@ -7,7 +7,7 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { normalizeItems, upsampleItems } from './maps.js';
 import type { ResolvedTargets, Target } from './targets.js';
 

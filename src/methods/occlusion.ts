@@ -5,8 +5,8 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
-import { gaussianBlur } from './baselines.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { gaussianBlur } from '../image/blur.js';
 import { normalizeItems } from './maps.js';
 import { explainedItems, forwardBatchSize, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward, itemShapeOf, targetPass } from './passes.js';

@@ -7,7 +7,7 @@ import type { ReluRule } from '../autodiff/vjp.js';
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { tapGraph } from '../onnx/variants.js';
 import { checkFiniteScores } from './finite-scores.js';

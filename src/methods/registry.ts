@@ -4,7 +4,7 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { gradCam } from './grad-cam.js';
 import { gradCamPlusPlus, layerCam } from './cam-family.js';
 import { classActivationMap, findCamHead } from './class-activation-map.js';

@@ -2,7 +2,7 @@
 import type { ReluRule } from '../autodiff/vjp.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
 import { explainedItems, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { backward } from './passes.js';

@@ -5,7 +5,7 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { MapResizer } from '../image/resize.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { weightedSum } from './maps.js';
 import { camMap, explainedItems, forwardBatchSize, spatialLayer, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward, targetPass } from './passes.js';

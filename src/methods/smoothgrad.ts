@@ -1,12 +1,12 @@
 /** SmoothGrad: input gradients averaged over noisy copies of each image. */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { checkSaliencyRule, type SaliencyOptions, type SaliencyResult } from './saliency.js';
 import { checkCopies, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
 import { explainedItems } from './method-skeleton.js';
-import { seededNormal } from './seeded-random.js';
+import { seededNormal } from '../numeric/seeded-random.js';
 
 export interface SmoothGradOptions extends SaliencyOptions {
   /** Noisy copies per image; default 25. */

@@ -4,7 +4,7 @@
  * byte from one integer seed, in Node and in browsers alike.
  */
 import { ConvlensError } from '../errors.js';
-import { seededUint32 } from '../methods/seeded-random.js';
+import { seededUint32 } from '../numeric/seeded-random.js';
 
 /**
  * Seeded uniform numbers with the helpers scene code needs.

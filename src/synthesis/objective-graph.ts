@@ -8,7 +8,7 @@ import { buildGradientGraph } from '../autodiff/gradient-graph.js';
 import type { ReluRule } from '../autodiff/vjp.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { inferShapes } from '../onnx/shapes/index.js';
 import type { Model } from '../onnx/types.js';
 import { couplesBatch, objectiveNodes, type ResolvedTerm } from './objectives.js';

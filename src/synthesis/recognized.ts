@@ -4,7 +4,7 @@
  * model's top-1 class counted.
  */
 import type { ConvlensModel } from '../engine/model.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { tapGraph } from '../onnx/variants.js';
 import type { SynthesisStep } from './synthesis-step.js';
 import { drawTransforms, standardTransforms, transformStream, type TransformSpec } from './transforms.js';

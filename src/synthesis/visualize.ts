@@ -6,7 +6,8 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor, RgbImage } from '../image/types.js';
+import type { RgbImage } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { imagesOf } from './image-frames.js';
 import { resolveObjective, type Objective } from './objectives.js';
 import { adam, ascent, type OptimizerName } from './optimizers.js';

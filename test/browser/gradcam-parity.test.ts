@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Convlens from '../../src/browser/index.js';
 import { encodePng } from '../../src/image/png.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { gradCam } from '../../src/methods/grad-cam.js';
 import { saliency } from '../../src/methods/saliency.js';
 import { loadModel } from '../../src/node/index.js';

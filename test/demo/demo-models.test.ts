@@ -15,7 +15,7 @@ import { gradCam } from '../../src/methods/grad-cam.js';
 import { forward } from '../../src/methods/passes.js';
 import { loadModel } from '../../src/node/index.js';
 import { obstacleDataset, shapeClassNames, shapesDataset, tankDataset, toTensor, type TankDataset } from '../../src/scenes/index.js';
-import { argmaxRow } from '../../src/methods/scores.js';
+import { argmaxRow } from '../../src/numeric/softmax.js';
 import { demoRecipes } from '../../tools/demo-models/recipes.js';
 
 const path = (name: string) => fileURLToPath(new URL(`../../models/${name}.onnx`, import.meta.url));

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConvlensError } from '../../src/errors.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { gradCam } from '../../src/methods/grad-cam.js';
 import { saliency } from '../../src/methods/saliency.js';
 import { forward } from '../../src/methods/passes.js';

@@ -5,8 +5,8 @@
  * for a class logit; steps per second; and the time of a whole 512-step class visualization.
  */
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { FloatTensor } from '../../src/image/types.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { compileObjectiveGraph } from '../../src/synthesis/objective-graph.js';
 import { objectiveGradient } from '../../src/synthesis/objective-graph.js';
 import { resolveObjective } from '../../src/synthesis/objectives.js';

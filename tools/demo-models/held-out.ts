@@ -10,7 +10,7 @@ import { gradCam } from '../../src/methods/grad-cam.js';
 import { defaultCamLayer } from '../../src/methods/method-skeleton.js';
 import { forward } from '../../src/methods/passes.js';
 import { obstacleDataset, shapesDataset, tankDataset } from '../../src/scenes/index.js';
-import { argmaxRow } from '../../src/methods/scores.js';
+import { argmaxRow } from '../../src/numeric/softmax.js';
 import type { DemoModelName } from './recipes.js';
 
 const percent = (v: number) => `${(100 * v).toFixed(1)} %`;

@@ -1,8 +1,9 @@
 /** Small pieces every demo study needs: predictions over a set of pictures, accuracy, progress. */
 import type { ConvlensModel } from '../../engine/model.js';
-import type { FloatTensor, RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../image/types.js';
+import type { FloatTensor } from '../../numeric/float-tensor.js';
 import { forward } from '../../methods/passes.js';
-import { argmaxRow } from '../../methods/scores.js';
+import { argmaxRow } from '../../numeric/softmax.js';
 
 export interface StudyProgress {
   /** Called after each step of a study with the steps done and the total. */

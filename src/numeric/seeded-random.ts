@@ -1,5 +1,5 @@
 /**
- * Seeded random numbers for the methods that need noise. The integer stream uses only 32-bit
+ * Seeded random numbers for everything that needs noise (methods, synthesis, scenes, training). The integer stream uses only 32-bit
  * integer arithmetic, so it is identical everywhere; normal values add Math.log, sin and cos,
  * which V8 (Node, Chrome) computes with its own fdlibm port, identically on every OS.
  */

@@ -1,4 +1,4 @@
-/** Reading model outputs: class probabilities and the top class. */
+/** Reading model outputs: class probabilities and the top class (used by methods, reports, the CLI and training). */
 
 /**
  * Softmax of one row of scores, in double precision.
