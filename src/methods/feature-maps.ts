@@ -9,7 +9,7 @@ import { applyColormap, colormapNames, type ColormapName } from '../image/colorm
 import { makeGrid } from '../image/grid.js';
 import type { RgbImage } from '../image/types.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
-import { tileScale, upscaleNearest } from './filters.js';
+import { tileScale, upscaleNearest } from '../image/tiles.js';
 import { forward } from './passes.js';
 
 export interface FeatureMapsOptions extends ProgressOptions {

@@ -7,6 +7,7 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { makeGrid, rowColumnFigure } from '../image/grid.js';
+import { tileScale, upscaleNearest } from '../image/tiles.js';
 import type { RgbImage } from '../image/types.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { tensorToFloat32 } from '../onnx/tensor.js';
@@ -34,27 +35,6 @@ export interface FiltersResult {
   shown: { filters: number; inputs: number };
   /** The weight range black-to-white spans with `range: 'shared'`; null when each filter has its own. */
   range: [number, number] | null;
-}
-
-const TILE_PIXELS = 32;
-
-/** Nearest-neighbour upscaling by a whole factor. */
-export function upscaleNearest(img: RgbImage, factor: number): RgbImage {
-  const width = img.width * factor;
-  const height = img.height * factor;
-  const data = new Uint8ClampedArray(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const from = (Math.floor(y / factor) * img.width + Math.floor(x / factor)) * 3;
-      data.set(img.data.subarray(from, from + 3), (y * width + x) * 3);
-    }
-  }
-  return { width, height, data };
-}
-
-/** Upscale factor that makes a `h x w` tile about 32 pixels on its longer side (never shrinks). */
-export function tileScale(h: number, w: number): number {
-  return Math.max(1, Math.ceil(TILE_PIXELS / Math.max(h, w)));
 }
 
 function positiveInt(value: number, name: string): number {

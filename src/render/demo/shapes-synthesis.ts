@@ -5,7 +5,7 @@
 import type { ConvlensModel } from '../../engine/model.js';
 import { visualizeClasses } from '../../synthesis/galleries.js';
 import { figureRow, note, paragraph, type ReportBlock } from '../report/index.js';
-import { upscaleNearest } from '../../methods/filters.js';
+import { upscaleNearest } from '../../image/tiles.js';
 
 export interface ShapesSynthesis {
   /** Per class: the share of re-drawn transformations classified as that class. */
