@@ -8,6 +8,7 @@ import { ConvlensError, type ConvlensErrorCode } from '../errors.js';
 import { tensorToImages } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
 import { forwardPassesPerImage, runsByDefault } from '../methods/method-cost.js';
+import { itemsByImage } from '../methods/method-skeleton.js';
 import { forward } from '../methods/passes.js';
 import type { MethodEntry, MethodOptions, MethodOutput } from '../methods/registry.js';
 import type { GridCell, ReportBlock } from '../render/report/index.js';
@@ -73,7 +74,7 @@ function outputValues(scores: Float32Array, labels: readonly string[] | null): P
  * when every row explains the same one.
  */
 function methodCells(result: MethodOutput, seen: RgbImage[], method: MethodEntry, labels: readonly string[] | null, figure: MethodImageOptions): MethodPictures {
-  const items = seen.map((_, i) => result.image.flatMap((img, m) => (img === i ? [m] : [])));
+  const items = itemsByImage(result.image, seen.length);
   const columns = Math.max(...items.map((list) => list.length));
   const cells = items.map((list) => Array.from({ length: columns }, (_, k): GridCell => {
     const m = list[k];

@@ -5,7 +5,7 @@ import type { FloatTensor } from '../numeric/float-tensor.js';
 import { attributionMap } from './attribution-map.js';
 import { baselineFor, type Baseline } from './baselines.js';
 import { checkCopies, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
-import { explainedItems, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { explainedItems, seedScore, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward } from './passes.js';
 import { gatherItems } from './targets.js';
 
@@ -53,16 +53,6 @@ function quadrature(steps: number, method: IntegrationMethod): { alphas: number[
   return { alphas, weights: alphas.map((_, k) => (k === 0 || k === steps ? 0.5 : 1) / steps) };
 }
 
-/** Per item, the target's seed dotted with an output item: the score the target means. */
-function targetScores(scores: FloatTensor, seeds: FloatTensor): number[] {
-  const n = seeds.data.length / seeds.shape[0];
-  return Array.from({ length: seeds.shape[0] }, (_, m) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += seeds.data[m * n + i] * scores.data[m * n + i];
-    return s;
-  });
-}
-
 /**
  * Integrated gradients (Sundararajan et al. 2017): the mean gradient of the target along the
  * straight path from a baseline to the input, times (input - baseline). The steps are made
@@ -105,8 +95,6 @@ export async function integratedGradients(model: ConvlensModel, x: FloatTensor, 
     }
     return s;
   });
-  const atInput = targetScores(on.scores, seeds);
-  const atBaseline = targetScores(baselineScores, seeds);
-  const completeness = sums.map((s, m) => ({ sumAttribution: s, scoreDifference: atInput[m] - atBaseline[m] }));
+  const completeness = sums.map((s, m) => ({ sumAttribution: s, scoreDifference: seedScore(seeds, m, on.scores, m) - seedScore(seeds, m, baselineScores, m) }));
   return { raw, map: attributionMap(raw), ...explainedItems(on.targets, on.scores), completeness };
 }

@@ -33,6 +33,29 @@ export function explainedItems(targets: Pick<ResolvedTargets, 'image' | 'target'
   return { image: targets.image, target: targets.target, scores };
 }
 
+/**
+ * For each of `images` images, the explained items that belong to it.
+ *
+ * @example
+ * itemsByImage([0, 0, 1], 2); // [[0, 1], [2]]
+ */
+export function itemsByImage(image: readonly number[], images: number): number[][] {
+  const items = Array.from({ length: images }, (): number[] => []);
+  image.forEach((n, m) => items[n].push(m));
+  return items;
+}
+
+/**
+ * `<seed of explained item m, item i of outputs>`: the score the target of item `m` means,
+ * read from any output item (the item's own, a perturbed copy's, a baseline's).
+ */
+export function seedScore(seeds: FloatTensor, m: number, outputs: FloatTensor, i: number): number {
+  const k = seeds.data.length / seeds.shape[0];
+  let s = 0;
+  for (let j = 0; j < k; j++) s += seeds.data[m * k + j] * outputs.data[i * k + j];
+  return s;
+}
+
 /** A CAM at one layer. */
 export interface CamMap {
   /** Layer name as given. */

@@ -8,7 +8,7 @@ import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { gaussianBlur } from '../image/blur.js';
 import { normalizeItems } from './maps.js';
-import { explainedItems, forwardBatchSize, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { explainedItems, forwardBatchSize, itemsByImage, seedScore, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward, itemShapeOf, targetPass } from './passes.js';
 import { gatherItems } from './targets.js';
 
@@ -152,14 +152,6 @@ function unitScores(t: FloatTensor, u: ResolvedUnit): Float32Array {
   return out;
 }
 
-/** `<seed of item m, output item i>`: the target score of explained item m on one output item. */
-function seedScore(seeds: FloatTensor, m: number, outputs: FloatTensor, i: number): number {
-  const k = seeds.data.length / seeds.shape[0];
-  let s = 0;
-  for (let j = 0; j < k; j++) s += seeds.data[m * k + j] * outputs.data[i * k + j];
-  return s;
-}
-
 /** `[M, H, W]`: each pixel the mean of the drops of the patches covering it, normalized per item. */
 function coverageMap(raw: FloatTensor, g: Geometry, H: number, W: number): FloatTensor {
   const M = raw.shape[0];
@@ -222,7 +214,7 @@ export async function occlusion(model: ConvlensModel, x: FloatTensor, options: O
   const total = N * patches;
   const batchSize = forwardBatchSize(model, total, MAX_BATCH, options.batchSize);
   const raw = new Float32Array(M * patches);
-  const itemsOf = Array.from({ length: N }, (_, n) => targets.image.flatMap((i, m) => (i === n ? [m] : [])));
+  const itemsOf = itemsByImage(targets.image, N);
   for (let start = 0; start < total; start += batchSize) {
     const count = Math.min(batchSize, total - start);
     const out = await forward(model, occludedBatch(x, sources, g, start, count), unit ? [unit.tensor] : [output], {

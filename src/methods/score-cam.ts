@@ -7,7 +7,7 @@ import type { ConvlensModel } from '../engine/model.js';
 import { MapResizer } from '../image/resize.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { weightedSum } from './maps.js';
-import { camMap, explainedItems, forwardBatchSize, spatialLayer, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { camMap, explainedItems, forwardBatchSize, itemsByImage, spatialLayer, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward, targetPass } from './passes.js';
 import { gatherItems } from './targets.js';
 
@@ -114,7 +114,7 @@ export async function scoreCam(model: ConvlensModel, x: FloatTensor, options: Sc
   const M = targets.image.length;
   const outputs = targets.seeds.data.length / M;
   const seedOf = (m: number) => targets.seeds.data.subarray(m * outputs, (m + 1) * outputs);
-  const itemsOf = Array.from({ length: N }, (_, n) => targets.image.flatMap((i, m) => (i === n ? [m] : [])));
+  const itemsOf = itemsByImage(targets.image, N);
 
   // Jobs are (n, k) pairs as n * K + k; -1 is the all-zero input every flat channel shares.
   const flat: number[] = [];
