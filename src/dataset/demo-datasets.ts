@@ -4,7 +4,7 @@
  */
 import { ConvlensError } from '../errors.js';
 import { seededUint32 } from '../numeric/seeded-random.js';
-import { shapeClassNames, shapeScene, tankScene } from '../scenes/index.js';
+import { shapeClassNames, shapeScene, tankScene } from '../demo/scenes/index.js';
 import type { DatasetSource } from './source.js';
 
 export const demoDatasetNames = ['shapes', 'tanks-biased', 'tanks-balanced'] as const;

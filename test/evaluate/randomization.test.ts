@@ -18,7 +18,7 @@ import { forward } from '../../src/methods/passes.js';
 import { argmaxRow } from '../../src/numeric/softmax.js';
 import { loadModel } from '../../src/node/index.js';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { shapesDataset } from '../../src/scenes/index.js';
+import { shapesDataset } from '../../src/demo/scenes/index.js';
 
 const shapesPath = fileURLToPath(new URL('../../models/shapes.onnx', import.meta.url));
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

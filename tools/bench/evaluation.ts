@@ -16,7 +16,7 @@ import { defaultBatchSize } from '../../src/methods/occlusion.js';
 import { forward } from '../../src/methods/passes.js';
 import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { gradCam, loadModel } from '../../src/node/index.js';
-import { tankEvaluation } from '../../src/render/demo/tank-evaluation.js';
+import { tankEvaluation } from '../../src/demo/studies/tank-evaluation.js';
 import { forwardFloor } from './forward-floor.js';
 import { resNet50Bytes } from './resnet50.js';
 import { median, repeatItems, timeMs } from './timing.js';

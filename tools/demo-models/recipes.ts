@@ -5,7 +5,7 @@
  * about a minute on two CPU cores.
  */
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
-import { obstacleDataset, shapeClassNames, shapesDataset, tankDataset, toTensor } from '../../src/scenes/index.js';
+import { obstacleDataset, shapeClassNames, shapesDataset, tankDataset, toTensor } from '../../src/demo/scenes/index.js';
 import type { SmallCnnOptions } from '../../src/train/architectures.js';
 import type { TrainOptions } from '../../src/train/trainer.js';
 

@@ -2,8 +2,8 @@
  * Training and test sets for the robot: views of a box on the floor labelled with the
  * proximity sensors' readings, with a chosen share of boxes painted like the floor.
  */
-import { ConvlensError } from '../errors.js';
-import type { RgbImage } from '../image/types.js';
+import { ConvlensError } from '../../errors.js';
+import type { RgbImage } from '../../image/types.js';
 import type { Box } from './box.js';
 import { obstacleScene, type ObstaclePlacement } from './obstacle-scene.js';
 import { checkDatasetSize, SceneRandom } from './scene-random.js';

@@ -4,7 +4,7 @@
  */
 import type { ConvlensModel } from '../../engine/model.js';
 import { visualizeClasses } from '../../synthesis/galleries.js';
-import { figureRow, note, paragraph, type ReportBlock } from '../report/index.js';
+import { figureRow, note, paragraph, type ReportBlock } from '../../render/report/index.js';
 import { upscaleNearest } from '../../image/tiles.js';
 
 export interface ShapesSynthesis {

@@ -4,8 +4,8 @@
  * separates the classes. `balanced` makes the sky independent of the label, so only the
  * tank itself can.
  */
-import { ConvlensError } from '../errors.js';
-import type { RgbImage } from '../image/types.js';
+import { ConvlensError } from '../../errors.js';
+import type { RgbImage } from '../../image/types.js';
 import { checkDatasetSize, SceneRandom } from './scene-random.js';
 import type { Box } from './box.js';
 import { tankScene } from './tank-scene.js';

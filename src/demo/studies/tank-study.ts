@@ -7,11 +7,11 @@
 import type { ConvlensModel } from '../../engine/model.js';
 import { drawBox } from '../../image/mask.js';
 import type { RgbImage } from '../../image/types.js';
-import { meanAttributionShareInBoxes } from '../../methods/box-share.js';
+import { meanAttributionShareInBoxes } from '../box-share.js';
 import { findMethod } from '../../methods/registry.js';
-import { tankDataset, type TankDataset } from '../../scenes/index.js';
-import { methodImage } from '../method-image.js';
-import { imageGrid, note, numberTable, paragraph, type GridCell, type ReportBlock } from '../report/index.js';
+import { tankDataset, type TankDataset } from '../scenes/index.js';
+import { methodImage } from '../../render/method-image.js';
+import { imageGrid, note, numberTable, paragraph, type GridCell, type ReportBlock } from '../../render/report/index.js';
 import { accuracy, predictedClasses, type StudyProgress } from './study-runs.js';
 
 export interface TankModels {

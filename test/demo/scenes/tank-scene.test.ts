@@ -4,10 +4,10 @@
  * against dim, gray, flat).
  */
 import { describe, expect, it } from 'vitest';
-import { ConvlensError } from '../../src/errors.js';
-import type { RgbImage } from '../../src/image/types.js';
-import { SceneRandom } from '../../src/scenes/scene-random.js';
-import { tankScene } from '../../src/scenes/tank-scene.js';
+import { ConvlensError } from '../../../src/errors.js';
+import type { RgbImage } from '../../../src/image/types.js';
+import { SceneRandom } from '../../../src/demo/scenes/scene-random.js';
+import { tankScene } from '../../../src/demo/scenes/tank-scene.js';
 
 const seeds = Array.from({ length: 12 }, (_, i) => 100 + i);
 const luminance = (img: RgbImage, i: number) => 0.299 * img.data[i] + 0.587 * img.data[i + 1] + 0.114 * img.data[i + 2];

@@ -4,8 +4,8 @@
  * streams of the seed, so `tank: true` and `tank: false` with the same seed differ only
  * inside the tank's box, and switching the sky keeps the same place.
  */
-import { ConvlensError } from '../errors.js';
-import type { RgbImage } from '../image/types.js';
+import { ConvlensError } from '../../errors.js';
+import type { RgbImage } from '../../image/types.js';
 import { changedBox, type Box } from './box.js';
 import { drawLandscape } from './landscape.js';
 import { Canvas } from './raster.js';

@@ -4,8 +4,8 @@
  */
 import type { ConvlensModel } from '../../engine/model.js';
 import { drawBox } from '../../image/mask.js';
-import { obstacleDataset, shapeClassNames, shapeScene, tankScene } from '../../scenes/index.js';
-import { figureRow, paragraph, ReportBuilder } from '../report/index.js';
+import { obstacleDataset, shapeClassNames, shapeScene, tankScene } from '../scenes/index.js';
+import { figureRow, paragraph, ReportBuilder } from '../../render/report/index.js';
 import { obstacleStudy, type ObstacleStudy } from './obstacle-study.js';
 import { shapesInside, type ShapesInside } from './shapes-inside.js';
 import { tankEvaluation, type TankEvaluation } from './tank-evaluation.js';

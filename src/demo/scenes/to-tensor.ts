@@ -1,7 +1,7 @@
 /** Turns generated pictures into the float batch a model or a trainer consumes. */
-import { ConvlensError } from '../errors.js';
-import type { RgbImage } from '../image/types.js';
-import type { FloatTensor } from '../numeric/float-tensor.js';
+import { ConvlensError } from '../../errors.js';
+import type { RgbImage } from '../../image/types.js';
+import type { FloatTensor } from '../../numeric/float-tensor.js';
 
 /**
  * Stacks same-sized RGB pictures into one `[N, 3, H, W]` float tensor with values in [0, 1]

@@ -6,9 +6,9 @@ import type { ConvlensModel } from '../../engine/model.js';
 import { featureMaps } from '../../methods/feature-maps.js';
 import { filters } from '../../methods/filters.js';
 import { findMethod } from '../../methods/registry.js';
-import { shapeClassNames, shapeScene, shapesDataset } from '../../scenes/index.js';
-import { methodImage } from '../method-image.js';
-import { figureRow, imageGrid, numberTable, paragraph, type ReportBlock } from '../report/index.js';
+import { shapeClassNames, shapeScene, shapesDataset } from '../scenes/index.js';
+import { methodImage } from '../../render/method-image.js';
+import { figureRow, imageGrid, numberTable, paragraph, type ReportBlock } from '../../render/report/index.js';
 import { accuracy, predictedClasses, type StudyProgress } from './study-runs.js';
 
 export interface ShapesInsideOptions extends StudyProgress {

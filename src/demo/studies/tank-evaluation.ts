@@ -7,9 +7,9 @@ import { evaluateMethods, type EvaluationTable } from '../../evaluate/method-tab
 import type { MetricName } from '../../evaluate/evaluate.js';
 import { weightLayers } from '../../evaluate/randomized-model.js';
 import { methodRegistry } from '../../methods/registry.js';
-import { tankDataset } from '../../scenes/index.js';
-import { evaluationBlocks, formatMeanSpread } from '../evaluation-section.js';
-import { note, numberTable, paragraph, type ReportBlock } from '../report/index.js';
+import { tankDataset } from '../scenes/index.js';
+import { evaluationBlocks, formatMeanSpread } from '../../render/evaluation-section.js';
+import { note, numberTable, paragraph, type ReportBlock } from '../../render/report/index.js';
 import type { StudyProgress } from './study-runs.js';
 import type { TankModels } from './tank-study.js';
 

@@ -1,7 +1,7 @@
 /** toTensor: channel-planar [N, 3, H, W] floats in [0, 1], in the pictures' order. */
 import { describe, expect, it } from 'vitest';
-import { ConvlensError } from '../../src/errors.js';
-import { toTensor } from '../../src/scenes/to-tensor.js';
+import { ConvlensError } from '../../../src/errors.js';
+import { toTensor } from '../../../src/demo/scenes/to-tensor.js';
 
 describe('toTensor', () => {
   it('splits interleaved RGB bytes into channel planes scaled to [0, 1]', () => {

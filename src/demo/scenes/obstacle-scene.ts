@@ -4,8 +4,8 @@
  * either painted like the floor (the hard case that fooled the network of the long-range
  * perception paper) or in a contrasting colour. Sensor readings are the labels.
  */
-import { ConvlensError } from '../errors.js';
-import type { RgbImage } from '../image/types.js';
+import { ConvlensError } from '../../errors.js';
+import type { RgbImage } from '../../image/types.js';
 import { pointsBox, type Box } from './box.js';
 import { clipNear, convexHull, floorAt, project, sensorReadings, type FloorCamera, type FloorPoint, type Point3 } from './floor-geometry.js';
 import { Canvas, polygonRegion, scaleRgb, type Rgb } from './raster.js';

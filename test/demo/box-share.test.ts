@@ -1,6 +1,6 @@
 /** The share of a map's positive mass inside a box, against sums done by hand. */
 import { describe, expect, it } from 'vitest';
-import { attributionShareInBox, meanAttributionShareInBoxes } from '../../src/methods/box-share.js';
+import { attributionShareInBox, meanAttributionShareInBoxes } from '../../src/demo/box-share.js';
 
 // A 3 x 4 map (rows top to bottom); its positive mass is 1+2+3+4+5+6+1+1 = 23, the -4 and the
 // NaN count as nothing.

@@ -3,8 +3,8 @@
  * forks) over the project's seeded integer stream, so every scene is reproducible byte for
  * byte from one integer seed, in Node and in browsers alike.
  */
-import { ConvlensError } from '../errors.js';
-import { seededUint32 } from '../numeric/seeded-random.js';
+import { ConvlensError } from '../../errors.js';
+import { seededUint32 } from '../../numeric/seeded-random.js';
 
 /**
  * Seeded uniform numbers with the helpers scene code needs.

@@ -4,8 +4,8 @@
  * between splits.
  */
 import { describe, expect, it } from 'vitest';
-import { ConvlensError } from '../../src/errors.js';
-import { tankDataset } from '../../src/scenes/tank-dataset.js';
+import { ConvlensError } from '../../../src/errors.js';
+import { tankDataset } from '../../../src/demo/scenes/tank-dataset.js';
 
 const combos = (d: ReturnType<typeof tankDataset>) => {
   const counts: Record<string, number> = {};

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoModels } from '../../src/cli/demo-command.js';
 import { gradCam } from '../../src/methods/grad-cam.js';
 import { forward } from '../../src/methods/passes.js';
-import { demoParts, demoReport, demoSections, type DemoModels } from '../../src/render/demo/demo-report.js';
-import { obstacleStudy } from '../../src/render/demo/obstacle-study.js';
-import { tankStudy } from '../../src/render/demo/tank-study.js';
-import { obstacleDataset, tankDataset } from '../../src/scenes/index.js';
+import { demoParts, demoReport, demoSections, type DemoModels } from '../../src/demo/studies/demo-report.js';
+import { obstacleStudy } from '../../src/demo/studies/obstacle-study.js';
+import { tankStudy } from '../../src/demo/studies/tank-study.js';
+import { obstacleDataset, tankDataset } from '../../src/demo/scenes/index.js';
 
 let models: DemoModels;
 let dispose: () => Promise<void>;

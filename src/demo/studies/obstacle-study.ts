@@ -9,9 +9,9 @@ import { drawBox } from '../../image/mask.js';
 import type { RgbImage } from '../../image/types.js';
 import { itemShapeOf } from '../../methods/passes.js';
 import { findMethod } from '../../methods/registry.js';
-import { obstacleDataset } from '../../scenes/index.js';
-import { methodImage } from '../method-image.js';
-import { imageGrid, note, numberTable, paragraph, type GridCell, type ReportBlock } from '../report/index.js';
+import { obstacleDataset } from '../scenes/index.js';
+import { methodImage } from '../../render/method-image.js';
+import { imageGrid, note, numberTable, paragraph, type GridCell, type ReportBlock } from '../../render/report/index.js';
 import { readingsStrip } from './readings-strip.js';
 import { outputsOf, type StudyProgress } from './study-runs.js';
 

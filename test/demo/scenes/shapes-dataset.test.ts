@@ -3,9 +3,9 @@
  * between classes (same seed, same colours and pose, different shape).
  */
 import { describe, expect, it } from 'vitest';
-import { ConvlensError } from '../../src/errors.js';
-import { shapeClassNames, type ShapeClass } from '../../src/scenes/shape-outlines.js';
-import { shapeScene, shapesDataset } from '../../src/scenes/shapes-dataset.js';
+import { ConvlensError } from '../../../src/errors.js';
+import { shapeClassNames, type ShapeClass } from '../../../src/demo/scenes/shape-outlines.js';
+import { shapeScene, shapesDataset } from '../../../src/demo/scenes/shapes-dataset.js';
 
 const bytes = (data: Uint8ClampedArray) => Buffer.from(data);
 

@@ -3,11 +3,11 @@
  * paint, shadows that fall where the light says, and the dataset's exact mix.
  */
 import { describe, expect, it } from 'vitest';
-import { ConvlensError } from '../../src/errors.js';
-import type { RgbImage } from '../../src/image/types.js';
-import { clipNear, convexHull, sensorReadings } from '../../src/scenes/floor-geometry.js';
-import { obstacleDataset } from '../../src/scenes/obstacle-dataset.js';
-import { obstacleScene, SENSOR_RANGE } from '../../src/scenes/obstacle-scene.js';
+import { ConvlensError } from '../../../src/errors.js';
+import type { RgbImage } from '../../../src/image/types.js';
+import { clipNear, convexHull, sensorReadings } from '../../../src/demo/scenes/floor-geometry.js';
+import { obstacleDataset } from '../../../src/demo/scenes/obstacle-dataset.js';
+import { obstacleScene, SENSOR_RANGE } from '../../../src/demo/scenes/obstacle-scene.js';
 
 const cube = { x: 0, size: 0.6, height: 0.6, yaw: 0 };
 const same = (a: RgbImage, b: RgbImage) => Buffer.from(a.data).equals(Buffer.from(b.data));
