@@ -36,4 +36,6 @@ export type ConvlensErrorCode =
   | 'RUNTIME'
   | 'OUTPUT_UNWRITABLE'
   | 'ABORTED'
-  | 'NON_FINITE';
+  | 'NON_FINITE'
+  /** A slow method left out of a default method list (name it to run it). */
+  | 'SLOW_METHOD';

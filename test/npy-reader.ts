@@ -5,7 +5,7 @@
  */
 import { ConvlensError } from '../src/errors.js';
 import { MAGIC } from '../src/image/npy.js';
-import type { FloatTensor } from '../src/image/types.js';
+import type { FloatTensor } from '../src/numeric/float-tensor.js';
 
 function bad(message: string): ConvlensError {
   return new ConvlensError('BAD_INPUT', `Cannot read .npy: ${message}`);

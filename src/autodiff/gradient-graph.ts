@@ -3,6 +3,7 @@
  * extra inputs are target seeds and whose outputs are gradients (and forward taps).
  */
 import { ConvlensError } from '../errors.js';
+import { onnxOpset } from '../onnx/opset.js';
 import { executionOrder, nodeLabel, type ShapeInfo } from '../onnx/shapes/index.js';
 import type { Model, OnnxNode, ValueInfo } from '../onnx/types.js';
 import { DataType } from '../onnx/types.js';
@@ -75,7 +76,7 @@ function differentiableInputs(node: OnnxNode): number[] {
  */
 export function buildGradientGraph(model: Model, info: ShapeInfo, request: GradientRequest): GradientGraph {
   const graph = model.graph;
-  const opset = model.opsets.find((o) => o.domain === '')?.version ?? 13;
+  const opset = onnxOpset(model);
   const known = (name: string) => info.shapes.has(name);
   for (const name of [...request.wrt, ...request.seeds.map((s) => s.output), ...(request.taps ?? [])]) {
     if (!known(name)) throw new ConvlensError('UNKNOWN_LAYER', `Tensor "${name}" does not exist in the model; list its layers with \`convlens layers --model M.onnx\`.`);
@@ -138,7 +139,7 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
   };
   for (const s of request.seeds) if (relevant.has(s.output)) push(s.output, s.seed);
 
-  const relu = request.relu ?? 'standard';
+  const relu = request.relu ?? 'vanilla';
   for (const index of path) {
     const node = graph.nodes[index];
     const gy = node.outputs.map((o) => (o ? total(o) : undefined));

@@ -4,19 +4,19 @@
  * compute the gradients of its inputs. Forward tensors are referenced by name: the gradient
  * graph contains the forward graph, so a rule may read any input or output of its node.
  */
-import type { Attribute, OnnxNode } from '../onnx/types.js';
+import type { OnnxNode } from '../onnx/types.js';
 import type { GraphBuilder } from './builder.js';
 
 /**
  * How gradients pass through ReLUs (Relu, and Clip with a lower bound of 0 such as ReLU6):
- * - `standard`: the true derivative, gy where the input was positive;
+ * - `vanilla`: the true derivative, gy where the input was positive;
  * - `guided`: guided backpropagation, only positive gy where the input was positive;
  * - `deconvnet`: only positive gy, whatever the input was;
  * - `redirected`: for activation maximization, gy where the input was positive, and where it
- *   was not, positive gy too, for items whose standard gradient is zero everywhere (so an
+ *   was not, positive gy too, for items whose vanilla gradient is zero everywhere (so an
  *   objective on dead units still gets a direction to climb).
  */
-export type ReluRule = 'standard' | 'guided' | 'deconvnet' | 'redirected';
+export type ReluRule = 'vanilla' | 'guided' | 'deconvnet' | 'redirected';
 
 export interface VjpContext {
   readonly node: OnnxNode;
@@ -48,29 +48,6 @@ export interface VjpEntry {
    * operands never carry one). Omitted: every input.
    */
   differentiable?: readonly number[];
-}
-
-/** Reads attributes with the defaults the ONNX spec gives. */
-export function attrInt(node: OnnxNode, name: string, fallback: number): number {
-  const a: Attribute | undefined = node.attributes[name];
-  return a && a.kind === 'int' ? a.value : fallback;
-}
-
-export function attrFloat(node: OnnxNode, name: string, fallback: number): number {
-  const a = node.attributes[name];
-  if (a && a.kind === 'float') return a.value;
-  if (a && a.kind === 'int') return a.value;
-  return fallback;
-}
-
-export function attrInts(node: OnnxNode, name: string): number[] | undefined {
-  const a = node.attributes[name];
-  return a && a.kind === 'ints' ? a.value : undefined;
-}
-
-export function attrString(node: OnnxNode, name: string, fallback: string): string {
-  const a = node.attributes[name];
-  return a && a.kind === 'string' ? a.value : fallback;
 }
 
 /** The op's input `i`, or undefined when absent (optional inputs may be '' or missing). */

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ConvlensModel } from '../engine/model.js';
-import { demoParts, demoReport, type DemoModels } from '../render/demo/demo-report.js';
+import { demoParts, demoReport, type DemoModels } from '../demo/studies/demo-report.js';
 import { loadModel } from '../node/index.js';
 import { defineCommand, parseCommandLine } from './command-line.js';
 import { modelFlags, parseThreads } from './options.js';

@@ -1,6 +1,6 @@
 /** What a model predicts for an image, as one readable line: top classes, or output values. */
 import type { ConvlensModel } from '../engine/model.js';
-import { softmax } from '../methods/scores.js';
+import { softmax } from '../numeric/softmax.js';
 import { readAnnotations } from '../onnx/annotations.js';
 import { formatPercent } from '../render/figure.js';
 
@@ -20,7 +20,7 @@ export function outputValues(values: Float32Array, labels: readonly string[] | n
 
 /** Whether the model's outputs are values (a regression annotated `convlens.outputs: "values"`) rather than class scores. */
 export function predictsValues(model: ConvlensModel): boolean {
-  return readAnnotations(model.graph).outputs === 'values';
+  return readAnnotations(model.onnxModel).outputs === 'values';
 }
 
 /** The line `explain` prints for one image: the top-5 classes, or every output value. */

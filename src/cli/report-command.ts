@@ -3,7 +3,9 @@
  * every image and every applicable method's pictures, and with several models a comparison
  * across them. Models are opened one at a time; the page is written only when complete.
  */
-import { methodRegistry } from '../methods/registry.js';
+import type { ConvlensModel } from '../engine/model.js';
+import { runsByDefault } from '../methods/method-cost.js';
+import { methodRegistry, type MethodEntry, type MethodOptions } from '../methods/registry.js';
 import { loadImage, loadModel } from '../node/index.js';
 import { defineCommand, parseCommandLine, usageError } from './command-line.js';
 import { methodFlags, parseMethodList, parseMethodOptions } from './method-options.js';
@@ -28,7 +30,7 @@ export const reportSpec = defineCommand({
   flags: {
     ...modelFlags,
     model: { ...modelFlags.model, multiple: true, help: 'the model; several to compare them (opened one at a time)' },
-    method: { type: 'string', value: 'M1,M2', help: `methods, comma-separated (default all): ${methodRegistry.map((m) => m.name).join(', ')}` },
+    method: { type: 'string', value: 'M1,M2', help: `methods, comma-separated (default all, less those too slow for a large model): ${methodRegistry.map((m) => m.name).join(', ')}` },
     out: { type: 'string', value: 'FILE.html', help: `the page, or a folder to write ${defaultReportName} into (default ${defaultReportName})` },
     ...methodFlags,
     ...figureFlags,
@@ -37,9 +39,23 @@ export const reportSpec = defineCommand({
   },
   notes: [
     'A method that does not apply to a model is skipped and the page says why. Score-CAM and occlusion run one forward',
-    'pass per channel or patch: minutes per image on large models; pick methods with --method there.',
+    'pass per channel or patch: minutes per image on large models, so without --method they are left out there',
+    '(the page says so); named in --method they run, after an estimate of their time.',
   ],
 });
+
+/**
+ * Whether a default-listed method is quick enough to evaluate on `model`. A method whose cost
+ * cannot be worked out (Score-CAM without a spatial layer) counts as quick, so the evaluation
+ * reports why it does not apply, as it does for a method named in --method.
+ */
+function quickEnough(method: MethodEntry, model: ConvlensModel, options: MethodOptions): boolean {
+  try {
+    return runsByDefault(method, model, options);
+  } catch {
+    return true;
+  }
+}
 
 /**
  * Runs `convlens report` with its command-line arguments; prints skipped methods and the report's path.
@@ -54,6 +70,7 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   const models = values.model ?? [];
   if (models.length === 0) throw usageError('report', 'Missing --model: give one model, or several (--model a.onnx --model b.onnx) to compare them.');
   const methods = parseMethodList('report', values.method, methodRegistry);
+  const leaveOutSlow = values.method === undefined;
   const methodOptions = parseMethodOptions('report', values, methods);
   const figure = parseFigureOptions('report', values);
   const evaluation = reportEvaluationSettings(values);
@@ -77,9 +94,10 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
       const model = await loadModel(source, loadOptions);
       try {
         runs.push(await explainWithModel(model, names[i], source, pictures, methods, methodOptions,
-          (done, label) => progress.update(i * perModel + done, total, `report ${label}`), { ...figure, onNotice: (line) => progress.note(line) }));
+          (done, label) => progress.update(i * perModel + done, total, `report ${label}`), { ...figure, onNotice: (line) => progress.note(line), leaveOutSlow }));
         if (evaluation) {
-          evaluations.push(await evaluateForReport(model, await model.preprocess(pictures), methods, methodOptions, evaluation,
+          const evaluated = leaveOutSlow ? methods.filter((m) => quickEnough(m, model, methodOptions)) : methods;
+          evaluations.push(await evaluateForReport(model, await model.preprocess(pictures), evaluated, methodOptions, evaluation,
             (done, steps, label) => progress.update(i * perModel + methods.length + 1 + (done / steps) * methods.length, total, `report ${names[i]} evaluation ${label}`)));
         }
         const run = runs[runs.length - 1];

@@ -7,7 +7,7 @@ import type { ConvlensModel } from '../engine/model.js';
 import { checkMetric, type MetricName } from '../evaluate/evaluate.js';
 import { evaluateMethods, type EvaluationTable } from '../evaluate/method-table.js';
 import { weightLayers } from '../evaluate/randomized-model.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import type { MethodEntry, MethodOptions } from '../methods/registry.js';
 import { evaluationBlocks } from '../render/evaluation-section.js';
 import { paragraph, slugify, type ReportBuilder } from '../render/report/index.js';

@@ -7,12 +7,14 @@ import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError, type ConvlensErrorCode } from '../errors.js';
 import { tensorToImages } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
+import { forwardPassesPerImage, runsByDefault } from '../methods/method-cost.js';
+import { itemsByImage } from '../methods/method-skeleton.js';
 import { forward } from '../methods/passes.js';
 import type { MethodEntry, MethodOptions, MethodOutput } from '../methods/registry.js';
 import type { GridCell, ReportBlock } from '../render/report/index.js';
 import { formatPercent } from '../render/figure.js';
 import { itemOf, methodImage, type MethodImageOptions } from '../render/method-image.js';
-import { softmax } from '../methods/scores.js';
+import { softmax } from '../numeric/softmax.js';
 import { slowMethodNotice } from './estimates.js';
 import { predictsValues } from './predictions.js';
 
@@ -72,7 +74,7 @@ function outputValues(scores: Float32Array, labels: readonly string[] | null): P
  * when every row explains the same one.
  */
 function methodCells(result: MethodOutput, seen: RgbImage[], method: MethodEntry, labels: readonly string[] | null, figure: MethodImageOptions): MethodPictures {
-  const items = seen.map((_, i) => result.image.flatMap((img, m) => (img === i ? [m] : [])));
+  const items = itemsByImage(result.image, seen.length);
   const columns = Math.max(...items.map((list) => list.length));
   const cells = items.map((list) => Array.from({ length: columns }, (_, k): GridCell => {
     const m = list[k];
@@ -96,18 +98,33 @@ function methodCells(result: MethodOutput, seen: RgbImage[], method: MethodEntry
  */
 const skippable: ReadonlySet<ConvlensErrorCode> = new Set(['NO_CAM_HEAD', 'NO_SPATIAL_OUTPUT', 'NOT_DIFFERENTIABLE', 'UNKNOWN_LAYER', 'BAD_TARGET', 'BAD_OPTION']);
 
+/** How the report runs the methods on one model. */
+export interface RunSettings extends MethodImageOptions {
+  /** Receives the estimate printed before a slow method. */
+  onNotice?: (line: string) => void;
+  /** The methods are the default list, not chosen: leave out those too slow for this model (see `runsByDefault`). */
+  leaveOutSlow?: boolean;
+}
+
+/** The skip reason of a method left out of the default list on this model. */
+function leftOut(method: MethodEntry, model: ConvlensModel, options: MethodOptions): ConvlensError {
+  return new ConvlensError('SLOW_METHOD', `left out by default on this model: about ${forwardPassesPerImage(method, model, options)} forward passes per image; `
+    + `name it in --method to run it (${method.name}).`);
+}
+
 /**
  * Runs predictions and every method on one open model. A method that does not apply to
- * this model (see {@link skippable}) is recorded as skipped with its error, since the report
- * should still show everything else; any other error propagates, so a runtime failure, a
- * batch over the memory budget or an abort stops the report with its own message.
+ * this model (see {@link skippable}), or a slow one left out of the default list, is recorded
+ * as skipped with its reason, since the report should still show everything else; any other
+ * error propagates, so a runtime failure, a batch over the memory budget or an abort stops
+ * the report with its own message.
  *
  * @example
  * const run = await explainWithModel(model, 'resnet', 'resnet.onnx', pictures, methodRegistry, { target: 'top1' }, (done, label) => bar.update(done, 14, label));
  */
 export async function explainWithModel(
   model: ConvlensModel, name: string, source: string, pictures: RgbImage[], methods: readonly MethodEntry[], options: MethodOptions,
-  progress: (stepsDone: number, label: string) => void, figure: MethodImageOptions & { onNotice?: (line: string) => void } = {},
+  progress: (stepsDone: number, label: string) => void, figure: RunSettings = {},
 ): Promise<ModelRun> {
   progress(0, `${name}: predictions`);
   const x = await model.preprocess(pictures);
@@ -122,6 +139,10 @@ export async function explainWithModel(
     const label = `${name}: ${method.name}`;
     progress(1 + i, label);
     try {
+      if (figure.leaveOutSlow && !runsByDefault(method, model, options)) {
+        runs.push({ method, skipped: leftOut(method, model, options) });
+        continue;
+      }
       const notice = slowMethodNotice(method, model, options, pictures.length, forwardMs, name);
       if (notice) figure.onNotice?.(notice);
       const result = await method.run(model, x, { ...options, onProgress: (d, t) => progress(1 + i + (t > 0 ? d / t : 0), label) });

@@ -8,7 +8,7 @@ import { figureRow, note, paragraph, type ReportBlock } from '../render/report/i
 import { defaultZoom } from '../render/synthesis/progress-gif.js';
 import { visualizeClasses } from '../synthesis/galleries.js';
 import type { Prediction } from './report-runs.js';
-import { upscaleNearest } from '../methods/filters.js';
+import { upscaleNearest } from '../image/tiles.js';
 
 /**
  * Blocks of the synthesis section: the top-1 classes of the images (at most 10), each

@@ -17,7 +17,7 @@ import { defineCommand, numberFlag, parseCommandLine, usageError } from './comma
 import { modelFlags, openModelFromFlags, parseSize } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { withProgress } from './progress.js';
-import { upscaleNearest } from '../methods/filters.js';
+import { upscaleNearest } from '../image/tiles.js';
 
 export const visualizeSpec = defineCommand({
   name: 'visualize',

@@ -3,8 +3,8 @@
  * any image can be made again from its index alone, so a scan streams them like files.
  */
 import { ConvlensError } from '../errors.js';
-import { seededUint32 } from '../methods/seeded-random.js';
-import { shapeClassNames, shapeScene, tankScene } from '../scenes/index.js';
+import { seededUint32 } from '../numeric/seeded-random.js';
+import { shapeClassNames, shapeScene, tankScene } from '../demo/scenes/index.js';
 import type { DatasetSource } from './source.js';
 
 export const demoDatasetNames = ['shapes', 'tanks-biased', 'tanks-balanced'] as const;

@@ -5,7 +5,7 @@
 import { PCA } from 'ml-pca';
 import { UMAP } from 'umap-js';
 import { ConvlensError } from '../errors.js';
-import { seededUint32 } from '../methods/seeded-random.js';
+import { seededUint32 } from '../numeric/seeded-random.js';
 import { nearestNeighbours } from './neighbours.js';
 import { tsne } from './tsne.js';
 

@@ -6,7 +6,7 @@
  * as one pass over it.
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { QuantileSketch, SKETCH_ZERO, type QuantileSketchJson } from './quantile-sketch.js';
 import { TopK, type TopEntry } from './top-k.js';
 

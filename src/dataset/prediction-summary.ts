@@ -3,7 +3,7 @@
  * the confusion counts from which accuracy per class follows. Counts add, predictions join
  * by image index, so shards merge into the same summary as one pass.
  */
-import { argmaxRow, softmax } from '../methods/scores.js';
+import { argmaxRow, softmax } from '../numeric/softmax.js';
 
 export interface Prediction {
   image: number;

@@ -6,9 +6,11 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
+import { attrInt, attrInts } from '../onnx/attributes.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { executionOrder } from '../onnx/shapes/order.js';
 import { DataType, type OnnxNode } from '../onnx/types.js';
+import { axisPadding, windowAttributes } from '../onnx/window.js';
 
 /** Per axis (y then x), per output index: the input pixels `[lo, hi)` it sees. */
 interface Axes { lo: [Int32Array, Int32Array]; hi: [Int32Array, Int32Array] }
@@ -38,42 +40,24 @@ const GLOBAL = new Set([
   'LayerNormalization', 'GroupNormalization', 'ReduceMean', 'ReduceMax', 'ReduceSum', 'ReduceMin', 'ReduceL2', 'Attention',
 ]);
 
-function ints(node: OnnxNode, name: string, fallback: number[]): number[] {
-  const a = node.attributes[name];
-  return a && a.kind === 'ints' ? a.value : fallback;
-}
-
-function str(node: OnnxNode, name: string, fallback: string): string {
-  const a = node.attributes[name];
-  return a && a.kind === 'string' ? a.value : fallback;
-}
-
 /**
  * The field after a windowed op. Each output index sees the union of the fields of the input
  * indices its window covers; taps on padding see nothing, which is why a border unit's box is
  * not just the nominal kernel arithmetic clipped to the image.
  */
 function windowed(node: OnnxNode, inField: Axes, inShape: number[], outShape: number[], weightShape?: number[]): Axes {
-  const kernel = node.opType === 'Conv' ? ints(node, 'kernel_shape', weightShape!.slice(2)) : ints(node, 'kernel_shape', []);
+  const kernel = attrInts(node, 'kernel_shape') ?? (node.opType === 'Conv' ? weightShape!.slice(2) : []);
   if (kernel.length !== 2) {
     throw new ConvlensError('BAD_OPTION', `Node "${node.name}" (${node.opType}) has a ${kernel.length}-D kernel; receptive fields are computed for 2-D convolutions and pools.`);
   }
-  const strides = ints(node, 'strides', [1, 1]);
-  const dilations = ints(node, 'dilations', [1, 1]);
-  const pads = ints(node, 'pads', [0, 0, 0, 0]);
-  const autoPad = str(node, 'auto_pad', 'NOTSET');
+  const w = windowAttributes(node, kernel);
+  const { strides, dilations } = w;
   const lo: Int32Array[] = [];
   const hi: Int32Array[] = [];
   for (let a = 0; a < 2; a++) {
     const n = inShape[2 + a];
     const m = outShape[2 + a];
-    const span = (kernel[a] - 1) * dilations[a] + 1;
-    let padBegin = pads[a];
-    if (autoPad === 'VALID') padBegin = 0;
-    else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
-      const total = Math.max(0, (m - 1) * strides[a] + span - n);
-      padBegin = autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : Math.ceil(total / 2);
-    }
+    const padBegin = axisPadding(w, a, n, node.opType !== 'Conv').begin;
     lo.push(new Int32Array(m).fill(2 ** 30));
     hi.push(new Int32Array(m).fill(-(2 ** 30)));
     for (let o = 0; o < m; o++) {
@@ -112,7 +96,7 @@ function keepsSpatialAxes(node: OnnxNode, inShape: number[] | undefined, outShap
   if (!inShape || !outShape || inShape.length < 4 || outShape.length < 4) return false;
   const same = inShape.at(-1) === outShape.at(-1) && inShape.at(-2) === outShape.at(-2) && inShape[0] === outShape[0];
   if (node.opType === 'Transpose') {
-    const perm = ints(node, 'perm', []);
+    const perm = attrInts(node, 'perm') ?? [];
     return same && perm[0] === 0 && perm.at(-1) === perm.length - 1 && perm.at(-2) === perm.length - 2;
   }
   return same;
@@ -146,7 +130,7 @@ function fieldOf(node: OnnxNode, inputs: Field[], info: ShapeInfo): Field {
     return windowed(node, live[0] as Axes, inShape!, outShape!, info.shapes.get(node.inputs[1]));
   }
   if ((node.opType === 'Concat' || node.opType === 'Split') && inShape) {
-    const axis = node.attributes.axis?.kind === 'int' ? node.attributes.axis.value : 0;
+    const axis = attrInt(node, 'axis', 0);
     // Joining or cutting along height or width moves positions.
     if ((axis + inShape.length) % inShape.length >= inShape.length - 2) throw unmodelled(node);
   }
@@ -180,9 +164,9 @@ const unmodelled = (node: OnnxNode) => new ConvlensError('BAD_OPTION',
  */
 export function receptiveField(model: ConvlensModel, layer: string): ReceptiveField {
   const tensor = model.resolveLayer(layer);
-  const info = model.engine.shapeInfo([model.engine.fixedBatch ?? 1, ...model.itemShape]);
+  const info = model.shapeInfo();
   const [H, W] = model.itemShape.slice(1);
-  const graph = model.graph.graph;
+  const graph = model.onnxModel.graph;
   const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   const plusOne = (n: number) => Int32Array.from({ length: n }, (_, i) => i + 1);
   const fields = new Map<string, Field>([[model.inputName, { lo: [identity(H), identity(W)], hi: [plusOne(H), plusOne(W)] }]]);

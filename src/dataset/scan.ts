@@ -7,8 +7,9 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor, RgbImage } from '../image/types.js';
-import { defaultCamLayer } from '../methods/cam.js';
+import type { RgbImage } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { defaultCamLayer } from '../methods/method-skeleton.js';
 import { forward, itemShapeOf } from '../methods/passes.js';
 import { LayerSummary, type RankBy } from './layer-summary.js';
 import { PredictionSummary } from './prediction-summary.js';

@@ -4,7 +4,7 @@
  * take seconds per hundred iterations instead of the exact method's O(N²).
  */
 import { ConvlensError } from '../errors.js';
-import { seededNormal } from '../methods/seeded-random.js';
+import { seededNormal } from '../numeric/seeded-random.js';
 import { nearestNeighbours } from './neighbours.js';
 
 export interface TsneOptions {

@@ -4,7 +4,7 @@
  * Patches scale with the unit's receptive field, so a small early unit gets fine patches.
  */
 import type { ConvlensModel } from '../engine/model.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { occlusion, type OcclusionFill } from '../methods/occlusion.js';
 import type { PixelBox } from './receptive-field.js';
 

@@ -1,5 +1,5 @@
 /** Splitting batched tensors into chunks and joining the results back. */
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 
 const itemSize = (t: FloatTensor) => t.shape.slice(1).reduce((a, b) => a * b, 1);
 

@@ -3,9 +3,10 @@
  * session, splits batches into chunks under the memory budget and joins the results.
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { encodeModel } from '../onnx/codec.js';
 import { inferShapes, type ShapeInfo } from '../onnx/shapes/index.js';
+import { onnxOpset } from '../onnx/opset.js';
 import type { Model } from '../onnx/types.js';
 import { chunkRanges, concatBatches, sliceBatch, sumBatches } from './batching.js';
 import { MiB, type Runtime } from './runtime.js';
@@ -54,7 +55,7 @@ export class Engine {
   readonly fixedBatch: number | null;
 
   constructor(readonly runtime: Runtime, readonly model: Model, readonly inputName: string) {
-    this.opset = model.opsets.find((o) => o.domain === '')?.version ?? 13;
+    this.opset = onnxOpset(model);
     const declared = model.graph.inputs.find((v) => v.name === inputName)?.shape?.[0];
     this.fixedBatch = typeof declared === 'number' && declared > 0 ? declared : null;
   }
@@ -71,7 +72,7 @@ export class Engine {
   }
 
   /** Bytes of float activations one item needs in a forward pass. */
-  private bytesPerItem(itemShape: number[]): number {
+  bytesPerItem(itemShape: number[]): number {
     const batch = this.fixedBatch ?? 1;
     const info = this.shapeInfo([batch, ...itemShape]);
     let total = 0;

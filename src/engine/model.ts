@@ -1,17 +1,18 @@
 /**
- * A loaded model: the decoded graph (never modified), its engine, how images become its
+ * A loaded model: the decoded ONNX model (never modified), its engine, how images become its
  * input, its class names and its layers. Platform entry points build it with `openModel`.
  */
 import { differentiableOps } from '../autodiff/table.js';
 import { ConvlensError } from '../errors.js';
 import { imagenetClasses } from '../image/imagenet-classes.js';
 import { parsePreprocess, preprocessImages, type NormalizationChoice, type PreprocessSpec } from '../image/preprocess.js';
-import type { FloatTensor, RgbImage } from '../image/types.js';
+import type { RgbImage } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { readAnnotations } from '../onnx/annotations.js';
 import { checkGraphStructure } from '../onnx/graph-checks.js';
 import { listLayers, resolveLayer, type Layer } from '../onnx/layers.js';
 import { checkSupportedOps } from '../onnx/op-support.js';
-import { shapeInferenceOps } from '../onnx/shapes/index.js';
+import { shapeInferenceOps, type ShapeInfo } from '../onnx/shapes/index.js';
 import { DataType, type Model } from '../onnx/types.js';
 import { Engine } from './engine.js';
 import { firstNonFinite } from './finite.js';
@@ -52,10 +53,12 @@ export class ConvlensModel {
   /** The `inputSize` option when it set the input's free height and width. */
   private readonly chosenSize: [number, number] | undefined;
 
-  constructor(readonly graph: Model, runtime: Runtime, options: ModelOptions = {}) {
-    checkGraphStructure(graph);
-    checkSupportedOps(graph, supportedOps, 'run');
-    const inputs = graph.graph.inputs.filter((v) => !graph.graph.initializers.has(v.name));
+  /** The decoded ONNX model (never modified). */
+  constructor(readonly onnxModel: Model, runtime: Runtime, options: ModelOptions = {}) {
+    checkGraphStructure(onnxModel);
+    checkSupportedOps(onnxModel, supportedOps, 'run');
+    const { graph } = onnxModel;
+    const inputs = graph.inputs.filter((v) => !graph.initializers.has(v.name));
     if (inputs.length !== 1) {
       throw new ConvlensError('BAD_INPUT',
         `convlens explains models with one image input; this model has ${inputs.length} (${inputs.map((v) => v.name).join(', ')}).`);
@@ -65,10 +68,10 @@ export class ConvlensModel {
       throw new ConvlensError('BAD_INPUT', `The model input "${input.name}" is not a float32 [N, C, H, W] tensor; convlens needs an NCHW image input.`);
     }
     this.inputName = input.name;
-    this.outputName = graph.graph.outputs[0].name;
-    const notes = readAnnotations(graph);
+    this.outputName = graph.outputs[0].name;
+    const notes = readAnnotations(onnxModel);
     const runtimeWithBudget = options.memoryBudget ? { ...runtime, memoryBudget: options.memoryBudget } : runtime;
-    this.engine = new Engine(runtimeWithBudget, graph, this.inputName);
+    this.engine = new Engine(runtimeWithBudget, onnxModel, this.inputName);
     const dims = input.shape ?? [null, 3, null, null];
     const fixed = (d: unknown) => (typeof d === 'number' && d > 0 ? d : undefined);
     const size = [fixed(dims[2]), fixed(dims[3])];
@@ -78,13 +81,18 @@ export class ConvlensModel {
     this.chosenSize = size[0] === undefined || size[1] === undefined ? options.inputSize : undefined;
     const choice = options.preprocess !== undefined ? parsePreprocess(options.preprocess) : (notes.preprocess ?? { preset: 'imagenet' as const });
     this.preprocessSpec = { ...choice, size: hw, resize: options.resize ?? notes.preprocess?.resize ?? 'crop' };
-    const outShape = this.engine.shapeInfo([this.engine.fixedBatch ?? 1, ...this.itemShape]).shapes.get(this.outputName) ?? [];
+    const outShape = this.shapeInfo().shapes.get(this.outputName) ?? [];
     const classes = outShape.slice(1).reduce((a, b) => a * b, 1);
     if (options.labels && classes > 0 && options.labels.length !== classes) {
       throw new ConvlensError('BAD_OPTION',
         `The labels list has ${options.labels.length} names but the model output "${this.outputName}" has ${classes} values; give one name per output (labels option, --labels FILE).`);
     }
     this.labels = options.labels ?? notes.labels ?? (classes === 1000 ? imagenetClasses : null);
+  }
+
+  /** @deprecated Use `onnxModel`: this is the whole decoded ONNX model, not its graph. */
+  get graph(): Model {
+    return this.onnxModel;
   }
 
   /** Refuses, before anything is allocated, input items larger than the memory budget allows. */
@@ -100,6 +108,14 @@ export class ConvlensModel {
     throw new ConvlensError('BATCH_TOO_LARGE', `One input item of ${size} does not fit the memory budget of ${Math.ceil(budget / 2 ** 20)} MiB; ${fix}.`);
   }
 
+  /**
+   * Shapes (and folded constant values) of every tensor for a batch of `[C, H, W]` items, at
+   * the model's input size by default.
+   */
+  shapeInfo(itemShape: number[] = this.itemShape): ShapeInfo {
+    return this.engine.shapeInfo([this.engine.fixedBatch ?? 1, ...itemShape]);
+  }
+
   /** Layers in execution order with their output shapes for one input of the model's size. */
   get layers(): Layer[] {
     this.layerCache ??= this.layersFor(this.itemShape);
@@ -108,17 +124,17 @@ export class ConvlensModel {
 
   /** Layers with output shapes for a given `[C, H, W]` item shape. */
   layersFor(itemShape: number[]): Layer[] {
-    return listLayers(this.graph, this.engine.shapeInfo([this.engine.fixedBatch ?? 1, ...itemShape]));
+    return listLayers(this.onnxModel, this.shapeInfo(itemShape));
   }
 
   /** Tensor name for a module path, node name or tensor name; `UNKNOWN_LAYER` lists the closest matches. */
   resolveLayer(name: string): string {
-    return resolveLayer(this.graph, this.layers, name);
+    return resolveLayer(this.onnxModel, this.layers, name);
   }
 
   /** Whether every op of the model has a gradient rule. */
   get differentiable(): boolean {
-    return this.graph.graph.nodes.every((n) => differentiableOps.has(n.opType));
+    return this.onnxModel.graph.nodes.every((n) => differentiableOps.has(n.opType));
   }
 
   /** Images to the model's input tensor `[N, C, H, W]`. */

@@ -4,7 +4,7 @@
  * in the target is compared with the full image's.
  */
 import type { ConvlensModel } from '../engine/model.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { normalizeItems } from '../methods/maps.js';
 import { itemOf, relevanceMaps } from './relevance.js';
 import { targetScorer, type ScoringOptions } from './scoring.js';

@@ -6,8 +6,8 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
-import { gaussianBlur } from '../methods/baselines.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { gaussianBlur } from '../image/blur.js';
 import { itemOf, pixelOrder, relevanceMaps } from './relevance.js';
 import { targetScorer, type ScoringOptions } from './scoring.js';
 

@@ -6,7 +6,7 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { Box } from '../image/mask.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { confidenceChange } from './confidence.js';
 import { deletionCurves, insertionCurves, type DeletionInsertionOptions } from './deletion-insertion.js';
 import { localization, type LocalizationOptions } from './localization.js';

@@ -4,7 +4,7 @@
  * (Wang et al. 2020: the share of the map's positive mass inside the object's boxes).
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import type { Box } from '../image/mask.js';
 import { itemOf, relevanceMaps } from './relevance.js';
 

@@ -5,9 +5,9 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError, type ConvlensErrorCode } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { forward, selectOutput } from '../methods/passes.js';
-import { argmaxRow } from '../methods/scores.js';
+import { argmaxRow } from '../numeric/softmax.js';
 import type { MethodEntry, MethodOptions } from '../methods/registry.js';
 import { evaluate, type EvaluateOptions, type Evaluation, type MetricName } from './evaluate.js';
 import type { Explainer } from './randomization.js';

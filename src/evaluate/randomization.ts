@@ -8,7 +8,7 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { randomizedModel, weightLayers, type WeightLayer } from './randomized-model.js';
 import { spearman } from './rank-correlation.js';
 import { itemOf, relevanceMaps } from './relevance.js';

@@ -5,7 +5,7 @@
  */
 import { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import { seededNormal, seededUint32 } from '../methods/seeded-random.js';
+import { seededNormal, seededUint32 } from '../numeric/seeded-random.js';
 import { nodeModules } from '../onnx/layer-names.js';
 import { float32Tensor, tensorToFloat32 } from '../onnx/tensor.js';
 import { DataType, type Tensor } from '../onnx/types.js';
@@ -32,7 +32,7 @@ const learned: Record<string, number[]> = {
  * weightLayers(model).map((l) => l.name); // ['features.0', 'features.3', ..., 'classifier.6']
  */
 export function weightLayers(model: ConvlensModel): WeightLayer[] {
-  const { graph } = model.graph;
+  const { graph } = model.onnxModel;
   const modules = nodeModules(graph);
   const layers: WeightLayer[] = [];
   const taken = new Set<string>();
@@ -73,13 +73,13 @@ function randomLike(t: Tensor, seed: number): Tensor {
 export function randomizedModel(model: ConvlensModel, layers: WeightLayer[], seed = 0): ConvlensModel {
   const all = weightLayers(model).flatMap((l) => l.weights);
   const base = seededUint32(seed)();
-  const initializers = new Map(model.graph.graph.initializers);
+  const initializers = new Map(model.onnxModel.graph.initializers);
   for (const name of layers.flatMap((l) => l.weights)) {
     const index = all.indexOf(name);
     if (index < 0) throw new ConvlensError('BAD_OPTION', `"${name}" is not a learned weight of this model; pick layers from weightLayers(model).`);
     initializers.set(name, randomLike(initializers.get(name)!, (base ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0));
   }
-  const copy = { ...model.graph, graph: { ...model.graph.graph, initializers } };
+  const copy = { ...model.onnxModel, graph: { ...model.onnxModel.graph, initializers } };
   const spec = model.preprocessSpec;
   const preprocess = spec.preset ? { preset: spec.preset } : { mean: spec.mean!, std: spec.std!, scale: spec.scale };
   return new ConvlensModel(copy, model.engine.runtime, {

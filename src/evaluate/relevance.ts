@@ -3,7 +3,7 @@
  * pixels ordered from most to least relevant.
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { maxAbsOverChannels } from '../methods/maps.js';
 
 /**

@@ -6,8 +6,8 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
-import { seededNormal } from '../methods/seeded-random.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { seededNormal } from '../numeric/seeded-random.js';
 import { noisyLinearImputation } from './imputation.js';
 import { itemOf, pixelOrder, relevanceMaps } from './relevance.js';
 import { targetScorer, type ScoringOptions } from './scoring.js';

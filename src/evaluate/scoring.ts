@@ -6,20 +6,17 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import type { TargetOptions } from '../methods/method-skeleton.js';
 import { defaultBatchSize } from '../methods/occlusion.js';
-import { forward, itemShapeOf, selectOutput } from '../methods/passes.js';
-import { softmax } from '../methods/scores.js';
-import { resolveTargets, type Target } from '../methods/targets.js';
+import { forward, targetPass } from '../methods/passes.js';
+import { softmax } from '../numeric/softmax.js';
 
 /** What a perturbed input is scored by: the target's softmax probability (RISE, ROAD) or its raw output. */
 export type ScoreKind = 'probability' | 'logit';
 
-export interface ScoringOptions extends ProgressOptions {
-  /** One target per image: a class index or name, `{ perImage: [...] }`, `{ weights }`, or `'top1'` (default). */
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
+/** `target`: one per image, a class index or name, `{ perImage: [...] }`, `{ weights }`, or `'top1'` (default). */
+export interface ScoringOptions extends TargetOptions {
   /** Default `'probability'`. */
   score?: ScoreKind;
   /** Perturbed inputs per forward call; default what the memory budget allows, at most 64. */
@@ -52,10 +49,9 @@ export async function targetScorer(model: ConvlensModel, x: FloatTensor, options
   if (kind !== 'probability' && kind !== 'logit') {
     throw new ConvlensError('BAD_OPTION', `Unknown score "${String(kind)}"; use "probability" (softmax of the output) or "logit" (the raw output).`);
   }
-  const output = selectOutput(model, options.output);
   const N = x.shape[0];
-  const first = (await forward(model, x, [output], { signal: options.signal }))[output];
-  const targets = resolveTargets(options.target, { images: N, outputShape: itemShapeOf(model, output), scores: first, labels: model.labels });
+  const { output, targets, tensors } = await targetPass(model, x, options, []);
+  const first = tensors[output];
   if (targets.image.length !== N) {
     throw new ConvlensError('BAD_TARGET', `Evaluation scores one target per image, but the target gives ${targets.image.length} for ${N} images; use one class, "top1" or { perImage: [...] }.`);
   }

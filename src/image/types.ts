@@ -1,6 +1,6 @@
 /**
- * The two data types every image step shares: 8-bit RGB pictures and float tensors.
- * Kept dependency-free so any layer (engine, methods, render) can import them.
+ * The picture type every image step shares (and, for the code that reads both from here, the
+ * float tensor type, which lives in numeric/ since every layer uses it).
  */
 
 /**
@@ -17,15 +17,4 @@ export interface RgbImage {
   data: Uint8ClampedArray;
 }
 
-/**
- * The project's tensor type: float32 values in C (row-major) order with their shape.
- * Model inputs are `[N, 3, H, W]`; maps are `[N, H, W]`; gradients `[N, C, H, W]`.
- *
- * @example
- * const t: FloatTensor = { data: new Float32Array(6), shape: [2, 3] };
- */
-export interface FloatTensor {
-  data: Float32Array;
-  shape: number[];
-}
-
+export type { FloatTensor } from '../numeric/float-tensor.js';

@@ -1,5 +1,5 @@
 /** How attributions (gradient x input, integrated gradients) become one heatmap per item. */
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { normalizeItems } from './maps.js';
 
 /**

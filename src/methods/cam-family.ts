@@ -3,8 +3,9 @@
  * activations and gradients) and only weigh them differently.
  */
 import type { ConvlensModel } from '../engine/model.js';
-import type { FloatTensor } from '../image/types.js';
-import { gradientCams, weightedSum, type CamOptions, type CamResult } from './cam.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { gradientCams, type CamOptions, type CamResult } from './grad-cam.js';
+import { weightedSum } from './maps.js';
 
 /**
  * Grad-CAM++ channel weights (Chattopadhay et al., with the usual exponential-free closed

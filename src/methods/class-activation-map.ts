@@ -3,24 +3,19 @@
  * layers, the class score is a linear function of the pooled channels, so the fc weights of a
  * class, applied to the unpooled channels, show where the score comes from. No gradients.
  */
-import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { attrFloat, attrInt, attrInts } from '../onnx/attributes.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { tensorToFloat32 } from '../onnx/tensor.js';
 import type { OnnxNode } from '../onnx/types.js';
-import { weightedSum, type CamMap } from './cam.js';
-import type { ExplainedItems } from './gradients.js';
-import { normalizeItems, upsampleItems } from './maps.js';
-import { forward, itemShapeOf, selectOutput } from './passes.js';
-import { gatherItems, resolveTargets, type Target } from './targets.js';
+import { weightedSum } from './maps.js';
+import { camMap, explainedItems, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { selectOutput, targetPass } from './passes.js';
+import { gatherItems } from './targets.js';
 
-export interface ClassActivationMapOptions extends ProgressOptions {
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
-}
+export type ClassActivationMapOptions = TargetOptions;
 
 export type ClassActivationMapResult = CamMap & ExplainedItems;
 
@@ -57,8 +52,7 @@ function compose(left: Float64Array | null, K: number, right: Float64Array, D: n
 /** Whether a ReduceMean averages a 4-D tensor over exactly its H and W axes. */
 function reducesSpatialAxes(node: OnnxNode, info: ShapeInfo): boolean {
   const rank = info.shapes.get(node.inputs[0])?.length;
-  const attr = node.attributes.axes;
-  const axes = attr?.kind === 'ints' ? attr.value : node.inputs[1] ? info.values.get(node.inputs[1]) : undefined;
+  const axes = attrInts(node, 'axes') ?? (node.inputs[1] ? info.values.get(node.inputs[1]) : undefined);
   if (rank !== 4 || !axes) return false;
   const normalized = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
   return normalized.size === 2 && normalized.has(2) && normalized.has(3);
@@ -75,8 +69,8 @@ function reducesSpatialAxes(node: OnnxNode, info: ShapeInfo): boolean {
  * head.layer; // '/layer4/layer4.1/relu_1/Relu'
  */
 export function findCamHead(model: ConvlensModel, output: string): CamHead {
-  const graph = model.graph.graph;
-  const info = model.engine.shapeInfo([model.engine.fixedBatch ?? 1, ...model.itemShape]);
+  const graph = model.onnxModel.graph;
+  const info = model.shapeInfo();
   const producer = new Map<string, OnnxNode>();
   for (const n of graph.nodes) for (const o of n.outputs) if (o) producer.set(o, n);
   const isConstant = (name: string) => graph.initializers.has(name) || info.values.has(name);
@@ -117,10 +111,10 @@ export function findCamHead(model: ConvlensModel, output: string): CamHead {
       const gemm = node.opType === 'Gemm';
       const B = constant(node.inputs[1]);
       const dims = shapeOf(node.inputs[1]);
-      const transA = gemm && node.attributes.transA?.kind === 'int' && node.attributes.transA.value === 1;
+      const transA = gemm && attrInt(node, 'transA', 0) === 1;
       if (!B || dims.length !== 2 || transA || shapeOf(node.inputs[0]).length !== 2) return fail(`${label} is not a linear layer with constant weights`);
-      const transB = gemm && node.attributes.transB?.kind === 'int' && node.attributes.transB.value === 1;
-      const alpha = gemm && node.attributes.alpha?.kind === 'float' ? node.attributes.alpha.value : 1;
+      const transB = gemm && attrInt(node, 'transB', 0) === 1;
+      const alpha = gemm ? attrFloat(node, 'alpha', 1) : 1;
       const [inputs, outs] = transB ? [dims[1], dims[0]] : dims;
       // y = alpha * x op(B): dy_j/dx_i = alpha * op(B)[i, j]
       const jacobian = new Float64Array(outs * inputs);
@@ -158,10 +152,9 @@ function identity(n: number): Float32Array {
  */
 export async function classActivationMap(model: ConvlensModel, x: FloatTensor, options: ClassActivationMapOptions = {}): Promise<ClassActivationMapResult> {
   model.checkInput(x);
-  const output = selectOutput(model, options.output);
-  const head = findCamHead(model, output);
-  const r = await forward(model, x, [head.tensor, output], options);
-  const targets = resolveTargets(options.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: r[output], labels: model.labels });
+  const head = findCamHead(model, selectOutput(model, options.output));
+  // The forward pass is all the work, so it reports the progress.
+  const { output, targets, tensors: r } = await targetPass(model, x, options, [head.tensor], options);
   const M = targets.image.length;
   const { outputs: K, channels: C } = head;
   // Channel weights per item: the item's seed times the head matrix.
@@ -174,9 +167,5 @@ export async function classActivationMap(model: ConvlensModel, x: FloatTensor, o
     }
   }
   const raw = weightedSum(gatherItems(r[head.tensor], targets.image), weights);
-  const [H, W] = model.itemShape.slice(1);
-  return {
-    layer: head.layer, raw, map: normalizeItems(upsampleItems(raw, H, W)),
-    image: targets.image, target: targets.target, scores: gatherItems(r[output], targets.image),
-  };
+  return { ...camMap(model, head.layer, raw), ...explainedItems(targets, gatherItems(r[output], targets.image)) };
 }

@@ -7,8 +7,9 @@ import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { applyColormap, colormapNames, type ColormapName } from '../image/colormap.js';
 import { makeGrid } from '../image/grid.js';
-import type { FloatTensor, RgbImage } from '../image/types.js';
-import { tileScale, upscaleNearest } from './filters.js';
+import type { RgbImage } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { tileScale, upscaleNearest } from '../image/tiles.js';
 import { forward } from './passes.js';
 
 export interface FeatureMapsOptions extends ProgressOptions {
@@ -39,7 +40,7 @@ export interface FeatureMapsResult {
 }
 
 /** Mean of each channel (dim 1) over the batch and every other dim. */
-function channelMeans(raw: FloatTensor): Float64Array {
+function batchChannelMeans(raw: FloatTensor): Float64Array {
   const [N, C] = raw.shape;
   const plane = raw.data.length / (N * C);
   const means = new Float64Array(C);
@@ -83,7 +84,7 @@ export async function featureMaps(model: ConvlensModel, x: FloatTensor, layer: s
     throw new ConvlensError('BAD_OPTION', `Layer "${layer}" outputs shape [${raw.shape.join(', ')}], which has no channels to draw; pick a layer with an [N, C, ...] output.`);
   }
   const [N, C] = raw.shape;
-  const means = channelMeans(raw);
+  const means = batchChannelMeans(raw);
   const indices = Array.from({ length: C }, (_, c) => c);
   if (order === 'mean') indices.sort((a, b) => means[b] - means[a] || a - b);
   const shown = indices.slice(0, maxChannels);

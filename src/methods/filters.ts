@@ -7,7 +7,9 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { makeGrid, rowColumnFigure } from '../image/grid.js';
-import type { FloatTensor, RgbImage } from '../image/types.js';
+import { tileScale, upscaleNearest } from '../image/tiles.js';
+import type { RgbImage } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { tensorToFloat32 } from '../onnx/tensor.js';
 import type { OnnxNode, Tensor } from '../onnx/types.js';
 
@@ -35,27 +37,6 @@ export interface FiltersResult {
   range: [number, number] | null;
 }
 
-const TILE_PIXELS = 32;
-
-/** Nearest-neighbour upscaling by a whole factor. */
-export function upscaleNearest(img: RgbImage, factor: number): RgbImage {
-  const width = img.width * factor;
-  const height = img.height * factor;
-  const data = new Uint8ClampedArray(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const from = (Math.floor(y / factor) * img.width + Math.floor(x / factor)) * 3;
-      data.set(img.data.subarray(from, from + 3), (y * width + x) * 3);
-    }
-  }
-  return { width, height, data };
-}
-
-/** Upscale factor that makes a `h x w` tile about 32 pixels on its longer side (never shrinks). */
-export function tileScale(h: number, w: number): number {
-  return Math.max(1, Math.ceil(TILE_PIXELS / Math.max(h, w)));
-}
-
 function positiveInt(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw new ConvlensError('BAD_OPTION', `${name} must be a positive integer, got ${String(value)}.`);
   return value;
@@ -63,7 +44,7 @@ function positiveInt(value: number, name: string): number {
 
 /** The Conv node a layer name refers to: the node producing it, or the one Conv inside the named module. */
 function convNode(model: ConvlensModel, layer: string): OnnxNode {
-  const nodes = model.graph.graph.nodes;
+  const nodes = model.onnxModel.graph.nodes;
   const producerOf = (tensor: string) => nodes.find((n) => n.outputs.includes(tensor))!;
   const producer = producerOf(model.resolveLayer(layer));
   if (producer.opType === 'Conv') return producer;
@@ -78,7 +59,7 @@ function convNode(model: ConvlensModel, layer: string): OnnxNode {
 
 /** The constant tensor feeding `name`: an initializer, a Constant node's value, through Identity nodes. */
 function constantTensor(model: ConvlensModel, name: string, node: OnnxNode): Tensor {
-  const graph = model.graph.graph;
+  const graph = model.onnxModel.graph;
   const initializer = graph.initializers.get(name);
   if (initializer) return initializer;
   const producer = graph.nodes.find((n) => n.outputs.includes(name));

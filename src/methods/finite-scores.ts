@@ -7,7 +7,7 @@ import { sliceBatch } from '../engine/batching.js';
 import { firstNonFinite } from '../engine/finite.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { executionOrder } from '../onnx/shapes/index.js';
 import { tapGraph } from '../onnx/variants.js';
 
@@ -15,12 +15,12 @@ import { tapGraph } from '../onnx/variants.js';
 async function firstNonFiniteNode(model: ConvlensModel, item: FloatTensor): Promise<string | undefined> {
   const shape = [model.engine.fixedBatch ?? 1, ...model.itemShape];
   const info = model.engine.shapeInfo(shape);
-  const { graph } = model.graph;
+  const { graph } = model.onnxModel;
   const order = executionOrder(graph, new Set([model.inputName, ...graph.initializers.keys()]));
   const tensors = order.flatMap((i) => graph.nodes[i].outputs.filter((o) => o !== '' && info.types.get(o) === 1 && !info.values.has(o)));
   const out = await model.engine.run({
     key: 'non-finite diagnosis',
-    compile: (i) => ({ model: tapGraph(model.graph, i, tensors), outputs: Object.fromEntries(tensors.map((t) => [t, t])) }),
+    compile: (i) => ({ model: tapGraph(model.onnxModel, i, tensors), outputs: Object.fromEntries(tensors.map((t) => [t, t])) }),
     batched: { [model.inputName]: item },
     results: Object.fromEntries(tensors.map((t) => [t, 'concat' as const])),
   });

@@ -1,8 +1,8 @@
 /** Gradient x input: the first-order estimate of how much each input value adds to the score. */
 import type { ConvlensModel } from '../engine/model.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { attributionMap } from './attribution-map.js';
-import { saliency, type SaliencyOptions, type SaliencyResult } from './gradients.js';
+import { saliency, type SaliencyOptions, type SaliencyResult } from './saliency.js';
 
 /** Like {@link SaliencyResult}, with `raw` the gradient times the input and `map` from {@link attributionMap}. */
 export type GradientTimesInputResult = SaliencyResult;

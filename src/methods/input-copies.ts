@@ -7,15 +7,10 @@ import type { ReluRule } from '../autodiff/vjp.js';
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
-import { reluOf, type SaliencyRule } from './gradients.js';
-import { backward, forward, itemShapeOf, selectOutput } from './passes.js';
-import { gatherItems, resolveTargets, type ResolvedTargets, type Target } from './targets.js';
-
-export interface CopiesOptions extends ProgressOptions {
-  target?: Target;
-  output?: string;
-}
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import type { TargetOptions } from './method-skeleton.js';
+import { backward, targetPass } from './passes.js';
+import { gatherItems, type ResolvedTargets } from './targets.js';
 
 export interface TargetsOnInput {
   /** The model output the targets refer to. */
@@ -25,25 +20,13 @@ export interface TargetsOnInput {
   scores: FloatTensor;
 }
 
-/** The ReLU rule of the gradient graph for a saliency rule (default vanilla). */
-export function reluOfSaliencyRule(rule: SaliencyRule = 'vanilla'): ReluRule {
-  if (!Object.hasOwn(reluOf, rule)) {
-    throw new ConvlensError('BAD_OPTION', `Unknown gradient rule "${rule}"; use vanilla, guided or deconvnet.`);
-  }
-  return reluOf[rule];
-}
-
 /**
  * Resolves the target on the unmodified input. Every copy of an item is then seeded with that
  * item's seed, so `top1` means the class of the image itself, not of each noisy copy.
  */
-export async function targetsOnInput(model: ConvlensModel, x: FloatTensor, options: CopiesOptions): Promise<TargetsOnInput> {
-  model.checkInput(x);
-  const output = selectOutput(model, options.output);
-  // Only the gradient run reports progress; a second counter would make it jump backwards.
-  const scores = (await forward(model, x, [output], { signal: options.signal }))[output];
-  const targets = resolveTargets(options.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores, labels: model.labels });
-  return { output, targets, scores: gatherItems(scores, targets.image) };
+export async function targetsOnInput(model: ConvlensModel, x: FloatTensor, options: TargetOptions): Promise<TargetsOnInput> {
+  const { output, targets, tensors } = await targetPass(model, x, options, []);
+  return { output, targets, scores: gatherItems(tensors[output], targets.image) };
 }
 
 /** Most copies per item (SmoothGrad samples, integrated-gradients steps) a call may ask for. */

@@ -1,22 +1,18 @@
 /** Integrated gradients: gradients along the straight path from a baseline to the input. */
-import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { attributionMap } from './attribution-map.js';
 import { baselineFor, type Baseline } from './baselines.js';
-import type { ExplainedItems } from './gradients.js';
 import { checkCopies, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
+import { explainedItems, seedScore, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward } from './passes.js';
-import { gatherItems, type Target } from './targets.js';
+import { gatherItems } from './targets.js';
 
 /** How the path integral is approximated from `steps` intervals. */
 export type IntegrationMethod = 'riemann-right' | 'trapezoid';
 
-export interface IntegratedGradientsOptions extends ProgressOptions {
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
+export interface IntegratedGradientsOptions extends TargetOptions {
   /** Intervals the path is cut into; default 32. */
   steps?: number;
   /** Where the path starts; default `'black'` (see {@link Baseline}). */
@@ -57,16 +53,6 @@ function quadrature(steps: number, method: IntegrationMethod): { alphas: number[
   return { alphas, weights: alphas.map((_, k) => (k === 0 || k === steps ? 0.5 : 1) / steps) };
 }
 
-/** Per item, the target's seed dotted with an output item: the score the target means. */
-function targetScores(scores: FloatTensor, seeds: FloatTensor): number[] {
-  const n = seeds.data.length / seeds.shape[0];
-  return Array.from({ length: seeds.shape[0] }, (_, m) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += seeds.data[m * n + i] * scores.data[m * n + i];
-    return s;
-  });
-}
-
 /**
  * Integrated gradients (Sundararajan et al. 2017): the mean gradient of the target along the
  * straight path from a baseline to the input, times (input - baseline). The steps are made
@@ -90,7 +76,7 @@ export async function integratedGradients(model: ConvlensModel, x: FloatTensor, 
   model.checkInput(x);
   const b = baselineFor(model, x, o.baseline, o.blurSigma);
   const on = await targetsOnInput(model, x, o);
-  const { image, seeds, target } = on.targets;
+  const { image, seeds } = on.targets;
   const baselineScores = gatherItems((await forward(model, b, [on.output], { signal: o.signal }))[on.output], image);
   const { alphas, weights } = quadrature(o.steps, o.method);
   const size = x.data.length / x.shape[0];
@@ -100,7 +86,7 @@ export async function integratedGradients(model: ConvlensModel, x: FloatTensor, 
     const a = alphas[k];
     for (let i = 0; i < size; i++) out[i] = b.data[offset + i] + a * (x.data[offset + i] - b.data[offset + i]);
   };
-  const raw = await sumGradientsOverCopies(model, on, { copies: alphas.length, fill, weight: (k) => weights[k] }, 'standard', o);
+  const raw = await sumGradientsOverCopies(model, on, { copies: alphas.length, fill, weight: (k) => weights[k] }, 'vanilla', o);
   const sums = image.map((n, m) => {
     let s = 0;
     for (let i = 0; i < size; i++) {
@@ -109,8 +95,6 @@ export async function integratedGradients(model: ConvlensModel, x: FloatTensor, 
     }
     return s;
   });
-  const atInput = targetScores(on.scores, seeds);
-  const atBaseline = targetScores(baselineScores, seeds);
-  const completeness = sums.map((s, m) => ({ sumAttribution: s, scoreDifference: atInput[m] - atBaseline[m] }));
-  return { raw, map: attributionMap(raw), image, target, scores: on.scores, completeness };
+  const completeness = sums.map((s, m) => ({ sumAttribution: s, scoreDifference: seedScore(seeds, m, on.scores, m) - seedScore(seeds, m, baselineScores, m) }));
+  return { raw, map: attributionMap(raw), ...explainedItems(on.targets, on.scores), completeness };
 }

@@ -1,5 +1,5 @@
 /** Map arithmetic shared by the methods: per-item scaling and upsampling to the input size. */
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { MapResizer } from '../image/resize.js';
 
 /** Scales each item of `[M, ...]` to [0, 1] by its own min and max (constant items become 0). */
@@ -43,4 +43,23 @@ export function maxAbsOverChannels(t: FloatTensor): FloatTensor {
     }
   }
   return { data, shape: [M, H, W] };
+}
+
+/** relu(sum_c w[m, c] * A[m, c]) for `[M, C, h, w]` activations and `[M, C]` weights. */
+export function weightedSum(A: FloatTensor, w: Float32Array): FloatTensor {
+  const [M, C, h, wd] = A.shape;
+  const plane = h * wd;
+  const a = A.data;
+  const data = new Float32Array(M * plane);
+  for (let m = 0; m < M; m++) {
+    const out = data.subarray(m * plane, (m + 1) * plane);
+    for (let c = 0; c < C; c++) {
+      const k = w[m * C + c];
+      if (k === 0) continue;
+      const base = (m * C + c) * plane;
+      for (let i = 0; i < plane; i++) out[i] += k * a[base + i];
+    }
+    for (let i = 0; i < plane; i++) if (out[i] < 0) out[i] = 0;
+  }
+  return { data, shape: [M, h, wd] };
 }

@@ -5,7 +5,7 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import { defaultCamLayer, spatialLayer } from './cam.js';
+import { defaultCamLayer, spatialLayer } from './method-skeleton.js';
 import { itemShapeOf, selectOutput } from './passes.js';
 import type { MethodEntry, MethodOptions } from './registry.js';
 import { needsScores, resolveTargets } from './targets.js';

@@ -3,15 +3,14 @@
  * measure how much the target score drops. Every occluded input goes through the same
  * batched forward pass, so the cost is one forward per patch and image, nothing more.
  */
-import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
-import { gaussianBlur } from './baselines.js';
-import type { ExplainedItems } from './gradients.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { gaussianBlur } from '../image/blur.js';
 import { normalizeItems } from './maps.js';
-import { forward, itemShapeOf, selectOutput } from './passes.js';
-import { gatherItems, resolveTargets, type Target } from './targets.js';
+import { explainedItems, forwardBatchSize, itemsByImage, seedScore, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { forward, itemShapeOf, targetPass } from './passes.js';
+import { gatherItems } from './targets.js';
 
 /** A unit whose activation is the score: the mean of `channel` of `layer`, or its value at (`y`, `x`). */
 export interface OcclusionUnit {
@@ -24,10 +23,7 @@ export interface OcclusionUnit {
 /** What an occluded patch holds: 0, a constant, each channel's image mean, or the Gaussian-blurred image. */
 export type OcclusionFill = 'zero' | 'mean' | 'blur' | number;
 
-export interface OcclusionOptions extends ProgressOptions {
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
+export interface OcclusionOptions extends TargetOptions {
   /** Patch size in input pixels, square or `[height, width]`; default 8. */
   patch?: number | [number, number];
   /** Step between patches; default the patch size (patches tile the input). */
@@ -156,14 +152,6 @@ function unitScores(t: FloatTensor, u: ResolvedUnit): Float32Array {
   return out;
 }
 
-/** `<seed of item m, output item i>`: the target score of explained item m on one output item. */
-function seedScore(seeds: FloatTensor, m: number, outputs: FloatTensor, i: number): number {
-  const k = seeds.data.length / seeds.shape[0];
-  let s = 0;
-  for (let j = 0; j < k; j++) s += seeds.data[m * k + j] * outputs.data[i * k + j];
-  return s;
-}
-
 /** `[M, H, W]`: each pixel the mean of the drops of the patches covering it, normalized per item. */
 function coverageMap(raw: FloatTensor, g: Geometry, H: number, W: number): FloatTensor {
   const M = raw.shape[0];
@@ -188,13 +176,11 @@ function coverageMap(raw: FloatTensor, g: Geometry, H: number, W: number): Float
 }
 
 /**
- * Occluded inputs per forward call: what fits the memory budget, at most 64 (or a multiple of
- * a fixed model batch). Per-call overhead dominates with a few items per call; beyond 64,
- * CPU runs of the fixtures were no faster per image, and the inputs built at once stay small.
+ * Occluded inputs per forward call: what fits the memory budget, at most 64 (beyond 64, CPU
+ * runs of the fixtures were no faster per image).
  */
 export function defaultBatchSize(model: ConvlensModel, total: number): number {
-  const fixed = model.engine.fixedBatch;
-  return fixed ? fixed * Math.max(1, Math.floor(MAX_BATCH / fixed)) : Math.min(MAX_BATCH, model.engine.chunkSize(model.itemShape, total, 1));
+  return forwardBatchSize(model, total, MAX_BATCH);
 }
 
 /**
@@ -212,24 +198,23 @@ export async function occlusion(model: ConvlensModel, x: FloatTensor, options: O
   const g = geometry(H, W, options);
   const fill = options.fill ?? 'zero';
   const sources = fillSources(x, fill, options.blurSigma ?? Math.max(g.ph, g.pw) / 2);
-  const output = selectOutput(model, options.unit ? undefined : options.output);
   const unit = options.unit && resolveUnit(model, options.unit);
-  const taps = unit ? [output, unit.tensor] : [output];
   const { signal } = options;
 
-  const original = await forward(model, x, taps, { signal });
+  // A unit is scored for itself: the target and output options do not apply.
+  const pass = await targetPass(model, x, unit ? { signal } : options, unit ? [unit.tensor] : []);
+  const { output, tensors: original } = pass;
   const targets = unit
     ? { image: Array.from({ length: N }, (_, n) => n), target: new Array<null>(N).fill(null), seeds: null }
-    : resolveTargets(options.target, { images: N, outputShape: itemShapeOf(model, output), scores: original[output], labels: model.labels });
+    : pass.targets;
   const M = targets.image.length;
   const before = unit ? unitScores(original[unit.tensor], unit) : targets.image.map((n, m) => seedScore(targets.seeds!, m, original[output], n));
 
   const patches = g.gridH * g.gridW;
   const total = N * patches;
-  const batchSize = options.batchSize ?? defaultBatchSize(model, total);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConvlensError('BAD_OPTION', `batchSize must be a positive integer, got ${batchSize}.`);
+  const batchSize = forwardBatchSize(model, total, MAX_BATCH, options.batchSize);
   const raw = new Float32Array(M * patches);
-  const itemsOf = Array.from({ length: N }, (_, n) => targets.image.flatMap((i, m) => (i === n ? [m] : [])));
+  const itemsOf = itemsByImage(targets.image, N);
   for (let start = 0; start < total; start += batchSize) {
     const count = Math.min(batchSize, total - start);
     const out = await forward(model, occludedBatch(x, sources, g, start, count), unit ? [unit.tensor] : [output], {
@@ -244,5 +229,5 @@ export async function occlusion(model: ConvlensModel, x: FloatTensor, options: O
     }
   }
   const rawTensor = { data: raw, shape: [M, g.gridH, g.gridW] };
-  return { raw: rawTensor, map: coverageMap(rawTensor, g, H, W), image: targets.image, target: targets.target, scores: gatherItems(original[output], targets.image) };
+  return { raw: rawTensor, map: coverageMap(rawTensor, g, H, W), ...explainedItems(targets, gatherItems(original[output], targets.image)) };
 }

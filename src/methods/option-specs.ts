@@ -6,7 +6,7 @@
  */
 import type { ProgressOptions } from '../engine/engine.js';
 import { ConvlensError } from '../errors.js';
-import type { SaliencyOptions } from './gradients.js';
+import type { SaliencyOptions } from './saliency.js';
 import type { IntegratedGradientsOptions } from './integrated-gradients.js';
 import type { OcclusionOptions } from './occlusion.js';
 import type { ScoreCamOptions } from './score-cam.js';

@@ -7,11 +7,12 @@ import type { ReluRule } from '../autodiff/vjp.js';
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
 import { tapGraph } from '../onnx/variants.js';
 import { checkFiniteScores } from './finite-scores.js';
-import { gatherItems, needsScores, resolveTargets, type ResolvedTargets, type Target } from './targets.js';
+import type { TargetOptions } from './method-skeleton.js';
+import { gatherItems, needsScores, resolveTargets, type ResolvedTargets } from './targets.js';
 
 const SEED = 'convlens.seed';
 
@@ -21,12 +22,12 @@ export async function forward(model: ConvlensModel, x: FloatTensor, tensors: str
   const results = Object.fromEntries(tensors.map((t) => [t, 'concat' as const]));
   const out = await model.engine.run({
     key: `forward|${tensors.join(',')}`,
-    compile: (info) => ({ model: tapGraph(model.graph, info, tensors), outputs: Object.fromEntries(tensors.map((t) => [t, t])) }),
+    compile: (info) => ({ model: tapGraph(model.onnxModel, info, tensors), outputs: Object.fromEntries(tensors.map((t) => [t, t])) }),
     batched: { [model.inputName]: x },
     results,
     ...options,
   });
-  for (const output of model.graph.graph.outputs) {
+  for (const output of model.onnxModel.graph.outputs) {
     if (out[output.name]) await checkFiniteScores(model, x, out[output.name], output.name);
   }
   return out;
@@ -35,7 +36,7 @@ export async function forward(model: ConvlensModel, x: FloatTensor, tensors: str
 /** The output a target refers to: `name` when given (it must be a graph output), else the first. */
 export function selectOutput(model: ConvlensModel, name?: string): string {
   if (name === undefined) return model.outputName;
-  const outputs = model.graph.graph.outputs.map((o) => o.name);
+  const outputs = model.onnxModel.graph.outputs.map((o) => o.name);
   if (!outputs.includes(name)) {
     throw new ConvlensError('BAD_OPTION', `"${name}" is not an output of the model; its outputs are ${outputs.map((o) => `"${o}"`).join(', ')}.`);
   }
@@ -44,13 +45,37 @@ export function selectOutput(model: ConvlensModel, name?: string): string {
 
 /** Shape of one item of a tensor at the model's input size. */
 export function itemShapeOf(model: ConvlensModel, tensor: string): number[] {
-  return model.engine.shapeInfo([model.engine.fixedBatch ?? 1, ...model.itemShape]).shapes.get(tensor)!.slice(1);
+  return model.shapeInfo().shapes.get(tensor)!.slice(1);
 }
 
-export interface BackwardRequest extends ProgressOptions {
-  target?: Target;
-  /** Which model output the target refers to (default: the first). */
-  output?: string;
+/** The output a method's target refers to, the target resolved into explained items, and the tensors computed for it. */
+export interface TargetPass {
+  output: string;
+  targets: ResolvedTargets;
+  /** The forward pass at the input: `taps` and the output (empty when none was needed). */
+  tensors: Record<string, FloatTensor>;
+}
+
+/**
+ * What every method does first: checks the input, picks the output the target refers to and
+ * resolves the target into explained items. With `taps`, one forward pass returns them and
+ * the output; without, the output is computed only when the target needs it (top-k). The
+ * pass reports progress only through `progress`: by default only a method's main run does,
+ * since a second counter would make the bar jump backwards.
+ *
+ * @example
+ * const { output, targets, tensors } = await targetPass(model, x, { target: 'top1' }, ['layer4.1.relu']);
+ */
+export async function targetPass(model: ConvlensModel, x: FloatTensor, options: TargetOptions, taps?: string[], progress: ProgressOptions = { signal: options.signal }): Promise<TargetPass> {
+  model.checkInput(x);
+  const output = selectOutput(model, options.output);
+  const tensors = taps ? [...new Set([...taps, output])] : needsScores(options.target) ? [output] : [];
+  const computed = tensors.length > 0 ? await forward(model, x, tensors, progress) : {};
+  const targets = resolveTargets(options.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: computed[output], labels: model.labels });
+  return { output, targets, tensors: computed };
+}
+
+export interface BackwardRequest extends TargetOptions {
   relu?: ReluRule;
   /** Tensors to differentiate with respect to (the input, layer outputs, weights). */
   wrt: string[];
@@ -70,20 +95,16 @@ export interface BackwardResult {
 
 /** Gradients of the target with respect to `wrt`, plus taps and scores, from one batched run. */
 export async function backward(model: ConvlensModel, x: FloatTensor, req: BackwardRequest): Promise<BackwardResult> {
-  model.checkInput(x);
-  const output = selectOutput(model, req.output);
-  // Only the gradient run reports progress: a second counter would fill the bar before the main work starts.
-  const scores0 = needsScores(req.target) ? (await forward(model, x, [output], { signal: req.signal }))[output] : undefined;
-  const targets = resolveTargets(req.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: scores0, labels: model.labels });
+  const { output, targets } = await targetPass(model, x, req);
   const perImage = targets.image.length / x.shape[0];
   const uniform = Number.isInteger(perImage) && targets.image.every((img, m) => img === Math.floor(m / perImage));
   // Several targets per image share one forward pass when every batch-dependent tensor keeps the batch in dim 0.
   const repeats = perImage > 1 && uniform && !model.engine.fixedBatch
     && batchedTensors(model, model.engine.shapeInfo([1, ...model.itemShape])) !== null ? perImage : 1;
   const items = repeats > 1 ? x : gatherItems(x, targets.image);
-  const weights = req.wrt.filter((w) => model.graph.graph.initializers.has(w));
+  const weights = req.wrt.filter((w) => model.onnxModel.graph.initializers.has(w));
   const taps = [...new Set([...(req.taps ?? []), output])];
-  const relu = req.relu ?? 'standard';
+  const relu = req.relu ?? 'vanilla';
   const results: Record<string, 'concat' | 'sum'> = {};
   for (const w of req.wrt) results[`d:${w}`] = weights.includes(w) ? 'sum' : 'concat';
   for (const t of taps) results[`t:${t}`] = 'concat';
@@ -91,7 +112,7 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
     key: `gradient|${relu}|${repeats}|${req.wrt.join(',')}|${taps.join(',')}|${(req.spatialMeans ?? []).join(',')}`,
     compile: (info) => {
       const batched = repeats > 1 ? batchedTensors(model, info) : null;
-      const g = buildGradientGraph(model.graph, info, {
+      const g = buildGradientGraph(model.onnxModel, info, {
         wrt: req.wrt, seeds: [{ output, seed: SEED }], relu, taps, repeats: batched ? { count: repeats, batched } : undefined, spatialMeans: req.spatialMeans,
       });
       const outputs: Record<string, string> = {};

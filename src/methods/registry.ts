@@ -2,30 +2,26 @@
  * Every explanation method under one name, as the CLI and reports call them. A method
  * returns per-item raw maps plus the items' images and targets; rendering is separate.
  */
-import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
-import { gradCam } from './cam.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { gradCam } from './grad-cam.js';
 import { gradCamPlusPlus, layerCam } from './cam-family.js';
 import { classActivationMap, findCamHead } from './class-activation-map.js';
 import { gradientTimesInput } from './grad-x-input.js';
-import { saliency, type ExplainedItems } from './gradients.js';
+import { saliency } from './saliency.js';
 import { integratedGradients, type IntegratedGradientsOptions } from './integrated-gradients.js';
 import { guidedGradCam } from './guided-gradcam.js';
 import { occlusion, type OcclusionOptions } from './occlusion.js';
 import {
   integratedGradientsOptionSpecs, occlusionOptionSpecs, saliencyOptionSpecs, scoreCamOptionSpecs, smoothGradOptionSpecs, type OptionSpec,
 } from './option-specs.js';
+import type { ExplainedItems, TargetOptions } from './method-skeleton.js';
 import { scoreCam, type ScoreCamOptions } from './score-cam.js';
 import { smoothGrad, type SmoothGradOptions } from './smoothgrad.js';
-import type { Target } from './targets.js';
 
 /** Options every method shares: what to explain, in which output, at which layer. */
-export interface SharedMethodOptions extends ProgressOptions {
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
+export interface SharedMethodOptions extends TargetOptions {
   /** Layer of the CAM methods (module path, node or tensor name); default the last spatial layer. */
   layer?: string;
 }

@@ -3,23 +3,17 @@
  * masks the input; the target's softmax score on the masked input is the channel's weight.
  * No gradients, one forward pass per channel and image, all batched through the engine.
  */
-import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
-import { ConvlensError } from '../errors.js';
 import { MapResizer } from '../image/resize.js';
-import type { FloatTensor } from '../image/types.js';
-import { defaultCamLayer, spatialLayer, weightedSum, type CamMap } from './cam.js';
-import type { ExplainedItems } from './gradients.js';
-import { normalizeItems, upsampleItems } from './maps.js';
-import { forward, itemShapeOf, selectOutput } from './passes.js';
-import { gatherItems, resolveTargets, type Target } from './targets.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { weightedSum } from './maps.js';
+import { camMap, explainedItems, forwardBatchSize, itemsByImage, spatialLayer, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { forward, targetPass } from './passes.js';
+import { gatherItems } from './targets.js';
 
-export interface ScoreCamOptions extends ProgressOptions {
+export interface ScoreCamOptions extends TargetOptions {
   /** Layer (module path, node or tensor name); default: the last spatial layer. */
   layer?: string;
-  target?: Target;
-  /** Model output the target refers to (default: the first). */
-  output?: string;
   /** Masked inputs built and run per forward call; default what the memory budget allows, at most 16. */
   batchSize?: number;
 }
@@ -41,8 +35,7 @@ const MAX_BATCH = 16;
  * scoreCamBatchSize(model, 2048); // 13 for a 224 x 224 ResNet-50 under a 2 GiB budget
  */
 export function scoreCamBatchSize(model: ConvlensModel, total: number): number {
-  const fixed = model.engine.fixedBatch;
-  return fixed ? fixed * Math.max(1, Math.floor(MAX_BATCH / fixed)) : Math.min(MAX_BATCH, model.engine.chunkSize(model.itemShape, total, 1));
+  return forwardBatchSize(model, total, MAX_BATCH);
 }
 
 /** `<seed, softmax(logits)>` over one output item. */
@@ -113,17 +106,15 @@ function isFlat(A: FloatTensor, n: number, k: number): boolean {
  */
 export async function scoreCam(model: ConvlensModel, x: FloatTensor, options: ScoreCamOptions = {}): Promise<ScoreCamResult> {
   model.checkInput(x);
-  const { name, tensor } = spatialLayer(model, options.layer ?? defaultCamLayer(model));
-  const output = selectOutput(model, options.output);
+  const { name, tensor } = spatialLayer(model, options.layer);
   const { signal } = options;
-  const first = await forward(model, x, [tensor, output], { signal });
-  const targets = resolveTargets(options.target, { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: first[output], labels: model.labels });
+  const { output, targets, tensors: first } = await targetPass(model, x, options, [tensor]);
   const A = first[tensor];
   const [N, K] = A.shape;
   const M = targets.image.length;
   const outputs = targets.seeds.data.length / M;
   const seedOf = (m: number) => targets.seeds.data.subarray(m * outputs, (m + 1) * outputs);
-  const itemsOf = Array.from({ length: N }, (_, n) => targets.image.flatMap((i, m) => (i === n ? [m] : [])));
+  const itemsOf = itemsByImage(targets.image, N);
 
   // Jobs are (n, k) pairs as n * K + k; -1 is the all-zero input every flat channel shares.
   const flat: number[] = [];
@@ -131,8 +122,7 @@ export async function scoreCam(model: ConvlensModel, x: FloatTensor, options: Sc
   for (let j = 0; j < N * K; j++) (isFlat(A, Math.floor(j / K), j % K) ? flat : jobs).push(j);
   if (flat.length > 0) jobs.unshift(-1);
 
-  const batchSize = options.batchSize ?? scoreCamBatchSize(model, jobs.length);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConvlensError('BAD_OPTION', `batchSize must be a positive integer, got ${batchSize}.`);
+  const batchSize = forwardBatchSize(model, jobs.length, MAX_BATCH, options.batchSize);
   const scores = new Float32Array(M * K);
   const zeroScores = new Float32Array(M);
   const itemSize = x.data.length / N;
@@ -162,9 +152,8 @@ export async function scoreCam(model: ConvlensModel, x: FloatTensor, options: Sc
   for (const j of flat) for (const m of itemsOf[Math.floor(j / K)]) scores[m * K + (j % K)] = zeroScores[m];
 
   const raw = weightedSum(gatherItems(A, targets.image), scores);
-  const [H, W] = model.itemShape.slice(1);
   return {
-    layer: name, raw, map: normalizeItems(upsampleItems(raw, H, W)), channelScores: { data: scores, shape: [M, K] },
-    image: targets.image, target: targets.target, scores: gatherItems(first[output], targets.image),
+    ...camMap(model, name, raw), channelScores: { data: scores, shape: [M, K] },
+    ...explainedItems(targets, gatherItems(first[output], targets.image)),
   };
 }

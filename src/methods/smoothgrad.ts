@@ -1,11 +1,12 @@
 /** SmoothGrad: input gradients averaged over noisy copies of each image. */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
-import type { SaliencyOptions, SaliencyResult } from './gradients.js';
-import { checkCopies, reluOfSaliencyRule, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { checkSaliencyRule, type SaliencyOptions, type SaliencyResult } from './saliency.js';
+import { checkCopies, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
-import { seededNormal } from './seeded-random.js';
+import { explainedItems } from './method-skeleton.js';
+import { seededNormal } from '../numeric/seeded-random.js';
 
 export interface SmoothGradOptions extends SaliencyOptions {
   /** Noisy copies per image; default 25. */
@@ -73,12 +74,12 @@ function noisyCopy(x: FloatTensor, samples: number, noise: number, seed: number)
 export async function smoothGrad(model: ConvlensModel, x: FloatTensor, options: SmoothGradOptions = {}): Promise<SaliencyResult> {
   const o = { ...options, samples: options.samples ?? 25, noise: options.noise ?? 0.15, seed: options.seed ?? 0 };
   checkOptions(o);
-  const relu = reluOfSaliencyRule(o.rule);
+  const relu = checkSaliencyRule(o.rule ?? 'vanilla', 'gradient');
   checkCopies(o.samples, 'SmoothGrad samples');
   const on = await targetsOnInput(model, x, o);
   const copy = noisyCopy(x, o.samples, o.noise, o.seed);
   const raw = await sumGradientsOverCopies(model, on, {
     copies: o.samples, fill: (m, s, out) => copy(on.targets.image[m], s, out), weight: () => 1 / o.samples, squared: o.squared,
   }, relu, o);
-  return { raw, map: normalizeItems(maxAbsOverChannels(raw)), image: on.targets.image, target: on.targets.target, scores: on.scores };
+  return { raw, map: normalizeItems(maxAbsOverChannels(raw)), ...explainedItems(on.targets, on.scores) };
 }

@@ -4,7 +4,7 @@
  * and several classes for one image are several batch items, all in one run.
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { closestNames } from '../onnx/layers.js';
 
 /**

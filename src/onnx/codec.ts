@@ -3,7 +3,8 @@ import Long from 'long';
 import { ConvlensError } from '../errors.js';
 import { ModelProtoType } from './schema.js';
 import type { Attribute, Dim, Graph, Model, OnnxNode, Tensor, ValueInfo } from './types.js';
-import { bytesPerElement, elementCount } from './tensor.js';
+import { product } from './shapes/dims.js';
+import { bytesPerElement } from './tensor.js';
 import { DataType } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- protobuf messages are untyped here */
@@ -83,7 +84,7 @@ function decodeTensor(t: any): Tensor {
   } else {
     tensor.raw = packTyped(t.int32Data ?? [], dataType);
   }
-  const expected = elementCount(dims) * (dataType === DataType.STRING ? 0 : bytesPerElement(dataType));
+  const expected = product(dims) * (dataType === DataType.STRING ? 0 : bytesPerElement(dataType));
   // ONNX wants exactly the bytes the shape needs; onnxruntime refuses more as well as fewer.
   if (dataType !== DataType.STRING && tensor.raw.byteLength !== expected) {
     throw new ConvlensError('MODEL_UNREADABLE',

@@ -4,7 +4,8 @@
  * filling them from their data files. Reading the files is the platform adapters' job.
  */
 import { ConvlensError } from '../errors.js';
-import { bytesPerElement, elementCount } from './tensor.js';
+import { product } from './shapes/dims.js';
+import { bytesPerElement } from './tensor.js';
 import { DataType, type Graph, type Model, type Tensor } from './types.js';
 
 function collect(graph: Graph, out: Tensor[]): void {
@@ -56,7 +57,7 @@ export function fillExternalTensor(tensor: Tensor, file: Uint8Array, fileLabel: 
   if (tensor.dataType === DataType.STRING) {
     throw new ConvlensError('MODEL_UNREADABLE', `Tensor "${tensor.name}" holds strings in external data, which convlens cannot read. Save the model without external data.`);
   }
-  const expected = elementCount(tensor.dims) * bytesPerElement(tensor.dataType);
+  const expected = product(tensor.dims) * bytesPerElement(tensor.dataType);
   const length = ref.length ?? expected;
   if (length !== expected || ref.offset < 0 || ref.offset + length > file.byteLength) {
     throw new ConvlensError('MODEL_UNREADABLE',

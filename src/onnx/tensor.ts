@@ -1,6 +1,7 @@
 /** Reading and writing the values of constant tensors. */
 import { ConvlensError } from '../errors.js';
 import { DataType, type Tensor } from './types.js';
+import { product } from './shapes/dims.js';
 
 const BYTES: Record<number, number> = {
   [DataType.FLOAT]: 4, [DataType.UINT8]: 1, [DataType.INT8]: 1, [DataType.UINT16]: 2,
@@ -15,11 +16,6 @@ export function bytesPerElement(dataType: number): number {
   return b;
 }
 
-export function elementCount(dims: readonly number[]): number {
-  let n = 1;
-  for (const d of dims) n *= d;
-  return n;
-}
 
 function view(t: Tensor): DataView {
   return new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
@@ -36,7 +32,7 @@ function halfToFloat(h: number): number {
 
 /** Values of a tensor of any numeric type as numbers (int64 beyond 2^53 saturates). */
 export function tensorToNumbers(t: Tensor): number[] {
-  const n = elementCount(t.dims);
+  const n = product(t.dims);
   const v = view(t);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = readElement(v, t.dataType, i);
@@ -64,7 +60,7 @@ function readElement(v: DataView, type: number, i: number): number {
 /** Float tensor values as a Float32Array (a view when the bytes are aligned float32). */
 export function tensorToFloat32(t: Tensor): Float32Array {
   if (t.dataType === DataType.FLOAT) {
-    const n = elementCount(t.dims);
+    const n = product(t.dims);
     if (t.raw.byteOffset % 4 === 0) return new Float32Array(t.raw.buffer, t.raw.byteOffset, n);
     // Uint8Array's own slice copies; a Node Buffer's slice would be a view into a shared pool.
     return new Float32Array(Uint8Array.prototype.slice.call(t.raw, 0, n * 4).buffer);

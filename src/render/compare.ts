@@ -12,7 +12,7 @@ import { findMethod, type MethodOptions, type MethodOutput } from '../methods/re
 import type { Target } from '../methods/targets.js';
 import { enlargeTo, figureWithLegend, formatPercent, type ColorBar } from './figure.js';
 import { defaultOverlay, itemOf, methodImage, type MethodImageOptions } from './method-image.js';
-import { argmaxRow, softmax } from '../methods/scores.js';
+import { argmaxRow, softmax } from '../numeric/softmax.js';
 
 export interface NamedImage {
   name: string;

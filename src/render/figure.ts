@@ -6,7 +6,7 @@
 import { applyColormap, type ColormapName } from '../image/colormap.js';
 import { drawText, fitText, lineHeight, measureText } from '../image/text.js';
 import type { RgbImage } from '../image/types.js';
-import { upscaleNearest } from '../methods/filters.js';
+import { upscaleNearest } from '../image/tiles.js';
 
 /**
  * What the colours of a figure mean:

@@ -7,7 +7,7 @@ import { saliencyScale } from '../image/overlay.js';
 import type { PreprocessSpec } from '../image/preprocess.js';
 import type { RgbImage } from '../image/types.js';
 import type { MethodOutput } from '../methods/registry.js';
-import { softmax } from '../methods/scores.js';
+import { softmax } from '../numeric/softmax.js';
 import { figureWithLegend, formatPercent, formatValue, type ColorBar } from './figure.js';
 import { defaultOverlay, itemOf, methodImage, type MethodImageOptions } from './method-image.js';
 

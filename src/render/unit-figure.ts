@@ -7,7 +7,7 @@ import type { PixelBox } from '../dataset/receptive-field.js';
 import { rowColumnFigure } from '../image/grid.js';
 import { drawBox } from '../image/mask.js';
 import type { RgbImage } from '../image/types.js';
-import { upscaleNearest } from '../methods/filters.js';
+import { upscaleNearest } from '../image/tiles.js';
 import { figureWithLegend } from './figure.js';
 
 /** One top image of a unit, ready to draw. */

@@ -6,8 +6,9 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor, RgbImage } from '../image/types.js';
-import { seededUint32 } from '../methods/seeded-random.js';
+import type { RgbImage } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { seededUint32 } from '../numeric/seeded-random.js';
 import { imagesOf } from './image-frames.js';
 import { channelMap, toModelInput, toModelInputAdjoint } from './model-input.js';
 import { objectiveGradient } from './objective-graph.js';

@@ -5,7 +5,7 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import type { Runtime } from '../engine/runtime.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { encodeModel } from '../onnx/codec.js';
 import type { Model } from '../onnx/types.js';
 

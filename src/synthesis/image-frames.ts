@@ -1,5 +1,6 @@
 /** Synthesized `[0, 1]` image tensors as 8-bit pictures (grey models give grey pictures). */
-import type { FloatTensor, RgbImage } from '../image/types.js';
+import type { RgbImage } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 
 /**
  * One picture per item of a `[B, C, H, W]` tensor of [0, 1] values: channels 0-2 as RGB, or

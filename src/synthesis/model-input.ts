@@ -5,7 +5,7 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { resolveNormalization } from '../image/preprocess.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { sampleImage, sampleImageAdjoint, type SamplingTable } from './transforms.js';
 
 /** Grey, the colour outside the image after padding, rotation and jitter. */

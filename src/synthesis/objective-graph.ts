@@ -8,7 +8,7 @@ import { buildGradientGraph } from '../autodiff/gradient-graph.js';
 import type { ReluRule } from '../autodiff/vjp.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { inferShapes } from '../onnx/shapes/index.js';
 import type { Model } from '../onnx/types.js';
 import { couplesBatch, objectiveNodes, type ResolvedTerm } from './objectives.js';
@@ -23,9 +23,9 @@ function withObjective(model: ConvlensModel, terms: ResolvedTerm[], inputShape: 
   const b = new GraphBuilder(opset, 'convlens.objective', (name) => info.shapes.get(name)!);
   const value = objectiveNodes(b, terms, inputShape[0]);
   b.node('Identity', [value], {}, [OBJECTIVE]);
-  const g = model.graph.graph;
+  const g = model.onnxModel.graph;
   const graph: Model = {
-    ...model.graph,
+    ...model.onnxModel,
     graph: {
       ...g,
       nodes: [...g.nodes, ...b.nodes],
@@ -40,7 +40,7 @@ function withObjective(model: ConvlensModel, terms: ResolvedTerm[], inputShape: 
  * The gradient graph of the objective for an input of `inputShape`: the model pruned to what
  * the objective reads, the objective's nodes, and their backward pass.
  */
-export function compileObjectiveGraph(model: ConvlensModel, terms: ResolvedTerm[], inputShape: number[], relu: ReluRule = 'standard'): { model: Model; gradient: string } {
+export function compileObjectiveGraph(model: ConvlensModel, terms: ResolvedTerm[], inputShape: number[], relu: ReluRule = 'vanilla'): { model: Model; gradient: string } {
   const { graph, opset } = withObjective(model, terms, inputShape);
   const full = inferShapes(graph.graph, opset, { [model.inputName]: inputShape });
   const g = buildGradientGraph(graph, full, { wrt: [model.inputName], seeds: [{ output: OBJECTIVE, seed: SEED }], relu, taps: [OBJECTIVE] });
@@ -71,7 +71,7 @@ export async function objectiveGradient(
     throw new ConvlensError('BATCH_TOO_LARGE',
       `A diversity objective compares the ${batch} images of the batch in one run, which does not fit this model${fixed ? ` (it takes batches of exactly ${fixed})` : ' and memory budget'}; use a smaller batch or raise the memory budget.`);
   }
-  const relu = options.relu ?? 'standard';
+  const relu = options.relu ?? 'vanilla';
   const seed = new Float32Array(batch).fill(1);
   const out = await model.engine.run({
     key: `synthesis|${relu}|${JSON.stringify(terms.map((t) => [t.kind, t.tensor, t.weight, t.score, t.mask && Array.from(t.mask.values)]))}`,

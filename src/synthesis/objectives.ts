@@ -130,7 +130,7 @@ function oneHot(length: number, index: number): Float32Array {
  */
 export function resolveObjective(model: ConvlensModel, objective: Objective, itemShape: number[] = model.itemShape): ResolvedTerm[] {
   const terms = parseObjective(objective);
-  const info = model.engine.shapeInfo([model.engine.fixedBatch ?? 1, ...itemShape]);
+  const info = model.shapeInfo(itemShape);
   return terms.map((term) => {
     const weight = term.weight ?? 1;
     if (!Number.isFinite(weight)) throw bad(`The weight of a ${term.kind} term must be a finite number, got ${String(term.weight)}.`);

@@ -4,7 +4,7 @@
  * model's top-1 class counted.
  */
 import type { ConvlensModel } from '../engine/model.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { tapGraph } from '../onnx/variants.js';
 import type { SynthesisStep } from './synthesis-step.js';
 import { drawTransforms, standardTransforms, transformStream, type TransformSpec } from './transforms.js';
@@ -23,7 +23,7 @@ export async function outputsOf(model: ConvlensModel, x: FloatTensor, signal?: A
   const output = model.outputName;
   const out = await model.engine.run({
     key: `forward|${output}`,
-    compile: (info) => ({ model: tapGraph(model.graph, info, [output]), outputs: { [output]: output } }),
+    compile: (info) => ({ model: tapGraph(model.onnxModel, info, [output]), outputs: { [output]: output } }),
     batched: { [model.inputName]: x },
     results: { [output]: 'concat' },
     signal,

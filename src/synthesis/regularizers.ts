@@ -5,7 +5,7 @@
  * regularizer applied every `every` steps.
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 
 export interface Regularizers {
   l1?: number;

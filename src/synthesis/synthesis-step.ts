@@ -6,7 +6,7 @@
  */
 import type { ReluRule } from '../autodiff/vjp.js';
 import type { ConvlensModel } from '../engine/model.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { channelMap, toModelInput, toModelInputAdjoint, type ChannelMap } from './model-input.js';
 import { objectiveGradient } from './objective-graph.js';
 import type { ResolvedTerm } from './objectives.js';

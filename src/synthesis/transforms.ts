@@ -5,7 +5,7 @@
  * linear in the image, so its exact adjoint (the same taps, scattered) carries gradients back.
  */
 import { ConvlensError } from '../errors.js';
-import { seededUint32 } from '../methods/seeded-random.js';
+import { seededUint32 } from '../numeric/seeded-random.js';
 
 /** Amounts in pixels at a 224-pixel side; other sizes scale them in proportion. */
 export interface TransformSpec {

@@ -6,7 +6,8 @@
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor, RgbImage } from '../image/types.js';
+import type { RgbImage } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { imagesOf } from './image-frames.js';
 import { resolveObjective, type Objective } from './objectives.js';
 import { adam, ascent, type OptimizerName } from './optimizers.js';
@@ -78,7 +79,7 @@ export function checkInputSize(model: ConvlensModel, size: [number, number]): vo
   }
   if (size[0] === model.itemShape[1] && size[1] === model.itemShape[2]) return;
   try {
-    model.engine.shapeInfo([model.engine.fixedBatch ?? 1, model.itemShape[0], ...size]);
+    model.shapeInfo([model.itemShape[0], ...size]);
   } catch (e) {
     throw new ConvlensError('BAD_OPTION', `The model does not work at ${size[0]}x${size[1]} inputs (${(e as Error).message}); use its own size, ${model.itemShape[1]}x${model.itemShape[2]}, or export it with a free height and width.`, { cause: e });
   }
@@ -132,7 +133,7 @@ export async function visualize(model: ConvlensModel, objective: Objective, opti
     for (let s = 0; s < steps; s++) {
       throwIfAborted(options.signal);
       const draws = drawTransforms(next, batch, spec, [item[1], item[2]]);
-      const e = await step.evaluate(param, draws, reg, { relu: s < redirected ? 'redirected' : 'standard', signal: options.signal });
+      const e = await step.evaluate(param, draws, reg, { relu: s < redirected ? 'redirected' : 'vanilla', signal: options.signal });
       curve.push(e.values.reduce((a, b) => a + b, 0) / batch);
       if (frameEvery && s % frameEvery === 0) kept.push({ step: s, images: imagesOf(e.image) });
       optimizer.step(param, e.gradient);

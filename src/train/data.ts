@@ -2,8 +2,8 @@
  * Training data: validation, targets as [N, K] rows, seeded shuffling and batch gathering.
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
-import { seededUint32 } from '../methods/seeded-random.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import { seededUint32 } from '../numeric/seeded-random.js';
 import type { LossKind } from './losses.js';
 
 export interface TrainingData {

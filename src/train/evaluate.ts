@@ -4,10 +4,10 @@
  */
 import type { Runtime } from '../engine/runtime.js';
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from '../image/types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 import { encodeModel } from '../onnx/codec.js';
 import type { Model } from '../onnx/types.js';
-import { argmaxRow } from '../methods/scores.js';
+import { argmaxRow } from '../numeric/softmax.js';
 import { targetRows, type TrainingData } from './data.js';
 import type { LossKind } from './losses.js';
 

@@ -3,7 +3,7 @@
  * (`/features/features.0/Conv`, parameters `features.0.weight`), so convlens resolves their
  * module paths (`features.3`, `fc`) exactly as for an exported PyTorch model.
  */
-import { seededNormal } from '../methods/seeded-random.js';
+import { seededNormal } from '../numeric/seeded-random.js';
 import { float32Tensor } from '../onnx/tensor.js';
 import { DataType, type Attribute, type Dim, type Model, type OnnxNode, type Tensor } from '../onnx/types.js';
 

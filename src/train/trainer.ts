@@ -6,7 +6,7 @@ import type { Runtime } from '../engine/runtime.js';
 import { ConvlensError } from '../errors.js';
 import { float32Tensor, tensorToFloat32 } from '../onnx/tensor.js';
 import type { Model } from '../onnx/types.js';
-import { argmaxRow } from '../methods/scores.js';
+import { argmaxRow } from '../numeric/softmax.js';
 import { gatherRows, seededShuffler, targetRows, type TrainingData } from './data.js';
 import type { LossKind } from './losses.js';
 import { createOptimizer, type OptimizerSpec } from './optimizers.js';

@@ -5,6 +5,7 @@
  */
 import { buildGradientGraph } from '../autodiff/gradient-graph.js';
 import { ConvlensError } from '../errors.js';
+import { onnxOpset } from '../onnx/opset.js';
 import { inferShapes } from '../onnx/shapes/index.js';
 import { float32Tensor } from '../onnx/tensor.js';
 import { DataType, type Model, type ValueInfo } from '../onnx/types.js';
@@ -80,7 +81,7 @@ export function compileTrainingGraph(model: Model, options: TrainingGraphOptions
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ConvlensError('BAD_OPTION', `The batch size must be a positive integer, got ${batchSize}.`);
   }
-  const opset = model.opsets.find((o) => o.domain === '')?.version ?? 13;
+  const opset = onnxOpset(model);
   const input = imageInput(model);
   const inputShape = [batchSize, ...input.item];
   const output = model.graph.outputs[0].name;

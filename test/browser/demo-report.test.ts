@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoModels } from '../../src/cli/demo-command.js';
-import { demoReport, demoSections } from '../../src/render/demo/demo-report.js';
+import { demoReport, demoSections } from '../../src/demo/studies/demo-report.js';
 import { tempDir } from '../cli/cli-harness.js';
 import { openPage, type TestPage } from './chromium.js';
 

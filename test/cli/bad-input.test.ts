@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConvlensError } from '../../src/errors.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
-import { gradCam } from '../../src/methods/cam.js';
-import { saliency } from '../../src/methods/gradients.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
+import { saliency } from '../../src/methods/saliency.js';
 import { loadModel } from '../../src/node/index.js';
 import { fixtureModel, listFiles, runCli, tempDir, testPng } from './cli-harness.js';
 

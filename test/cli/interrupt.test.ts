@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { seededUint32 } from '../../src/methods/seeded-random.js';
+import { seededUint32 } from '../../src/numeric/seeded-random.js';
 import { fixtureModel, tempDir, testPng } from './cli-harness.js';
 
 const entry = fileURLToPath(new URL('./cli-process.ts', import.meta.url));

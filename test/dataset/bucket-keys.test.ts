@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BucketKeys } from '../../src/dataset/bucket-keys.js';
 import { SKETCH_ZERO } from '../../src/dataset/quantile-sketch.js';
-import { SceneRandom } from '../../src/scenes/scene-random.js';
+import { SceneRandom } from '../../src/demo/scenes/scene-random.js';
 
 const bitsOf = (v: number) => new Uint32Array(new Float32Array([v]).buffer)[0];
 const floatOf = (bits: number) => new Float32Array(new Uint32Array([bits]).buffer)[0];

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classPurity, embedFeatures, featureSpace, nearestNeighbours, neighbourPreservation, pcaScores } from '../../src/dataset/embedding.js';
-import { seededUint32 } from '../../src/methods/seeded-random.js';
+import { seededUint32 } from '../../src/numeric/seeded-random.js';
 
 function randomRows(n: number, dims: number, seed: number): number[][] {
   const next = seededUint32(seed);

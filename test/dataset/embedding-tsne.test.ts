@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { classPurity } from '../../src/dataset/embedding.js';
 import { tsne, tsneAffinities, tsneGradient, type Affinities } from '../../src/dataset/tsne.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 
 function clusters(n: number, dims: number, seed: number): { values: Float64Array; labels: number[] } {
   const normal = seededNormal(seed);

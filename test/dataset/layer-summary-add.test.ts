@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { LayerSummary } from '../../src/dataset/layer-summary.js';
 import { QuantileSketch, SKETCH_ZERO } from '../../src/dataset/quantile-sketch.js';
-import { SceneRandom } from '../../src/scenes/scene-random.js';
+import { SceneRandom } from '../../src/demo/scenes/scene-random.js';
 
 const [N, C, H, W] = [6, 3, 4, 5];
 const plane = H * W;

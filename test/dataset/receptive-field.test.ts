@@ -7,9 +7,9 @@ import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { receptiveField, type PixelBox } from '../../src/dataset/receptive-field.js';
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { forward } from '../../src/methods/passes.js';
-import { SceneRandom } from '../../src/scenes/scene-random.js';
+import { SceneRandom } from '../../src/demo/scenes/scene-random.js';
 import { loadModel } from '../../src/node/index.js';
 import { fixtureDir, modelPath } from '../methods/refs.js';
 

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../../src/image/png.js';
-import { shapeScene } from '../../src/scenes/index.js';
+import { shapeScene } from '../../src/demo/scenes/index.js';
 import { listFiles, runCli, tempDir } from '../cli/cli-harness.js';
 
 const model = new URL('../../models/shapes.onnx', import.meta.url).pathname;

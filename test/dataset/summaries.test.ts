@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { QuantileSketch } from '../../src/dataset/quantile-sketch.js';
 import { TopK } from '../../src/dataset/top-k.js';
-import { SceneRandom } from '../../src/scenes/scene-random.js';
+import { SceneRandom } from '../../src/demo/scenes/scene-random.js';
 
 const rng = new SceneRandom(3);
 // Activations of a ReLU layer and of a conv: many exact zeros, ties, negatives, a long tail.

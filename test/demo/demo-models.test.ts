@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import type { RgbImage } from '../../src/image/types.js';
-import { meanAttributionShareInBoxes } from '../../src/methods/box-share.js';
-import { gradCam } from '../../src/methods/cam.js';
+import { meanAttributionShareInBoxes } from '../../src/demo/box-share.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
 import { forward } from '../../src/methods/passes.js';
 import { loadModel } from '../../src/node/index.js';
-import { obstacleDataset, shapeClassNames, shapesDataset, tankDataset, toTensor, type TankDataset } from '../../src/scenes/index.js';
-import { argmaxRow } from '../../src/methods/scores.js';
+import { obstacleDataset, shapeClassNames, shapesDataset, tankDataset, toTensor, type TankDataset } from '../../src/demo/scenes/index.js';
+import { argmaxRow } from '../../src/numeric/softmax.js';
 import { demoRecipes } from '../../tools/demo-models/recipes.js';
 
 const path = (name: string) => fileURLToPath(new URL(`../../models/${name}.onnx`, import.meta.url));

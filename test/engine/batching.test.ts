@@ -1,7 +1,7 @@
 /** Chunked runs (memory budget, fixed-batch models padded) give the same numbers as one run. */
 import { describe, expect, it } from 'vitest';
 import { MiB } from '../../src/engine/runtime.js';
-import { saliency } from '../../src/methods/gradients.js';
+import { saliency } from '../../src/methods/saliency.js';
 import { loadModel } from '../../src/node/index.js';
 import { loadRefs, modelPath } from '../methods/refs.js';
 

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { MiB } from '../../src/engine/runtime.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { findMethod, type MethodOptions } from '../../src/methods/registry.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { loadModel } from '../../src/node/index.js';
 import { fixtureModel } from '../cli/cli-harness.js';
 

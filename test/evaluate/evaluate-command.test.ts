@@ -14,7 +14,7 @@ import { evaluateMethods } from '../../src/evaluate/method-table.js';
 import { encodePng } from '../../src/image/png.js';
 import { findMethod } from '../../src/methods/registry.js';
 import { loadImage, loadModel } from '../../src/node/index.js';
-import { shapesDataset } from '../../src/scenes/index.js';
+import { shapesDataset } from '../../src/demo/scenes/index.js';
 import { listFiles, runCli, tempDir } from '../cli/cli-harness.js';
 
 const shapes = fileURLToPath(new URL('../../models/shapes.onnx', import.meta.url));

@@ -13,9 +13,9 @@ import { localization } from '../../src/evaluate/localization.js';
 import { spearman } from '../../src/evaluate/rank-correlation.js';
 import { roadCurves } from '../../src/evaluate/road.js';
 import type { Box } from '../../src/image/mask.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { forward } from '../../src/methods/passes.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { C, H, W, inRegion, plane, probability, regionModel, weight } from './region-model.js';
 
 function uniform(seed: number): () => number {

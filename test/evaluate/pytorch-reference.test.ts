@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { deletionCurves, insertionCurves } from '../../src/evaluate/deletion-insertion.js';
 import { modelRandomization } from '../../src/evaluate/randomization.js';
-import { saliency } from '../../src/methods/gradients.js';
+import { saliency } from '../../src/methods/saliency.js';
 import { loadModel } from '../../src/node/index.js';
 import { expectClose, loadRefs, modelPath } from '../methods/refs.js';
 

@@ -11,14 +11,14 @@ import type { ConvlensModel } from '../../src/engine/model.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { modelRandomization, type Explainer } from '../../src/evaluate/randomization.js';
 import { randomizedModel, weightLayers } from '../../src/evaluate/randomized-model.js';
-import type { FloatTensor } from '../../src/image/types.js';
-import { gradCam } from '../../src/methods/cam.js';
-import { saliency } from '../../src/methods/gradients.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
+import { saliency } from '../../src/methods/saliency.js';
 import { forward } from '../../src/methods/passes.js';
-import { argmaxRow } from '../../src/methods/scores.js';
+import { argmaxRow } from '../../src/numeric/softmax.js';
 import { loadModel } from '../../src/node/index.js';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { shapesDataset } from '../../src/scenes/index.js';
+import { shapesDataset } from '../../src/demo/scenes/index.js';
 
 const shapesPath = fileURLToPath(new URL('../../models/shapes.onnx', import.meta.url));
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -43,14 +43,14 @@ describe('model parameter randomization on the shapes model', () => {
   let graphBefore: string;
   beforeAll(async () => {
     model = await loadModel(shapesPath);
-    graphBefore = sha(encodeModel(model.graph));
+    graphBefore = sha(encodeModel(model.onnxModel));
     x = await model.preprocess(shapesDataset({ count: 8, seed: 2001 }).images);
     // The trained model's classes, kept fixed while the weights change.
     const scores = (await forward(model, x, [model.outputName]))[model.outputName];
     target = { perImage: Array.from({ length: 8 }, (_, n) => argmaxRow(scores.data, n, scores.shape[1])) };
   });
   afterAll(async () => {
-    expect(sha(encodeModel(model.graph)), 'the user model is unchanged').toBe(graphBefore);
+    expect(sha(encodeModel(model.onnxModel)), 'the user model is unchanged').toBe(graphBefore);
     await model?.dispose();
   });
 
@@ -81,16 +81,16 @@ describe('model parameter randomization on the shapes model', () => {
 
   it('a seed fixes the random weights: same seed, same bytes; another seed, other weights', async () => {
     const layers = weightLayers(model);
-    const weightsOf = (m: ConvlensModel) => sha(encodeModel(m.graph));
+    const weightsOf = (m: ConvlensModel) => sha(encodeModel(m.onnxModel));
     const a = randomizedModel(model, layers.slice(-2), 5);
     const b = randomizedModel(model, layers.slice(-2), 5);
     const c = randomizedModel(model, layers.slice(-2), 6);
     expect(weightsOf(a)).toBe(weightsOf(b));
     expect(weightsOf(c)).not.toBe(weightsOf(a));
     // Untouched layers keep the trained bytes; randomized ones keep their scale.
-    const trained = model.graph.graph.initializers;
-    expect(a.graph.graph.initializers.get('features.0.weight')).toBe(trained.get('features.0.weight'));
-    expect(a.graph.graph.initializers.get('fc.weight')).not.toBe(trained.get('fc.weight'));
+    const trained = model.onnxModel.graph.initializers;
+    expect(a.onnxModel.graph.initializers.get('features.0.weight')).toBe(trained.get('features.0.weight'));
+    expect(a.onnxModel.graph.initializers.get('fc.weight')).not.toBe(trained.get('fc.weight'));
     await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
     const explain: Explainer = async (m, xs) => (await saliency(m, xs, { target })).raw;
     const r1 = await modelRandomization(model, x, explain, { seed: 2, layers: 2, independent: false });

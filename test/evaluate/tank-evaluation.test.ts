@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoModels } from '../../src/cli/demo-command.js';
 import { findMethod } from '../../src/methods/registry.js';
-import type { DemoModels } from '../../src/render/demo/demo-report.js';
-import { tankEvaluation } from '../../src/render/demo/tank-evaluation.js';
-import { tankDataset } from '../../src/scenes/index.js';
+import type { DemoModels } from '../../src/demo/studies/demo-report.js';
+import { tankEvaluation } from '../../src/demo/studies/tank-evaluation.js';
+import { tankDataset } from '../../src/demo/scenes/index.js';
 
 let models: DemoModels;
 let dispose: () => Promise<void>;

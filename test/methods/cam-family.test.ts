@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { FloatTensor } from '../../src/image/types.js';
-import { gradCam } from '../../src/methods/cam.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
 import { gradCamPlusPlus, layerCam } from '../../src/methods/cam-family.js';
 import { classActivationMap } from '../../src/methods/class-activation-map.js';
-import { saliency } from '../../src/methods/gradients.js';
+import { saliency } from '../../src/methods/saliency.js';
 import { guidedGradCam } from '../../src/methods/guided-gradcam.js';
 import { scoreCam } from '../../src/methods/score-cam.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { loadModel } from '../../src/node/index.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { float32Tensor, tensorToFloat32 } from '../../src/onnx/tensor.js';

@@ -5,12 +5,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel, ModelOptions } from '../../src/engine/model.js';
 import { tensorToImages } from '../../src/image/preprocess.js';
-import type { FloatTensor } from '../../src/image/types.js';
-import { baselineFor, gaussianBlur } from '../../src/methods/baselines.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
+import { gaussianBlur } from '../../src/image/blur.js';
+import { baselineFor } from '../../src/methods/baselines.js';
 import { gradientTimesInput } from '../../src/methods/grad-x-input.js';
-import { saliency } from '../../src/methods/gradients.js';
+import { saliency } from '../../src/methods/saliency.js';
 import { integratedGradients } from '../../src/methods/integrated-gradients.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { smoothGrad } from '../../src/methods/smoothgrad.js';
 import { loadModel } from '../../src/node/index.js';
 import { expectClose, loadRefs, modelPath } from './refs.js';

@@ -23,7 +23,7 @@ describe.each(models.flatMap((m) => ['legacy', 'dynamo'].map((e) => [m, e])))('f
     const refs = loadRefs(name);
     const model = await loadModel(modelPath(refs.json.exports[exporter].file), { preprocess: 'unit' });
     const init = String(exporter === 'dynamo' ? refs.json.firstConvWeightDynamo : refs.json.firstConvWeight);
-    const tensor = model.graph.graph.initializers.get(init)!;
+    const tensor = model.onnxModel.graph.initializers.get(init)!;
     const f = filters(model, String(refs.json.firstConvModule));
     expect(f.weights.shape).toEqual(tensor.dims);
     expect(Buffer.from(f.weights.data.buffer)).toEqual(Buffer.from(tensorToFloat32(tensor).slice().buffer));

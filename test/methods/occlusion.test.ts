@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { ConvlensError } from '../../src/errors.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { occlusion } from '../../src/methods/occlusion.js';
 import { forward } from '../../src/methods/passes.js';
 import { loadModel } from '../../src/node/index.js';

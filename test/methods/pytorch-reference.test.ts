@@ -5,8 +5,8 @@
  */
 import { afterAll, describe, it } from 'vitest';
 import { backward } from '../../src/methods/passes.js';
-import { gradCam } from '../../src/methods/cam.js';
-import { saliency } from '../../src/methods/gradients.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
+import { saliency } from '../../src/methods/saliency.js';
 import { loadModel } from '../../src/node/index.js';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { expectClose, loadRefs, modelPath } from './refs.js';

@@ -1,7 +1,7 @@
 /** PyTorch reference fixtures: test/fixtures/refs/<model>.json locates float32 arrays (offsets in elements) in <model>.bin. */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 
 export const fixtureDir = new URL('../fixtures/', import.meta.url);
 

@@ -1,6 +1,6 @@
 /** Gradients averaged inside the graph equal the spatial means of the full gradients. */
 import { describe, expect, it } from 'vitest';
-import { channelMeans } from '../../src/methods/cam.js';
+import { spatialMeans } from '../../src/methods/grad-cam.js';
 import { backward } from '../../src/methods/passes.js';
 import { loadModel } from '../../src/node/index.js';
 import { loadRefs, modelPath } from './refs.js';
@@ -16,7 +16,7 @@ describe('backward with spatialMeans', () => {
       const pooled = await backward(model, x, { target: target as number | number[], wrt: [layer], taps: [layer], spatialMeans: [layer] });
       const [M, C] = full.gradients[layer].shape;
       expect(pooled.gradients[layer].shape).toEqual([M, C, 1, 1]);
-      const expected = channelMeans(full.gradients[layer]);
+      const expected = spatialMeans(full.gradients[layer]);
       const scale = Math.max(...Array.from(expected, Math.abs));
       pooled.gradients[layer].data.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-6 * scale));
       expect(Array.from(pooled.taps[layer].data)).toEqual(Array.from(full.taps[layer].data));

@@ -1,7 +1,7 @@
 /** Targets and layer sets batched into one run give the same numbers as separate calls. */
 import { describe, expect, it } from 'vitest';
-import { gradCam } from '../../src/methods/cam.js';
-import { saliency } from '../../src/methods/gradients.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
+import { saliency } from '../../src/methods/saliency.js';
 import { readFileSync } from 'node:fs';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { tensorToFloat32 } from '../../src/onnx/tensor.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { encodePng } from '../../src/image/png.js';
 import { decodeImageBytes } from '../../src/node/codecs.js';
 import { decodeSimplePng } from '../../src/node/png-fast-decode.js';
-import { SceneRandom } from '../../src/scenes/scene-random.js';
+import { SceneRandom } from '../../src/demo/scenes/scene-random.js';
 
 /** Noise, gradients and flat areas side by side, so encoders choose different filters per row. */
 function picture(width: number, height: number, seed: number): Buffer {

@@ -4,7 +4,7 @@
  * checked against a brute-force circular convolution.
  */
 import { describe, expect, it } from 'vitest';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { nodeRuntime } from '../../src/node/runtime.js';
 import { ImageParameterization } from '../../src/synthesis/parameterization.js';
 

@@ -1,7 +1,7 @@
 /** Deep dream raises its layer's mean squared activation at every octave and keeps the picture's size. */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
-import { shapeScene } from '../../src/scenes/index.js';
+import { shapeScene } from '../../src/demo/scenes/index.js';
 import { deepDream } from '../../src/synthesis/deep-dream.js';
 import { objectiveGradient } from '../../src/synthesis/objective-graph.js';
 import { resolveObjective } from '../../src/synthesis/objectives.js';

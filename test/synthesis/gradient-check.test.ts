@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
-import { seededNormal, seededUint32 } from '../../src/methods/seeded-random.js';
+import { seededNormal, seededUint32 } from '../../src/numeric/seeded-random.js';
 import { smoothShapesModel } from './shapes-variants.js';
 import { resolveObjective } from '../../src/synthesis/objectives.js';
 import { SynthesisStep } from '../../src/synthesis/synthesis-step.js';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { loadModel } from '../../src/node/index.js';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { shapeScene } from '../../src/scenes/index.js';
+import { shapeScene } from '../../src/demo/scenes/index.js';
 import { channelMap, toModelInput } from '../../src/synthesis/model-input.js';
 import { visualize } from '../../src/synthesis/visualize.js';
 import { smallCnn } from '../../src/train/architectures.js';

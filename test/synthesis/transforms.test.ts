@@ -4,7 +4,7 @@
  * follow the lucid lists.
  */
 import { describe, expect, it } from 'vitest';
-import { seededNormal, seededUint32 } from '../../src/methods/seeded-random.js';
+import { seededNormal, seededUint32 } from '../../src/numeric/seeded-random.js';
 import { drawTransforms, noTransforms, sampleImage, sampleImageAdjoint, samplingTable, standardTransforms } from '../../src/synthesis/transforms.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);

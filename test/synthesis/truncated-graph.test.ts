@@ -11,7 +11,7 @@ afterAll(() => model?.dispose());
 describe('the synthesis step graph', () => {
   it('holds the model nodes up to the objective layer and none after it', async () => {
     model = await loadModel('models/shapes.onnx');
-    const names = model.graph.graph.nodes.map((n) => n.name);
+    const names = model.onnxModel.graph.nodes.map((n) => n.name);
     const upTo = (layer: string) => names.slice(0, names.indexOf(layer) + 1);
     for (const [objective, last] of [['channel:features.4:3', '/features/features.4/Relu'], ['layer:features.1', '/features/features.1/Relu'], ['class:2', '/fc/Gemm']]) {
       const g = compileObjectiveGraph(model, resolveObjective(model, objective), [1, 3, 32, 32]);

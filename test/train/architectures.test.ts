@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { forward } from '../../src/methods/passes.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { loadModel } from '../../src/node/index.js';
 import { encodeModel } from '../../src/onnx/codec.js';
 import { tensorToFloat32 } from '../../src/onnx/tensor.js';

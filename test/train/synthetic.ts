@@ -4,8 +4,8 @@
  * brightness (the regression target). Orientation needs convolutional features and the
  * position varies, so the global-average-pooled head must really learn.
  */
-import type { FloatTensor } from '../../src/image/types.js';
-import { seededNormal, seededUint32 } from '../../src/methods/seeded-random.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
+import { seededNormal, seededUint32 } from '../../src/numeric/seeded-random.js';
 
 export interface BarsData {
   x: FloatTensor;

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as Convlens from '../../src/browser/index.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { forward, gradCam, loadModel, saliency } from '../../src/node/index.js';
 import { openTestPage } from '../../test/browser/chromium.js';
 import { bundleBrowserEntry, bundleDir } from '../browser/bundle.js';

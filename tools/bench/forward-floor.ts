@@ -3,7 +3,7 @@
  * lowest per-image time of a plain forward pass over batch sizes 1, 2, 4... up to `largest`.
  */
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { forward } from '../../src/methods/passes.js';
 import { repeatItems, warmMedianMs } from './timing.js';
 

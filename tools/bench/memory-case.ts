@@ -12,9 +12,9 @@ import { main } from '../../src/cli/main.js';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { MiB } from '../../src/engine/runtime.js';
 import { encodePng } from '../../src/image/png.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { findMethod } from '../../src/methods/registry.js';
-import { seededNormal, seededUint32 } from '../../src/methods/seeded-random.js';
+import { seededNormal, seededUint32 } from '../../src/numeric/seeded-random.js';
 import { loadModel } from '../../src/node/index.js';
 
 interface CaseSpec {

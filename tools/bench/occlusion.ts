@@ -4,7 +4,7 @@
  * near 1 means building the occluded inputs and scoring them costs next to nothing.
  */
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { occlusion, type OcclusionOptions } from '../../src/methods/occlusion.js';
 import { forwardFloor } from './forward-floor.js';
 import { warmMedianMs } from './timing.js';

@@ -22,10 +22,10 @@
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { FloatTensor } from '../../src/image/types.js';
-import { defaultCamLayer } from '../../src/methods/cam.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
+import { defaultCamLayer } from '../../src/methods/method-skeleton.js';
 import { forward } from '../../src/methods/passes.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { gradCam, loadModel, saliency } from '../../src/node/index.js';
 import { interleaved, type Case } from './interleaved.js';
 import { memorySuite } from './memory.js';

@@ -4,7 +4,7 @@
  * A ratio near 1 means building the masked inputs and scoring them costs next to nothing.
  */
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { forward } from '../../src/methods/passes.js';
 import { forwardFloor } from './forward-floor.js';
 import { scoreCam, scoreCamBatchSize } from '../../src/methods/score-cam.js';

@@ -5,8 +5,8 @@
  * for a class logit; steps per second; and the time of a whole 512-step class visualization.
  */
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { FloatTensor } from '../../src/image/types.js';
-import { seededNormal } from '../../src/methods/seeded-random.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
+import { seededNormal } from '../../src/numeric/seeded-random.js';
 import { compileObjectiveGraph } from '../../src/synthesis/objective-graph.js';
 import { objectiveGradient } from '../../src/synthesis/objective-graph.js';
 import { resolveObjective } from '../../src/synthesis/objectives.js';
@@ -34,7 +34,7 @@ async function stepCase(model: ConvlensModel, objective: string, batch: number, 
   const opt = adam(param.length, 0.05);
   const next = transformStream(1);
   const graph = compileObjectiveGraph(model, terms, [batch, C, H, W]).model;
-  const kept = graph.graph.nodes.filter((n) => model.graph.graph.nodes.includes(n)).length;
+  const kept = graph.graph.nodes.filter((n) => model.onnxModel.graph.nodes.includes(n)).length;
   try {
     const rows = await interleaved(
       { name: `forward to the layer + input gradient (${objective})`, run: () => objectiveGradient(model, terms, x) },
@@ -48,7 +48,7 @@ async function stepCase(model: ConvlensModel, objective: string, batch: number, 
 
 export async function synthesisSuite(model: ConvlensModel, options: SynthesisBenchOptions): Promise<void> {
   const { batch, reps } = options;
-  const total = model.graph.graph.nodes.length;
+  const total = model.onnxModel.graph.nodes.length;
   for (const objective of ['channel:layer3:7', 'class:0']) {
     const { rows, kept } = await stepCase(model, objective, batch, reps);
     const stepMs = rows[1]['median ms'];

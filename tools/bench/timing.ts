@@ -1,5 +1,5 @@
 /** Wall-clock helpers shared by the benchmarks. */
-import type { FloatTensor } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 
 export async function timeMs(run: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { embedFeatures, pcaScores } from '../../src/dataset/embedding.js';
-import { seededUint32 } from '../../src/methods/seeded-random.js';
+import { seededUint32 } from '../../src/numeric/seeded-random.js';
 
 const { values } = parseArgs({ options: { points: { type: 'string', default: '10000' }, dims: { type: 'string', default: '512' }, seed: { type: 'string', default: '1' }, method: { type: 'string', default: 'umap' } } });
 const method = values.method === 'tsne' ? 'tsne' : 'umap';

@@ -5,11 +5,12 @@
  */
 import type { ConvlensModel } from '../../src/engine/model.js';
 import type { RgbImage } from '../../src/image/types.js';
-import { meanAttributionShareInBoxes } from '../../src/methods/box-share.js';
-import { defaultCamLayer, gradCam } from '../../src/methods/cam.js';
+import { meanAttributionShareInBoxes } from '../../src/demo/box-share.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
+import { defaultCamLayer } from '../../src/methods/method-skeleton.js';
 import { forward } from '../../src/methods/passes.js';
-import { obstacleDataset, shapesDataset, tankDataset } from '../../src/scenes/index.js';
-import { argmaxRow } from '../../src/methods/scores.js';
+import { obstacleDataset, shapesDataset, tankDataset } from '../../src/demo/scenes/index.js';
+import { argmaxRow } from '../../src/numeric/softmax.js';
 import type { DemoModelName } from './recipes.js';
 
 const percent = (v: number) => `${(100 * v).toFixed(1)} %`;

@@ -4,8 +4,8 @@
  * weights and the batch order, so training again gives the same bytes. Each model trains in
  * about a minute on two CPU cores.
  */
-import type { FloatTensor } from '../../src/image/types.js';
-import { obstacleDataset, shapeClassNames, shapesDataset, tankDataset, toTensor } from '../../src/scenes/index.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
+import { obstacleDataset, shapeClassNames, shapesDataset, tankDataset, toTensor } from '../../src/demo/scenes/index.js';
 import type { SmallCnnOptions } from '../../src/train/architectures.js';
 import type { TrainOptions } from '../../src/train/trainer.js';
 

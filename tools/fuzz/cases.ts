@@ -4,7 +4,7 @@
  * anything else (another error type, non-finite results, a hang) is a finding.
  */
 import { ConvlensError } from '../../src/errors.js';
-import { gradCam } from '../../src/methods/cam.js';
+import { gradCam } from '../../src/methods/grad-cam.js';
 import { loadImage, loadModel } from '../../src/node/index.js';
 import { ModelProtoType } from '../../src/onnx/schema.js';
 import type { RgbImage } from '../../src/image/types.js';

@@ -2,7 +2,7 @@
  * Seeded byte mutations for fuzzing: flip a bit, overwrite, insert or delete bytes, or cut the
  * tail, at positions drawn from a chosen set (anywhere, or only the model's graph structure).
  */
-import { seededUint32 } from '../../src/methods/seeded-random.js';
+import { seededUint32 } from '../../src/numeric/seeded-random.js';
 
 export type Mutation = 'flip' | 'overwrite' | 'insert' | 'delete' | 'truncate';
 /**

@@ -13,7 +13,7 @@ import { makeGrid } from '../../src/image/grid.js';
 import { encodePng } from '../../src/image/png.js';
 import { resizeImage } from '../../src/image/resize.js';
 import type { RgbImage } from '../../src/image/types.js';
-import { obstacleDataset, obstacleScene, shapesDataset, tankDataset, type Box } from '../../src/scenes/index.js';
+import { obstacleDataset, obstacleScene, shapesDataset, tankDataset, type Box } from '../../src/demo/scenes/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,7 @@
  * Tanh, Elu, Softmax) the rule reads the output instead of recomputing the function.
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrFloat, attrInt, attrString } from '../vjp.js';
+import { attrFloat, attrInt, attrString } from '../../onnx/attributes.js';
 
 /** gy times the elementwise derivative dy/dx, built from x and the output y. */
 function pointwise(derivative: (ctx: VjpContext, x: string, y: string) => string): VjpEntry {

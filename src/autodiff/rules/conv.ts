@@ -5,7 +5,8 @@
  * input by gy, with the roles of stride and dilation swapped.
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrInt, attrInts, optionalInput } from '../vjp.js';
+import { attrInt, attrInts } from '../../onnx/attributes.js';
+import { optionalInput } from '../vjp.js';
 import { inputGradientAsConv } from './conv-input-gradient.js';
 import { scatterAttrs, windowAxes, type WindowAxis } from './window.js';
 

@@ -7,7 +7,8 @@
 import { DataType } from '../../onnx/types.js';
 import type { GraphBuilder } from '../builder.js';
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrInt, attrInts, optionalInput } from '../vjp.js';
+import { attrInt, attrInts } from '../../onnx/attributes.js';
+import { optionalInput } from '../vjp.js';
 import { sliceAxis, type AxisRange } from '../../onnx/slice-range.js';
 
 const normalize = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);

@@ -2,7 +2,8 @@
 import { float } from '../builder.js';
 import type { GraphBuilder } from '../builder.js';
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrFloat, attrInt, optionalInput } from '../vjp.js';
+import { attrFloat, attrInt } from '../../onnx/attributes.js';
+import { optionalInput } from '../vjp.js';
 
 /** alpha · op(P) · op(Q) as a Gemm; C became optional in opset 11, so older opsets get a 0. */
 function gemm(b: GraphBuilder, p: string, q: string, transP: boolean, transQ: boolean, alpha: number): string {

@@ -4,7 +4,8 @@
  * the input and are recomputed in the gradient graph.
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrFloat, attrInt, optionalInput } from '../vjp.js';
+import { attrFloat, attrInt } from '../../onnx/attributes.js';
+import { optionalInput } from '../vjp.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 

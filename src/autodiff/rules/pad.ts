@@ -5,7 +5,8 @@
  * it copied, one axis at a time (the padding is separable, so the adjoints compose).
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrInts, attrString, optionalInput } from '../vjp.js';
+import { attrInts, attrString } from '../../onnx/attributes.js';
+import { optionalInput } from '../vjp.js';
 
 /** Pads of every axis in ONNX order (all begins, then all ends), known at compile time. */
 function fullPads(ctx: VjpContext, rank: number): number[] {

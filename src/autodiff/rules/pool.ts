@@ -7,7 +7,7 @@
  */
 import { float } from '../builder.js';
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrInt, attrInts } from '../vjp.js';
+import { attrInt, attrInts } from '../../onnx/attributes.js';
 import { scatterAttrs, windowAxes, type WindowAxis } from './window.js';
 
 const LOWEST_FLOAT = -3.4028234663852886e38;

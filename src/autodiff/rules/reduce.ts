@@ -3,7 +3,8 @@
  * (undoing keepdims=0), then broadcasts it against a per-element local derivative.
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrInt, attrInts, optionalInput } from '../vjp.js';
+import { attrInt, attrInts } from '../../onnx/attributes.js';
+import { optionalInput } from '../vjp.js';
 
 /** The opset in which each reduction's axes moved from an attribute to input 1. */
 const AXES_INPUT_SINCE: Record<string, number> = {

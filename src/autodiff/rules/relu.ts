@@ -5,7 +5,8 @@
  * output read by nothing but its ReLU lets onnxruntime fuse the two in the forward pass.
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
-import { attrFloat, optionalInput } from '../vjp.js';
+import { attrFloat } from '../../onnx/attributes.js';
+import { optionalInput } from '../vjp.js';
 
 /** Applies the ReLU rule to `gy` given the float mask of where the forward input passed. */
 function reluGradient(ctx: VjpContext, gy: string, mask: () => string): string {
@@ -13,12 +14,12 @@ function reluGradient(ctx: VjpContext, gy: string, mask: () => string): string {
   if (ctx.relu === 'deconvnet') return b.op('Relu', [gy]);
   const g = ctx.relu === 'guided' ? b.op('Relu', [gy]) : gy;
   const m = mask();
-  const standard = b.op('Mul', [g, m]);
-  if (ctx.relu !== 'redirected') return standard;
+  const masked = b.op('Mul', [g, m]);
+  if (ctx.relu !== 'redirected') return masked;
   const rank = ctx.shape(ctx.node.inputs[0]).length;
   const up = b.op('Max', [m, b.maskOf(b.op('Greater', [gy, b.scalarF(0)]))]);
-  const energy = b.reduceSum(b.op('Mul', [standard, standard]), Array.from({ length: rank - 1 }, (_, i) => i + 1), true);
-  return b.op('Where', [b.op('Greater', [energy, b.scalarF(0)]), standard, b.op('Mul', [gy, up])]);
+  const energy = b.reduceSum(b.op('Mul', [masked, masked]), Array.from({ length: rank - 1 }, (_, i) => i + 1), true);
+  return b.op('Where', [b.op('Greater', [energy, b.scalarF(0)]), masked, b.op('Mul', [gy, up])]);
 }
 
 function clipBounds(ctx: VjpContext): { min?: string; max?: string; minValue?: number; maxValue?: number } {

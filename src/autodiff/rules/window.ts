@@ -5,8 +5,8 @@
  * leading padding has to be derived from the attributes here.
  */
 import type { OnnxNode } from '../../onnx/types.js';
+import { axisPadding, windowAttributes, windowSpan } from '../../onnx/window.js';
 import type { AttrInput } from '../builder.js';
-import { attrInts, attrString } from '../vjp.js';
 
 export interface WindowAxis {
   kernel: number;
@@ -25,40 +25,17 @@ export interface WindowAxis {
   reach: number;
 }
 
-function perAxis(node: OnnxNode, name: string, n: number, fallback: number): number[] {
-  const v = attrInts(node, name);
-  return v && v.length > 0 ? v : new Array<number>(n).fill(fallback);
-}
-
-/**
- * Resolves each spatial axis of a window op with input shape `x` and output shape `y`.
- * SAME padding is sized as onnxruntime does: from the dilated kernel for convolution, the
- * undilated one for pooling.
- */
+/** Resolves each spatial axis of a window op with input shape `x` and output shape `y`. */
 export function windowAxes(node: OnnxNode, x: number[], y: number[], kernel: number[], pooling: boolean): WindowAxis[] {
-  const n = kernel.length;
-  const strides = perAxis(node, 'strides', n, 1);
-  const dilations = perAxis(node, 'dilations', n, 1);
-  const pads = perAxis(node, 'pads', 2 * n, 0);
-  const autoPad = attrString(node, 'auto_pad', 'NOTSET');
+  const w = windowAttributes(node, kernel);
   return kernel.map((k, i) => {
     const input = x[i + 2];
     const output = y[i + 2];
-    const stride = strides[i];
-    const dilation = dilations[i];
-    const span = dilation * (k - 1) + 1;
-    let begin = pads[i];
-    let declaredEnd = pads[i + n];
-    if (autoPad === 'VALID') {
-      begin = 0;
-      declaredEnd = 0;
-    } else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
-      const needed = Math.max(0, (Math.ceil(input / stride) - 1) * stride + (pooling ? k : span) - input);
-      begin = autoPad === 'SAME_UPPER' ? Math.floor(needed / 2) : Math.ceil(needed / 2);
-      declaredEnd = needed - begin;
-    }
+    const stride = w.strides[i];
+    const span = windowSpan(w, i);
+    const { begin, end: declaredEnd } = axisPadding(w, i, input, pooling);
     const reach = (output - 1) * stride + span - begin - input;
-    return { kernel: k, stride, dilation, input, output, begin, declaredEnd, reach };
+    return { kernel: k, stride, dilation: w.dilations[i], input, output, begin, declaredEnd, reach };
   });
 }
 

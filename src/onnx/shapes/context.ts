@@ -1,5 +1,6 @@
 /** The view a shape rule gets of one node: its input facts, attributes and a way to fail clearly. */
 import { ConvlensError } from '../../errors.js';
+import { attrFloat, attrFloats, attrInt, attrInts, attrString, attrTensor } from '../attributes.js';
 import type { Attribute, OnnxNode, Tensor } from '../types.js';
 import { formatDims } from './dims.js';
 import type { TensorFacts } from './types.js';
@@ -69,48 +70,27 @@ export class NodeContext {
   }
 
   int(name: string, dflt: number): number {
-    const a = this.attr(name);
-    if (a === undefined) return dflt;
-    if (a.kind === 'int') return a.value;
-    if (a.kind === 'float') return Math.trunc(a.value);
-    return this.badAttr(name, a, 'an integer');
+    return attrInt(this.node, name, dflt, this.badAttr);
   }
 
   ints(name: string): number[] | undefined {
-    const a = this.attr(name);
-    if (a === undefined) return undefined;
-    if (a.kind === 'ints') return a.value;
-    if (a.kind === 'int') return [a.value];
-    return this.badAttr(name, a, 'a list of integers');
+    return attrInts(this.node, name, this.badAttr);
   }
 
   float(name: string, dflt: number): number {
-    const a = this.attr(name);
-    if (a === undefined) return dflt;
-    if (a.kind === 'float' || a.kind === 'int') return a.value;
-    return this.badAttr(name, a, 'a float');
+    return attrFloat(this.node, name, dflt, this.badAttr);
   }
 
   floats(name: string): number[] | undefined {
-    const a = this.attr(name);
-    if (a === undefined) return undefined;
-    if (a.kind === 'floats') return a.value;
-    if (a.kind === 'ints') return a.value;
-    return this.badAttr(name, a, 'a list of floats');
+    return attrFloats(this.node, name, this.badAttr);
   }
 
   string(name: string, dflt: string): string {
-    const a = this.attr(name);
-    if (a === undefined) return dflt;
-    if (a.kind === 'string') return a.value;
-    return this.badAttr(name, a, 'a string');
+    return attrString(this.node, name, dflt, this.badAttr);
   }
 
   tensor(name: string): Tensor | undefined {
-    const a = this.attr(name);
-    if (a === undefined) return undefined;
-    if (a.kind === 'tensor') return a.value;
-    return this.badAttr(name, a, 'a tensor');
+    return attrTensor(this.node, name, this.badAttr);
   }
 
   /** Maps a possibly negative axis into [0, rank). */
@@ -139,7 +119,10 @@ export class NodeContext {
     throw new ConvlensError('SHAPE_INFERENCE', `Cannot infer shapes at node "${this.label}" (${this.op}): ${detail}. ${hint}`);
   }
 
-  private badAttr(name: string, a: Attribute, expected: string): never {
-    return this.fail(`attribute "${name}" should be ${expected} but is a ${a.kind}`, 'The model is malformed; export it again.');
-  }
+  /** Reports an attribute of the wrong kind as this node's shape inference error. */
+  readonly badAttr = (name: string, a: Attribute, expected: string): never =>
+    this.fail(`attribute "${name}" should be ${expected} but is a ${a.kind}`, 'The model is malformed; export it again.');
+
+  /** Reports a malformed window attribute as this node's shape inference error. */
+  readonly malformed = (detail: string): never => this.fail(detail, 'The model is malformed; export it again.');
 }

@@ -92,8 +92,7 @@ function pinnedFacts(graph: Graph, inputShapes: Record<string, number[]>): Map<s
  * @param inputShapes concrete dims, batch size included, for every graph input that is not an initializer
  * @example
  * const model = decodeModel(bytes);
- * const opset = model.opsets.find((o) => o.domain === '')!.version;
- * const info = inferShapes(model.graph, opset, { input: [2, 3, 224, 224] });
+ * const info = inferShapes(model.graph, onnxOpset(model), { input: [2, 3, 224, 224] });
  * info.shapes.get('logits'); // [2, 1000]
  */
 export function inferShapes(graph: Graph, opsetVersion: number, inputShapes: Record<string, number[]>): ShapeInfo {

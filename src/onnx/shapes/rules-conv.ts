@@ -1,61 +1,18 @@
 /** Sliding-window ops: convolutions and pooling, following onnxruntime's output-size arithmetic. */
 import { DataType } from '../types.js';
+import { axisPadding, perAxis, windowAttributes, windowSpan, type WindowAttributes } from '../window.js';
 import type { NodeContext } from './context.js';
 import { formatDims, product } from './dims.js';
 import type { RuleTable, ShapeRule } from './types.js';
 
-interface Window {
-  kernel: number[];
-  strides: number[];
-  dilations: number[];
-  /** Padding before and after each spatial axis. */
-  begin: number[];
-  end: number[];
-  autoPad: string;
-}
+const windowOf = (ctx: NodeContext, kernel: number[]) => windowAttributes(ctx.node, kernel, ctx.malformed, ctx.badAttr);
 
-function perAxis(ctx: NodeContext, name: string, n: number, dflt: number): number[] {
-  const v = ctx.ints(name);
-  if (v === undefined || v.length === 0) return new Array<number>(n).fill(dflt);
-  if (v.length !== n) ctx.fail(`attribute "${name}" has ${v.length} values but the op has ${n} spatial axes`, 'The model is malformed; export it again.');
-  return v;
-}
-
-function windowOf(ctx: NodeContext, kernel: number[]): Window {
-  const n = kernel.length;
-  const pads = perAxis(ctx, 'pads', 2 * n, 0);
-  const autoPad = ctx.string('auto_pad', 'NOTSET');
-  if (!['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'].includes(autoPad)) {
-    ctx.fail(`auto_pad "${autoPad}" is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID`, 'The model is malformed; export it again.');
-  }
-  return {
-    kernel,
-    strides: perAxis(ctx, 'strides', n, 1),
-    dilations: perAxis(ctx, 'dilations', n, 1),
-    begin: pads.slice(0, n),
-    end: pads.slice(n),
-    autoPad,
-  };
-}
-
-/**
- * Output length of a forward window along one axis. SAME padding is sized the way onnxruntime
- * does (from the undilated kernel for pooling, the dilated one for convolution), which matters
- * only for dilated SAME pooling.
- */
-function windowOutput(ctx: NodeContext, w: Window, axis: number, input: number, ceilMode: boolean, pooling: boolean): number {
+/** Output length of a forward window along one axis, with the padding `axisPadding` gives it. */
+function windowOutput(ctx: NodeContext, w: WindowAttributes, axis: number, input: number, ceilMode: boolean, pooling: boolean): number {
   const stride = w.strides[axis];
-  const span = w.dilations[axis] * (w.kernel[axis] - 1) + 1;
-  let padded: number;
-  if (w.autoPad === 'VALID') {
-    padded = input;
-  } else if (w.autoPad === 'NOTSET') {
-    padded = input + w.begin[axis] + w.end[axis];
-  } else {
-    const target = Math.ceil(input / stride);
-    const needed = (target - 1) * stride + (pooling ? w.kernel[axis] : span) - input;
-    padded = input + Math.max(needed, 0);
-  }
+  const span = windowSpan(w, axis);
+  const pad = axisPadding(w, axis, input, pooling);
+  const padded = input + pad.begin + pad.end;
   const free = padded - span;
   if (free < 0) {
     ctx.fail(`the window (kernel ${w.kernel[axis]}, dilation ${w.dilations[axis]}) is larger than spatial axis ${axis} of length ${input} plus padding`,
@@ -63,7 +20,7 @@ function windowOutput(ctx: NodeContext, w: Window, axis: number, input: number, 
   }
   let out = (ceilMode ? Math.ceil(free / stride) : Math.floor(free / stride)) + 1;
   // A window that would start entirely in the end padding is dropped (ONNX ceil_mode rule).
-  if (ceilMode && (out - 1) * stride >= input + (w.autoPad === 'NOTSET' ? w.begin[axis] : 0)) out--;
+  if (ceilMode && (out - 1) * stride >= input + (w.autoPad === 'NOTSET' ? pad.begin : 0)) out--;
   return out;
 }
 
@@ -90,7 +47,7 @@ const convTranspose: ShapeRule = (ctx: NodeContext) => {
   const kernel = ctx.ints('kernel_shape') ?? wShape.slice(2);
   const w = windowOf(ctx, kernel);
   const n = kernel.length;
-  const adjust = perAxis(ctx, 'output_padding', n, 0);
+  const adjust = perAxis(ctx.node, 'output_padding', n, 0, ctx.malformed, ctx.badAttr);
   const requested = ctx.ints('output_shape');
   const spatial = x.slice(2).map((input, i) => {
     // output_shape may list only the spatial dims or all of them.
@@ -98,7 +55,7 @@ const convTranspose: ShapeRule = (ctx: NodeContext) => {
     const full = w.strides[i] * (input - 1) + adjust[i] + w.dilations[i] * (kernel[i] - 1) + 1;
     if (w.autoPad === 'SAME_UPPER' || w.autoPad === 'SAME_LOWER') return Math.min(full, input * w.strides[i]);
     if (w.autoPad === 'VALID') return full;
-    return full - w.begin[i] - w.end[i];
+    return full - w.pads[i] - w.pads[i + n];
   });
   return [{ shape: [x[0], wShape[1] * group, ...spatial], type: ctx.type(0) }];
 };

@@ -6,7 +6,7 @@ import * as gifencModule from 'gifenc';
 import { ConvlensError } from '../../errors.js';
 import { makeGrid } from '../../image/grid.js';
 import type { RgbImage } from '../../image/types.js';
-import { upscaleNearest } from '../../methods/filters.js';
+import { upscaleNearest } from '../../image/tiles.js';
 
 // Node loads gifenc's CommonJS build, whose exports arrive as the default export; bundlers and
 // Vite load its ES module build, which has them as named exports.

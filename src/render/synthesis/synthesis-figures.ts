@@ -3,7 +3,7 @@ import { makeGrid } from '../../image/grid.js';
 import type { RgbImage } from '../../image/types.js';
 import type { GalleryItem } from '../../synthesis/galleries.js';
 import { defaultZoom } from './progress-gif.js';
-import { upscaleNearest } from '../../methods/filters.js';
+import { upscaleNearest } from '../../image/tiles.js';
 
 /** `name 90%` for an item with a recognized score, else the name. */
 export function itemCaption(item: GalleryItem): string {
