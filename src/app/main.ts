@@ -43,7 +43,8 @@ function statusBar(): { element: HTMLElement; status: Status } {
       cancel.hidden = true;
       label.textContent = code === 'ABORTED' ? 'Cancelled.' : 'Failed.';
       if (code === 'ABORTED') return;
-      error.replaceChildren(el('strong', {}, code ? `ConvlensError ${code}` : 'Error'), ' ', message);
+      error.replaceChildren(el('div', { class: 'message' }, el('strong', {}, code ? `ConvlensError ${code}` : 'Error'), ' ', message),
+        el('button', { class: 'small', 'aria-label': 'dismiss the error', onclick: () => { error.hidden = true; } }, 'Dismiss'));
       error.hidden = false;
     },
   };

@@ -34,8 +34,7 @@ function readOptions(box: HTMLElement): Record<string, string | true> {
 
 /** A result figure with its caption and downloads; re-rendered in place when the view options change. */
 export function resultCard(ctx: AppContext, r: ExplainResult, model: ModelInfo, title: string, ms: number): HTMLElement {
-  const size = 224;
-  const holder = el('div', { class: 'figure' }, pictureCanvas(r.image, size, `${r.method} map`));
+  const holder = el('div', { class: 'figure' }, pictureCanvas(r.image, undefined, `${r.method} map`));
   const base = `${model.label.replace(/\.onnx$/, '').split('/').pop()}.${r.method}`;
   const download = async (format: 'png' | 'npy') => {
     const bytes = await ctx.run({ kind: 'download', resultId: r.resultId, format, view: ctx.view }, `saving ${format}`);
@@ -53,7 +52,7 @@ export function resultCard(ctx: AppContext, r: ExplainResult, model: ModelInfo, 
   const rerender = async () => {
     if (!card.isConnected) return;
     const image = await ctx.run({ kind: 'render', resultId: r.resultId, view: ctx.view }, 'drawing');
-    if (image) holder.replaceChildren(pictureCanvas(image, size, `${r.method} map`));
+    if (image) holder.replaceChildren(pictureCanvas(image, undefined, `${r.method} map`));
   };
   ctx.on('view', () => void rerender());
   return card;
@@ -81,8 +80,11 @@ export function buildExplainView(ctx: AppContext): HTMLElement {
 
   async function run(): Promise<void> {
     const model = ctx.models.a;
-    if (!model || !ctx.picture) return;
     results.replaceChildren();
+    if (!model || !ctx.picture) {
+      results.append(el('p', { class: 'hint' }, model ? 'Pick a picture first.' : 'Open a model and pick a picture first.'));
+      return;
+    }
     for (const m of chosen()) {
       const reply = await ctx.run({ kind: 'explain', slot: 'a', method: m.name, options: m.options, target: ctx.target, layer: layerSelect.value || null, view: ctx.view }, m.name);
       if (!reply) return;

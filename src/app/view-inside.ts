@@ -8,7 +8,7 @@ import { el, pictureCanvas, selectBox } from './dom.js';
 import type { LayerInfo } from './protocol.js';
 
 /** Display width of a grid: small grids enlarged by a whole factor (crisp pixels), none wider than 900 px. */
-const enlarged = (width: number) => Math.min(900, width * Math.max(1, Math.floor(560 / width)));
+const enlarged = (width: number) => Math.min(900, width * Math.max(1, Math.floor(480 / width)));
 
 /** Consecutive layers under the same top-level module, in execution order. */
 function groupByModule(layers: LayerInfo[]): { module: string; layers: LayerInfo[] }[] {

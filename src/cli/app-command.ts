@@ -35,8 +35,11 @@ function parsePort(text: string): number {
 /** The `_headers` file of static hosts that read one: the same headers the local server sends. */
 const headersFile = `/*\n${Object.entries(appHeaders).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`;
 
-/** Copies the app and the demo models into `dir` through a temporary sibling folder, so a failure leaves nothing behind. */
-export async function buildStaticApp(dir: string): Promise<string> {
+/**
+ * Copies the app (default: the package's build) and the demo models into `dir` through a
+ * temporary sibling folder, so a failure leaves nothing behind.
+ */
+export async function buildStaticApp(dir: string, appDir?: string): Promise<string> {
   const target = resolve(dir);
   const existing = await readdir(target).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
   if (existing && existing.length > 0) {
@@ -44,7 +47,7 @@ export async function buildStaticApp(dir: string): Promise<string> {
   }
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
-    await cp(findAppDir(), temp, { recursive: true, filter: (src) => !src.endsWith('.map') });
+    await cp(appDir ?? findAppDir(), temp, { recursive: true, filter: (src) => !src.endsWith('.map') });
     await cp(demoModelsDir, join(temp, 'models'), { recursive: true });
     await writeFile(join(temp, '_headers'), headersFile);
     if (existing) await rm(target, { recursive: true });
@@ -57,9 +60,9 @@ export async function buildStaticApp(dir: string): Promise<string> {
   return target;
 }
 
-/** Serves the built app with the demo models under /models/. */
-export function serveApp(port = 0): Promise<AppServer> {
-  return startAppServer({ '/': findAppDir(), '/models/': demoModelsDir }, port);
+/** Serves the built app (default: the package's build) with the demo models under /models/. */
+export function serveApp(port = 0, appDir?: string): Promise<AppServer> {
+  return startAppServer({ '/': appDir ?? findAppDir(), '/models/': demoModelsDir }, port);
 }
 
 function openInBrowser(url: string): void {
