@@ -42,7 +42,7 @@ export function resultCard(ctx: AppContext, r: ExplainResult, model: ModelInfo, 
   };
   const target = r.target >= 0 ? `${model.labels?.[r.target] ?? `class ${r.target}`}` : '';
   const layer = r.layer && (model.layers.find((l) => l.tensor === r.layer || l.name === r.layer)?.module ?? r.layer);
-  const card = el('figure', { class: 'card', 'data-method': r.method, 'data-result': r.resultId },
+  const card = el('figure', { class: 'card', 'data-method': r.method, 'data-result': r.resultId, 'data-ms': ms.toFixed(1) },
     el('figcaption', {}, el('strong', {}, title), el('span', { class: 'hint' }, [target, layer, `${Math.round(ms)} ms`].filter(Boolean).join(' · '))),
     holder,
     r.shareInBox === null ? null : el('p', { class: 'share' }, `in the object's box: ${percent(r.shareInBox)}`),
@@ -74,9 +74,11 @@ export function buildExplainView(ctx: AppContext): HTMLElement {
   const runButton = el('button', { class: 'primary', id: 'run-explain', onclick: () => void run() }, 'Explain');
   const targetLine = el('p', { class: 'hint', id: 'target-line' });
 
+  // Grad-CAM first: the quickest map that says most, shown while the others run.
   const chosen = () => Array.from(methodList.querySelectorAll<HTMLElement>('.method'))
     .filter((box) => box.querySelector<HTMLInputElement>('input.use')!.checked)
-    .map((box) => ({ name: box.dataset.method!, options: readOptions(box) }));
+    .map((box) => ({ name: box.dataset.method!, options: readOptions(box) }))
+    .sort((a, b) => Number(b.name === 'gradcam') - Number(a.name === 'gradcam'));
 
   async function run(): Promise<void> {
     const model = ctx.models.a;

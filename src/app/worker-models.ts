@@ -1,6 +1,6 @@
 /** Worker side of opening models: the backend probe, loading with progress, top-5 predictions. */
 import {
-  browserThreading, defaultCamLayer, forward, loadModel, methodRegistry, readAnnotations, type ConvlensModel,
+  browserThreading, defaultCamLayer, encodeModel, forward, loadModel, methodRegistry, readAnnotations, type ConvlensModel,
 } from '../browser/index.js';
 import type { Backend, MethodInfo, ModelInfo, Prediction, Slot } from './protocol.js';
 import type { WorkerState } from './worker-state.js';
@@ -11,6 +11,31 @@ const wasmPaths = new URL('./ort/', import.meta.url).href;
 let backend: Backend | null = null;
 
 interface GpuNavigator { gpu?: { requestAdapter(): Promise<unknown> } }
+
+/** A one-Relu model, built here so no file is fetched for it. */
+function warmUpModel(): Uint8Array {
+  const io = (name: string) => ({ name, elemType: 1, shape: [1, 1, 1, 1] });
+  return encodeModel({
+    irVersion: 8, opsets: [{ domain: '', version: 17 }], producerName: 'convlens', producerVersion: '', metadata: {}, functions: [],
+    graph: {
+      name: 'warm-up', inputs: [io('x')], outputs: [io('y')], initializers: new Map(), valueInfo: [],
+      nodes: [{ name: 'relu', opType: 'Relu', domain: '', inputs: ['x'], outputs: ['y'], attributes: {}, metadata: {} }],
+    },
+  });
+}
+
+/**
+ * Starts onnxruntime-web (fetching and compiling its WebAssembly, starting its threads) by
+ * running a one-op model, so the first model the user opens pays only for itself.
+ */
+async function warmUp(provider: Backend['name']): Promise<void> {
+  const model = await loadModel(warmUpModel(), { wasmPaths, executionProvider: provider, preprocess: 'unit', labels: ['y'] });
+  try {
+    await forward(model, { data: new Float32Array([1]), shape: [1, 1, 1, 1] }, [model.outputName]);
+  } finally {
+    await model.dispose();
+  }
+}
 
 /**
  * WebGPU when the browser gives an adapter, else WASM (with threads when the page is
@@ -24,6 +49,7 @@ export async function probeBackend(wanted?: 'wasm' | 'webgpu'): Promise<Backend>
     const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
     if (adapter) name = 'webgpu';
   }
+  await warmUp(name);
   const threading = browserThreading();
   backend = { name, threads: threading.threads, isolated: threading.isolated, note: threading.note };
   return backend;
@@ -59,22 +85,20 @@ export function describeModel(model: ConvlensModel, label: string): ModelInfo {
   };
 }
 
-/** Opens a model from a URL or a dropped file into `slot`, compiling its forward session once so the first run is quick. */
+/** Opens a model from a URL or a dropped file into `slot`; its sessions are compiled on first use (the predictions). */
 export async function openModel(
   state: WorkerState, slot: Slot, source: { url?: string; file?: Blob; name?: string },
   signal: AbortSignal, progress: (done: number, total: number, label: string) => void,
 ): Promise<ModelInfo> {
   const { name: provider } = await probeBackend();
   const label = source.name ?? source.url ?? 'the model file';
-  progress(0, 3, `reading ${label}`);
+  progress(0, 2, `reading ${label}`);
   const model = await loadModel(source.file ?? source.url!, { wasmPaths, executionProvider: provider, signal });
   try {
-    progress(1, 3, 'listing layers');
+    progress(1, 2, 'listing layers');
     const info = describeModel(model, label);
-    progress(2, 3, 'compiling the forward pass');
-    await forward(model, { data: new Float32Array(model.itemShape.reduce((a, b) => a * b, 1)), shape: [1, ...model.itemShape] }, [model.outputName], { signal });
     await state.replaceModel(slot, model);
-    progress(3, 3, 'ready');
+    progress(2, 2, 'ready');
     return info;
   } catch (e) {
     await model.dispose();

@@ -40,7 +40,7 @@ describe('the web app', () => {
       await settled(page);
       const chosen = await page.getAttribute('#predictions li:nth-child(2) .prediction', 'data-index');
       expect(await page.textContent('#target-line')).toContain(`(class ${chosen})`);
-      expect(await page.$$eval('#explain-results .card', (cards) => cards.map((c) => (c as HTMLElement).dataset.method))).toEqual(['saliency', 'guided', 'gradcam']);
+      expect(await page.$$eval('#explain-results .card', (cards) => cards.map((c) => (c as HTMLElement).dataset.method))).toEqual(['gradcam', 'saliency', 'guided']);
       // Arrow keys move between tabs.
       await page.focus('#tab-explain');
       await page.keyboard.press('ArrowRight');
