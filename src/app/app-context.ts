@@ -20,6 +20,8 @@ export class AppContext extends EventTarget {
   picture: PictureReply | null = null;
   /** Class to explain; null = the top prediction. */
   target: number | null = null;
+  /** The top prediction for the current picture, once known. */
+  topClass: number | null = null;
   view: ViewOptions = { alpha: 0.4, colormap: 'viridis', mark: 'none' };
   /** Milliseconds the worker spent on the last request that succeeded. */
   lastMs = 0;

@@ -1,6 +1,6 @@
 /**
  * The convlens web app's page: a status bar (backend, progress, cancel, milliseconds), the
- * model and picture column, and the Explanations, Inside and Compare tabs. All compute runs
+ * model and picture column, and the Explanations, Inside, Compare, Synthesis and Evaluation tabs. All compute runs
  * in worker.js; files dropped or picked never leave the browser.
  */
 import { AppContext, type Status } from './app-context.js';
@@ -9,7 +9,9 @@ import { openModelInto, setPicture } from './sidebar.js';
 import { buildSidebar } from './sidebar.js';
 import { buildCompareView } from './view-compare.js';
 import { buildExplainView } from './view-explain.js';
+import { buildEvaluateView } from './view-evaluate.js';
 import { buildInsideView } from './view-inside.js';
+import { buildSynthesisView } from './view-synthesis.js';
 
 function statusBar(): { element: HTMLElement; status: Status } {
   const backend = el('span', { id: 'backend', class: 'backend' }, 'starting…');
@@ -102,6 +104,8 @@ async function start(): Promise<void> {
     { id: 'explain', title: 'Explanations', view: buildExplainView(ctx) },
     { id: 'inside', title: 'Inside', view: buildInsideView(ctx) },
     { id: 'compare', title: 'Compare', view: buildCompareView(ctx) },
+    { id: 'synthesis', title: 'Synthesis', view: buildSynthesisView(ctx) },
+    { id: 'evaluation', title: 'Evaluation', view: buildEvaluateView(ctx) },
   ];
   document.body.append(element, el('div', { class: 'layout' }, buildSidebar(ctx), tabs(views)));
   acceptDrops(ctx);

@@ -97,7 +97,9 @@ export type Request =
   | { kind: 'download'; resultId: number; format: 'png' | 'npy'; view: ViewOptions }
   | { kind: 'featureMaps'; slot: Slot; layer: string; order: 'index' | 'mean'; range: 'shared' | 'per-channel'; colormap: string }
   | { kind: 'filters'; slot: Slot; layer: string; range: 'shared' | 'per-filter' }
-  | { kind: 'tankStudy' };
+  | { kind: 'tankStudy' }
+  | { kind: 'synthesize'; slot: Slot; objective: string; steps: number; seed: number; lr: number | null; param: 'fft' | 'pixels'; transforms: 'standard' | 'none'; reg: string }
+  | { kind: 'evaluate'; slot: Slot; method: string; target: number | null; metrics: string[] };
 
 export type RequestKind = Request['kind'];
 
@@ -108,6 +110,23 @@ export interface TankStudyReply {
   accuracy: { shortcut: { biased: number; balanced: number }; fixed: { biased: number; balanced: number } };
   share: { shortcut: Record<string, number>; fixed: Record<string, number> };
   boxArea: number;
+}
+
+export interface SynthesisReply {
+  image: Picture;
+  curve: Picture;
+  frames: { step: number; image: Picture }[];
+  finalObjective: number;
+  /** For a class objective: the share of transformed samples the model classifies as that class. */
+  recognized: number | null;
+  warnings: string[];
+}
+
+export interface EvaluationReply {
+  rows: { metric: string; name: string; better: 'higher' | 'lower'; value: number }[];
+  curves: { name: string; xLabel: string; yLabel: string; x: number[]; y: number[] }[];
+  /** The randomization check's flag: the map survives randomizing every layer. */
+  insensitive: boolean | null;
 }
 
 /** What each request kind answers. */
@@ -122,6 +141,8 @@ export interface Replies {
   featureMaps: FeatureMapsReply;
   filters: FiltersReply;
   tankStudy: TankStudyReply;
+  synthesize: SynthesisReply;
+  evaluate: EvaluationReply;
 }
 
 export interface ErrorInfo { name: string; code: string | null; message: string }

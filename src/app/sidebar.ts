@@ -95,6 +95,7 @@ async function refreshPredictions(ctx: AppContext, list: HTMLElement): Promise<v
   if (!model || !ctx.picture) { list.replaceChildren(); return; }
   const top = await ctx.run({ kind: 'predict', slot: 'a' }, 'predicting');
   if (!top) return;
+  ctx.topClass = model.values ? null : top[0].index;
   list.replaceChildren(...top.map((p) => el('li', {},
     el('button', { class: 'prediction', 'data-index': p.index, title: model.values ? '' : `explain class ${p.index}`,
       onclick: () => { ctx.target = p.index; ctx.changed('target'); } },

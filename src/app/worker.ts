@@ -9,6 +9,7 @@ import { explain, exportResult, renderResult } from './worker-explain.js';
 import { layerFeatureMaps, layerFilters } from './worker-inside.js';
 import { openModel, predict, probeBackend } from './worker-models.js';
 import { runTankStudy, setPicture } from './worker-pictures.js';
+import { evaluateMap, synthesize } from './worker-studies.js';
 import { WorkerState } from './worker-state.js';
 
 interface WorkerScope {
@@ -33,6 +34,8 @@ function handle(request: Request, signal: AbortSignal, progress: Progress): Prom
     case 'featureMaps': return layerFeatureMaps(state, request, signal);
     case 'filters': return layerFilters(state, request);
     case 'tankStudy': return runTankStudy(state, (d, t) => progress(d, t, 'tank study'));
+    case 'synthesize': return synthesize(state, request, signal, (d, t) => progress(d, t, 'synthesis step'));
+    case 'evaluate': return evaluateMap(state, request, signal, progress);
   }
 }
 
