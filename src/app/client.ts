@@ -22,6 +22,7 @@ export class ComputeClient {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly listeners = new Map<number, Listener>();
+  private readonly cancelFlags = new Map<number, Int32Array>();
 
   constructor(url: URL, private readonly onProgress: (id: number, done: number, total: number, label: string) => void) {
     this.worker = new Worker(url, { type: 'module' });
@@ -38,15 +39,20 @@ export class ComputeClient {
           return;
         }
         this.listeners.delete(id);
+        this.cancelFlags.delete(id);
         if (message.type === 'done') resolve({ value: message.value as Replies[R['kind']], ms: message.ms });
         else reject(new WorkerError(message.error));
       });
     });
-    this.worker.postMessage({ id, request } satisfies ToWorker);
+    const cancelFlag = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    if (cancelFlag) this.cancelFlags.set(id, cancelFlag);
+    this.worker.postMessage({ id, request, cancelFlag } satisfies ToWorker);
     return { id, result };
   }
 
   cancel(id: number): void {
+    const flag = this.cancelFlags.get(id);
+    if (flag) Atomics.store(flag, 0, 1);
     this.worker.postMessage({ id, cancel: true } satisfies ToWorker);
   }
 }

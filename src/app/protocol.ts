@@ -147,8 +147,12 @@ export interface Replies {
 
 export interface ErrorInfo { name: string; code: string | null; message: string }
 
-/** Page to worker: a request with its id, or the cancellation of one. */
-export type ToWorker = { id: number; request: Request } | { id: number; cancel: true };
+/**
+ * Page to worker: a request with its id, or the cancellation of one. On a cross-origin
+ * isolated page a request also carries a shared cancel flag: the worker reads it at each
+ * progress step, so a cancel lands even while a run never yields to the worker's event loop.
+ */
+export type ToWorker = { id: number; request: Request; cancelFlag?: Int32Array } | { id: number; cancel: true };
 
 /** Worker to page. */
 export type FromWorker =

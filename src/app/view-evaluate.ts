@@ -52,7 +52,7 @@ export function buildEvaluateView(ctx: AppContext): HTMLElement {
     out.append(...[flag,
       el('table', { class: 'study', id: 'evaluation-table' },
         el('thead', {}, el('tr', {}, ...['metric', 'measure', 'value', 'better'].map((t) => el('th', {}, t)))),
-        el('tbody', {}, ...reply.rows.map((r) => el('tr', {}, el('th', {}, r.metric), el('td', {}, r.name), el('td', {}, r.value.toPrecision(3)), el('td', {}, r.better))))),
+        el('tbody', {}, ...reply.rows.map((r) => el('tr', { 'data-name': r.name }, el('th', {}, r.metric), el('td', {}, r.name), el('td', { 'data-value': r.value }, r.value.toPrecision(3)), el('td', {}, r.better))))),
       el('div', { class: 'results' }, ...reply.curves.map(curveSvg))].filter((n): n is HTMLElement => n !== null));
   }
 

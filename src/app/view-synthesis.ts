@@ -27,7 +27,7 @@ export function buildSynthesisView(ctx: AppContext): HTMLElement {
     if (!reply) return;
     const size = Math.max(192, reply.image.width);
     out.append(
-      el('figure', { class: 'card wide-card' }, el('figcaption', {}, el('strong', {}, objective.value),
+      el('figure', { class: 'card wide-card', id: 'synthesis-result', 'data-objective': reply.finalObjective }, el('figcaption', {}, el('strong', {}, objective.value),
         el('span', { class: 'hint' }, `objective ${reply.finalObjective.toPrecision(4)} after ${steps.value} steps · ${Math.round(ctx.lastMs)} ms`
           + (reply.recognized === null ? '' : ` · classified as the class in ${Math.round(100 * reply.recognized)} % of transformed samples`))),
       pictureCanvas(reply.image, size, 'synthesized picture')),

@@ -51,11 +51,14 @@ scope.addEventListener('message', async (event) => {
     running.get(message.id)?.abort();
     return;
   }
-  const { id, request } = message;
+  const { id, request, cancelFlag } = message;
   const controller = new AbortController();
   running.set(id, controller);
   const started = performance.now();
-  const progress: Progress = (done, total, label = request.kind) => scope.postMessage({ id, type: 'progress', done, total, label });
+  const progress: Progress = (done, total, label = request.kind) => {
+    if (cancelFlag && Atomics.load(cancelFlag, 0) === 1) controller.abort();
+    scope.postMessage({ id, type: 'progress', done, total, label });
+  };
   try {
     const value = await handle(request, controller.signal, progress);
     if (controller.signal.aborted) throw new ConvlensError('ABORTED', 'Cancelled.');
