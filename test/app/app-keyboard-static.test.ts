@@ -36,7 +36,7 @@ describe('the web app', () => {
       await settled(page);
       // The second prediction: explaining a class other than the top one.
       await tabToAndPress(page, '#predictions li:nth-child(2) .prediction');
-      await page.waitForSelector('#explain-results .card[data-method="gradcam"]', { timeout: 60_000 });
+      await page.waitForFunction(() => document.querySelectorAll('#explain-results .card').length === 3, undefined, { timeout: 60_000 });
       await settled(page);
       const chosen = await page.getAttribute('#predictions li:nth-child(2) .prediction', 'data-index');
       expect(await page.textContent('#target-line')).toContain(`(class ${chosen})`);
@@ -68,7 +68,7 @@ describe('the web app', () => {
       await page.click('button.scene[data-scene="tank-overcast"]');
       await page.waitForSelector('#picture canvas');
       await page.click('#run-explain');
-      await page.waitForSelector('#explain-results .card[data-method="gradcam"]', { timeout: 60_000 });
+      await page.waitForFunction(() => document.querySelectorAll('#explain-results .card').length === 3, undefined, { timeout: 60_000 });
       await settled(page);
       await screenshot(page, 'static-build-1280');
       expect(chrome.problems).toEqual([]);

@@ -1,16 +1,18 @@
 /**
- * The web app for tests: built once into .cache/app/, served by the app's own server with
+ * The web app for tests: built once per test process into a temporary folder (test files
+ * run in parallel processes, so each has its own), served by the app's own server with
  * the demo models and test fixtures, and opened in headless Chromium with every console
  * problem, failed request and request URL recorded.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { demoModelsDir, startAppServer, type AppServer } from '../../src/cli/app-server.js';
 import { bundleApp } from '../../tools/app/bundle-app.js';
 import { openPage, type TestPage } from '../browser/chromium.js';
 
-export const appBuildDir = fileURLToPath(new URL('../../.cache/app/', import.meta.url));
 export const fixturesDir = fileURLToPath(new URL('../fixtures/', import.meta.url));
 /** Screenshots of each view, for a person to look at; gitignored. */
 export const screenshotDir = fileURLToPath(new URL('../../test-output/app/', import.meta.url));
@@ -18,7 +20,7 @@ export const screenshotDir = fileURLToPath(new URL('../../test-output/app/', imp
 let built: Promise<string> | null = null;
 /** Bundles the app once per test process. */
 export function builtApp(): Promise<string> {
-  built ??= bundleApp(appBuildDir);
+  built ??= bundleApp(`${join(mkdtempSync(join(tmpdir(), 'convlens-app-')), 'app')}/`);
   return built;
 }
 

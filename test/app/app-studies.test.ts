@@ -68,7 +68,7 @@ describe('the web app: evaluation, synthesis, cancel', () => {
     expect(await page.isHidden('#error')).toBe(true);
     await page.click('#tab-explain');
     await page.click('#run-explain');
-    await page.waitForSelector('#explain-results .card[data-method="gradcam"]', { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('#explain-results .card').length === 3, undefined, { timeout: 60_000 });
     expect(app.problems).toEqual([]);
   });
 });

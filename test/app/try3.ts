@@ -1,0 +1,12 @@
+import { forward, gradCam, loadModel } from '../../src/node/index.js';
+const t0 = performance.now();
+const m = await loadModel('/work/wt-app/.cache/bench/resnet18-224.legacy.onnx');
+const x = { data: new Float32Array(3 * 224 * 224).fill(0.1), shape: [1, 3, 224, 224] };
+console.log('load', (performance.now() - t0).toFixed(0));
+await forward(m, x, [m.outputName]);
+console.log('first forward', (performance.now() - t0).toFixed(0));
+await gradCam(m, x);
+console.log('first gradcam', (performance.now() - t0).toFixed(0));
+await gradCam(m, x);
+console.log('second gradcam', (performance.now() - t0).toFixed(0));
+await m.dispose();
