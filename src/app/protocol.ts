@@ -98,12 +98,16 @@ export type Request =
   | { kind: 'featureMaps'; slot: Slot; layer: string; order: 'index' | 'mean'; range: 'shared' | 'per-channel'; colormap: string }
   | { kind: 'filters'; slot: Slot; layer: string; range: 'shared' | 'per-filter' }
   | { kind: 'tankStudy' }
+  | { kind: 'receptiveField'; slot: Slot; layer: string; y: number; x: number }
   | { kind: 'synthesize'; slot: Slot; objective: string; steps: number; seed: number; lr: number | null; param: 'fft' | 'pixels'; transforms: 'standard' | 'none'; reg: string }
   | { kind: 'evaluate'; slot: Slot; method: string; target: number | null; metrics: string[] };
 
 export type RequestKind = Request['kind'];
 
-export interface FeatureMapsReply { image: Picture; order: number[]; shown: number; total: number; range: [number, number] | null }
+/** Where each channel's tile lies in the feature-map grid, for pointing at one unit. */
+export interface GridGeometry { columns: number; cellWidth: number; cellHeight: number; labelHeight: number; padding: number; scale: number; tileHeight: number; tileWidth: number }
+export interface FeatureMapsReply { image: Picture; order: number[]; shown: number; total: number; range: [number, number] | null; geometry: GridGeometry | null }
+export interface ReceptiveFieldReply { image: Picture; box: { y0: number; y1: number; x0: number; x1: number }; kind: 'local' | 'global' }
 export interface FiltersReply { image: Picture; node: string; shown: { filters: number; inputs: number }; total: number[] }
 export interface PictureReply { image: Picture; box: PixelBox | null; caption: string }
 export interface TankStudyReply {
@@ -142,6 +146,7 @@ export interface Replies {
   filters: FiltersReply;
   tankStudy: TankStudyReply;
   synthesize: SynthesisReply;
+  receptiveField: ReceptiveFieldReply;
   evaluate: EvaluationReply;
 }
 

@@ -6,7 +6,7 @@
 import { ConvlensError } from '../browser/index.js';
 import type { ErrorInfo, FromWorker, Request, ToWorker } from './protocol.js';
 import { explain, exportResult, renderResult } from './worker-explain.js';
-import { layerFeatureMaps, layerFilters } from './worker-inside.js';
+import { layerFeatureMaps, layerFilters, unitField } from './worker-inside.js';
 import { openModel, predict, probeBackend } from './worker-models.js';
 import { runTankStudy, setPicture } from './worker-pictures.js';
 import { evaluateMap, synthesize } from './worker-studies.js';
@@ -33,6 +33,7 @@ function handle(request: Request, signal: AbortSignal, progress: Progress): Prom
     case 'download': return exportResult(state.result(request.resultId), request.format, request.view);
     case 'featureMaps': return layerFeatureMaps(state, request, signal);
     case 'filters': return layerFilters(state, request);
+    case 'receptiveField': return unitField(state, request);
     case 'tankStudy': return runTankStudy(state, (d, t) => progress(d, t, 'tank study'));
     case 'synthesize': return synthesize(state, request, signal, (d, t) => progress(d, t, 'synthesis step'));
     case 'evaluate': return evaluateMap(state, request, signal, progress);

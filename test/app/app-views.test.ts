@@ -1,7 +1,8 @@
 /**
  * The web app in Chromium (onnxruntime-web WASM in a Web Worker) against Node: the figures
  * and raw maps the page offers for download equal the same calls on onnxruntime-node; a
- * dropped PyTorch fixture lists the layers Node lists and draws the feature maps Node draws;
+ * dropped PyTorch fixture lists the layers Node lists, draws the feature maps Node draws and
+ * points a unit's receptive field as Node computes it;
  * a model with an unsupported op shows the ConvlensError; the two tank models compare with
  * the demo's in-box shares. Screenshots of each view go to test-output/app/.
  */
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoModelPath } from '../../src/cli/demo-command.js';
-import { featureMaps, gradCam, loadImage, loadModel, methodImage, saliency, type ConvlensModel } from '../../src/node/index.js';
+import { featureMaps, gradCam, loadImage, loadModel, methodImage, receptiveField, saliency, type ConvlensModel } from '../../src/node/index.js';
 import { tankStudy } from '../../src/render/demo/tank-study.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { tankScene } from '../../src/scenes/index.js';
@@ -114,6 +115,9 @@ describe('the web app against Node', () => {
 
   it('a dropped PyTorch ResNet lists the layers Node lists and draws the feature maps Node draws', async () => {
     const { page } = app;
+    await page.click('button.scene[data-scene="tank-bright"]');
+    await page.waitForSelector('#picture canvas');
+    await settled(page);
     const bytes = new Uint8Array(readFileSync(fixtureModel('resnet_basic.legacy')));
     await dropFile(page, 'resnet_basic.onnx', bytes);
     await page.waitForFunction(() => document.getElementById('model-name')!.textContent!.startsWith('resnet_basic.onnx'));
@@ -139,6 +143,15 @@ describe('the web app against Node', () => {
       // Colours are bytes from float maps; onnxruntime-web and -node may round a value across a byte boundary.
       expect(maxAbsDiff(shown.data, expected.data)).toBeLessThanOrEqual(2);
       expect(await page.textContent('#feature-maps h4')).toContain(`of ${layer.shape[1]} channels`);
+      // Pointing at unit (3, 5) of the first tile shows the input box Node computes for it.
+      const scale = Math.max(1, Math.ceil(32 / Math.max(layer.shape[2], layer.shape[3])));
+      const [gy, gx] = [2 + scale * 3 + scale / 2, 2 + scale * 5 + scale / 2];
+      const zoom = await page.$eval('#feature-maps canvas', (c) => c.clientWidth / (c as HTMLCanvasElement).width);
+      await page.hover('#feature-maps canvas', { position: { x: gx * zoom, y: gy * zoom } });
+      await page.waitForSelector('#receptive-field canvas');
+      const box = receptiveField(model, layer.tensor).box(3, 5);
+      expect(await page.textContent('#receptive-field p')).toBe(
+        `channel 0, unit (3, 5) sees input rows ${box.y0}–${box.y1 - 1}, columns ${box.x0}–${box.x1 - 1}`);
     } finally {
       await model.dispose();
     }
