@@ -1,6 +1,7 @@
 /**
  * The convlens web app's page: a status bar (backend, progress, cancel, milliseconds), the
- * model and picture column, and the Explanations, Inside, Compare, Synthesis and Evaluation tabs. All compute runs
+ * model and picture column, and the Explanations, Inside, Compare, Synthesis, Evaluation and
+ * Datasets tabs. All compute runs
  * in worker.js; files dropped or picked never leave the browser.
  */
 import { AppContext, type Status } from './app-context.js';
@@ -8,6 +9,7 @@ import { el } from './dom.js';
 import { openModelInto, setPicture } from './sidebar.js';
 import { buildSidebar } from './sidebar.js';
 import { buildCompareView } from './view-compare.js';
+import { buildDatasetsView } from './view-datasets.js';
 import { buildExplainView } from './view-explain.js';
 import { buildEvaluateView } from './view-evaluate.js';
 import { buildInsideView } from './view-inside.js';
@@ -106,8 +108,10 @@ async function start(): Promise<void> {
     { id: 'compare', title: 'Compare', view: buildCompareView(ctx) },
     { id: 'synthesis', title: 'Synthesis', view: buildSynthesisView(ctx) },
     { id: 'evaluation', title: 'Evaluation', view: buildEvaluateView(ctx) },
+    { id: 'datasets', title: 'Datasets', view: buildDatasetsView(ctx) },
   ];
   document.body.append(element, el('div', { class: 'layout' }, buildSidebar(ctx), tabs(views)));
+  ctx.addEventListener('failure', (e) => status.error((e as CustomEvent<string>).detail, null));
   acceptDrops(ctx);
   const wanted = params.get('backend');
   const backend = await ctx.run({ kind: 'probe', backend: wanted === 'wasm' || wanted === 'webgpu' ? wanted : undefined }, 'probing the backend');

@@ -1,11 +1,14 @@
 /**
- * The app's Evaluation and Synthesis tabs against the same library calls in Node, and
- * cancelling a long run from the status bar.
+ * The app's Evaluation and Synthesis tabs against the same library calls in Node, the
+ * Datasets tab on a folder `convlens scan` wrote, and cancelling a long run from the status bar.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoModelPath } from '../../src/cli/demo-command.js';
 import { evaluate, gradCam, loadModel, visualize, type ConvlensModel } from '../../src/node/index.js';
 import { tankScene } from '../../src/scenes/index.js';
+import { runCli, tempDir } from '../cli/cli-harness.js';
 import { openApp, screenshot, settled, type AppPage } from './app-page.js';
 
 describe('the web app: evaluation, synthesis, cancel', () => {
@@ -69,6 +72,25 @@ describe('the web app: evaluation, synthesis, cancel', () => {
     await page.click('#tab-explain');
     await page.click('#run-explain');
     await page.waitForFunction(() => document.querySelectorAll('#explain-results .card').length === 3, undefined, { timeout: 60_000 });
+    expect(app.problems).toEqual([]);
+  });
+
+  it('datasets: a scan folder opens with every unit of the layer and the labels of its top images', async () => {
+    const { page } = app;
+    const out = join(tempDir('convlens-app-scan-'), 'scan');
+    const scan = await runCli(['scan', '--dataset', 'shapes', '--count', '40', '--model', demoModelPath('shapes.onnx'), '--layers', 'features.3', '--top', '4', '--threads', '1', '--out', out]);
+    expect(scan.code, scan.err).toBe(0);
+    const units = JSON.parse(readFileSync(join(out, 'layers', 'features.3', 'units.json'), 'utf8')).units as { channel: number; top: { label: string }[] }[];
+    await page.click('#tab-datasets');
+    await page.setInputFiles('#scan-folder', out);
+    await page.waitForFunction((n) => document.querySelectorAll('#scan-units .card img').length === n, units.length);
+    expect(await page.$$eval('#scan-units .card', (cards) => cards.map((c) => Number((c as HTMLElement).dataset.channel)))).toEqual(units.map((u) => u.channel));
+    // The first unit's most common label, counted here from units.json.
+    const labels = units[0].top.map((t) => t.label);
+    const best = Math.max(...labels.map((l) => labels.filter((m) => m === l).length));
+    expect(await page.textContent('#scan-units .card >> nth=0')).toContain(`${(100 * best / labels.length).toFixed(1)} % of its top images`);
+    expect(await page.$eval('#scan-units .card img', (img) => (img as HTMLImageElement).naturalWidth > 0)).toBe(true);
+    await screenshot(page, 'datasets-1280');
     expect(app.problems).toEqual([]);
   });
 });
