@@ -6,8 +6,7 @@
  */
 import { AppContext, type Status } from './app-context.js';
 import { el } from './dom.js';
-import { openModelInto, setPicture } from './sidebar.js';
-import { buildSidebar } from './sidebar.js';
+import { buildSidebar, openModelInto, setPicture } from './sidebar.js';
 import { buildCompareView } from './view-compare.js';
 import { buildDatasetsView } from './view-datasets.js';
 import { buildExplainView } from './view-explain.js';

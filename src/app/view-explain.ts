@@ -50,11 +50,16 @@ export function resultCard(ctx: AppContext, r: ExplainResult, model: ModelInfo, 
       el('button', { class: 'small', onclick: () => void download('png') }, 'PNG'),
       el('button', { class: 'small', onclick: () => void download('npy') }, 'raw .npy')));
   const rerender = async () => {
-    if (!card.isConnected) return;
+    // A figure that left the page stops listening.
+    if (!card.isConnected) {
+      ctx.removeEventListener('view', listener);
+      return;
+    }
     const image = await ctx.run({ kind: 'render', resultId: r.resultId, view: ctx.view }, 'drawing');
     if (image) holder.replaceChildren(pictureCanvas(image, undefined, `${r.method} map`));
   };
-  ctx.on('view', () => void rerender());
+  const listener = () => void rerender();
+  ctx.on('view', listener);
   return card;
 }
 

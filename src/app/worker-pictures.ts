@@ -1,6 +1,6 @@
 /** Worker side of pictures: decoding dropped or pasted files, the demo's scenes, and the demo's tank study. */
 import { loadImage, obstacleScene, shapeClassNames, shapeScene, tankScene, tankStudy } from '../browser/index.js';
-import type { PictureReply, SceneName, Slot, TankStudyReply } from './protocol.js';
+import type { PictureReply, SceneName, TankStudyReply } from './protocol.js';
 import type { WorkerState } from './worker-state.js';
 
 /** A demo scene, generated from its seed (same seed, same picture), at the size the demo models take. */
@@ -37,7 +37,7 @@ export async function setPicture(state: WorkerState, req: { file?: Blob; scene?:
  * fixed one): the same pictures and seeds as `convlens demo`, so the same shares.
  */
 export async function runTankStudy(state: WorkerState, onProgress: (done: number, total: number) => void): Promise<TankStudyReply> {
-  const models = { shortcut: state.model('a' as Slot), fixed: state.model('b' as Slot) };
+  const models = { shortcut: state.model('a'), fixed: state.model('b') };
   const study = await tankStudy(models, { onProgress: (done, total) => onProgress(done, total) });
   return { accuracy: study.accuracy, share: study.share, boxArea: study.boxArea };
 }
