@@ -37,5 +37,6 @@ export type ConvlensErrorCode =
   | 'OUTPUT_UNWRITABLE'
   | 'ABORTED'
   | 'NON_FINITE'
+  | 'APP_NOT_BUILT'
   /** A slow method left out of a default method list (name it to run it). */
   | 'SLOW_METHOD';

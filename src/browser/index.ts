@@ -82,3 +82,10 @@ export async function loadImage(source: BrowserImageSource, options: BrowserMode
   }
   return imageFromCanvasSource(source);
 }
+
+// For the web app: the demo's scenes and tank study, and the model annotations it shows.
+export { tankScene, shapeScene, obstacleScene, shapeClassNames, type TankScene, type ObstacleScene } from '../demo/scenes/index.js';
+export { tankStudy, type TankStudy } from '../demo/studies/tank-study.js';
+export { readAnnotations } from '../onnx/annotations.js';
+export { attributionShareInBox } from '../demo/box-share.js';
+export type { OptionSpec } from '../methods/option-specs.js';
