@@ -36,4 +36,5 @@ export type ConvlensErrorCode =
   | 'RUNTIME'
   | 'OUTPUT_UNWRITABLE'
   | 'ABORTED'
-  | 'NON_FINITE';
+  | 'NON_FINITE'
+  | 'QUEUE_UNREACHABLE';

@@ -14,6 +14,7 @@ import { reportCommand, reportSpec } from './report-command.js';
 import { scanCommand, scanSpec } from './scan-command.js';
 import { embedCommand, embedSpec } from './embed-command.js';
 import { visualizeCommand, visualizeSpec } from './visualize-command.js';
+import { workerCommand, workerSpec } from './worker-command.js';
 
 type Run = (argv: string[], print: (line: string) => void) => Promise<void>;
 
@@ -32,6 +33,7 @@ export const commands: readonly { spec: CommandSpec; run: Run }[] = [
   { spec: embedSpec, run: embedCommand },
   { spec: evaluateSpec, run: evaluateCommand },
   { spec: annotateSpec, run: annotateCommand },
+  { spec: workerSpec, run: workerCommand },
 ];
 
 const findCommand = (name: string) => commands.find((c) => c.spec.name === name);
