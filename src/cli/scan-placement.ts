@@ -18,14 +18,16 @@ import { modelOptions, type ModelFlags } from './options.js';
 export const placementFlags = {
   workers: { type: 'string', value: 'N', help: 'worker threads on this machine, each with its own model session; --threads are split between them (default 1: no extra threads)' },
   queue: { type: 'string', value: 'redis://HOST:PORT', help: 'run the scan as jobs on this Redis queue, done by `convlens worker --queue` processes on any machines that see DATA and the model at the same paths' },
+  shard: { type: 'string', value: 'N', help: 'images per shard with --workers or --queue (default: whole batches, about 1000 for a queue)' },
 } as const;
 
-export interface Placement { workers?: string; queue?: string }
+export interface Placement { workers?: string; queue?: string; shard?: string }
 
 /** Checks the placement flags before any work (and that a queue's Redis answers, within seconds). */
 export async function checkPlacement(values: Placement): Promise<void> {
   if (values.queue && values.workers) throw usageError('scan', 'Give either --workers (threads on this machine) or --queue (workers on a Redis queue), not both.');
   numberFlag('scan', 'workers', values.workers, { wholeFrom: 1, max: 256 });
+  numberFlag('scan', 'shard', values.shard, { wholeFrom: 1 });
   if (values.queue) await probeRedis(queueUrl(values.queue));
 }
 
@@ -46,9 +48,10 @@ export async function placedScan(
   const settings = { layers, top, rank, batchSize, strict };
   // Unknown layers, bad settings and labels that fit no output are found here, not in every shard.
   emptyScan(model, data, settings);
-  if (values.queue) return scanOnQueue(values.queue, await specFrom(values, positionals, data, settings), { onProgress, onNote: note });
+  const shardImages = numberFlag('scan', 'shard', values.shard, { wholeFrom: 1 });
+  if (values.queue) return scanOnQueue(values.queue, await specFrom(values, positionals, data, settings), { shardImages, onProgress, onNote: note });
   const workers = numberFlag('scan', 'workers', values.workers, { wholeFrom: 1, max: 256 }) ?? 1;
   if (workers === 1) return scanDataset(model, data, options);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
-  return scanWithThreads(await specFrom(values, positionals, data, settings), { workers, threads, onProgress });
+  return scanWithThreads(await specFrom(values, positionals, data, settings), { workers, threads, shardImages, onProgress });
 }

@@ -62,8 +62,10 @@ export async function scanOnQueue(url: string, spec: ScanSpec, options: QueueSca
     }
     const finished = (await Job.fromId<ScanJobData, string>(scans, parent.id!))!;
     if (finished.returnvalue) return scanFromJson(unpackSummary(finished.returnvalue));
-    const failedShards = Object.values(await finished.getFailedChildrenValues());
-    throw errorFromJob(failedShards[0] ?? finished.failedReason);
+    // A failed shard fails its parent with "child <prefix>:<queue>:<id> failed"; the shard says why.
+    const child = new RegExp(`child .*:${SHARD_QUEUE}:([^:\\s]+) failed`).exec(finished.failedReason);
+    const shard = child ? await Job.fromId<ShardJobData, string>(shards, child[1]) : undefined;
+    throw errorFromJob(shard?.failedReason ?? finished.failedReason);
   } finally {
     // Removes the scan with its shard jobs, whether it finished, failed or was abandoned.
     await parent?.remove().catch(() => undefined);
