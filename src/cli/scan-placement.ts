@@ -8,7 +8,6 @@ import { emptyScan, scanDataset, type ScanOptions, type ScanSummary } from '../d
 import type { DatasetSource } from '../dataset/source.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { probeRedis, queueUrl } from '../node/redis-connection.js';
-import { scanOnQueue } from '../node/scan-queue.js';
 import { scanSpec, type ScanSpec } from '../node/scan-spec.js';
 import { scanWithThreads } from '../node/scan-threads.js';
 import { numberFlag, usageError } from './command-line.js';
@@ -49,7 +48,8 @@ export async function placedScan(
   // Unknown layers, bad settings and labels that fit no output are found here, not in every shard.
   emptyScan(model, data, settings);
   const shardImages = numberFlag('scan', 'shard', values.shard, { wholeFrom: 1 });
-  if (values.queue) return scanOnQueue(values.queue, await specFrom(values, positionals, data, settings), { shardImages, onProgress, onNote: note });
+  // The queue library is loaded only for queued scans (it takes a second to load).
+  if (values.queue) return (await import('../node/scan-queue.js')).scanOnQueue(values.queue, await specFrom(values, positionals, data, settings), { shardImages, onProgress, onNote: note });
   const workers = numberFlag('scan', 'workers', values.workers, { wholeFrom: 1, max: 256 }) ?? 1;
   if (workers === 1) return scanDataset(model, data, options);
   const threads = values.threads === undefined ? undefined : Number(values.threads);

@@ -2,7 +2,6 @@
  * `convlens worker`: serves queued scans (`convlens scan --queue`) until stopped, one shard at
  * a time in a sandboxed process, and merges scans whose shards are done.
  */
-import { startQueueWorker } from '../node/queue-worker.js';
 import { displayUrl } from '../node/redis-connection.js';
 import { defineCommand, numberFlag, parseCommandLine, usageError } from './command-line.js';
 import { parseThreads } from './options.js';
@@ -29,6 +28,7 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
   if (!values.queue) throw usageError('worker', 'Missing --queue: give the Redis server scans are queued on, like redis://127.0.0.1:6379.');
   const threads = values.threads === undefined ? undefined : parseThreads(values.threads);
   const lockSeconds = numberFlag('worker', 'lock-seconds', values['lock-seconds'], { wholeFrom: 1, max: 3600 });
+  const { startQueueWorker } = await import('../node/queue-worker.js');
   await startQueueWorker(values.queue, { threads, lockSeconds, onEvent: print });
   print(`convlens worker: waiting for scans on ${displayUrl(values.queue)} (Ctrl-C stops it; its current shard goes back to the queue)`);
   // Serves until the process is stopped; the open queue connections keep it running.

@@ -2,7 +2,6 @@
  * The Redis a queued scan runs on: its `redis://` URL checked, and a reachability probe that
  * fails within seconds (the queue library itself would retry a dead server forever).
  */
-import { Redis } from 'ioredis';
 import { ConvlensError } from '../errors.js';
 
 /** Seconds a probe waits for Redis to answer. */
@@ -42,6 +41,8 @@ export function displayUrl(url: string): string {
  * await probeRedis('redis://127.0.0.1:6379');
  */
 export async function probeRedis(url: string): Promise<void> {
+  // Loaded on first use: the Redis client costs every command's start-up otherwise.
+  const { Redis } = await import('ioredis');
   const client = new Redis(queueUrl(url), { lazyConnect: true, connectTimeout: PROBE_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // The socket's own error (refused, unknown host) says more than the rejected connect().
   let cause: Error | undefined;
