@@ -27,6 +27,7 @@ export async function checkPlacement(values: Placement): Promise<void> {
   if (values.queue && values.workers) throw usageError('scan', 'Give either --workers (threads on this machine) or --queue (workers on a Redis queue), not both.');
   numberFlag('scan', 'workers', values.workers, { wholeFrom: 1, max: 256 });
   numberFlag('scan', 'shard', values.shard, { wholeFrom: 1 });
+  if (values.shard && !values.queue && !values.workers) throw usageError('scan', '--shard sizes the shards of --workers or --queue; give one of them, or leave --shard out.');
   if (values.queue) await probeRedis(queueUrl(values.queue));
 }
 

@@ -23,6 +23,8 @@ export interface QueueScanOptions extends ProgressOptions {
 }
 
 const POLL_MS = 250;
+/** A day: how long the queue keeps a finished scan no one came back for. */
+const ABANDONED_SECONDS = 24 * 3600;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -43,10 +45,12 @@ export async function scanOnQueue(url: string, spec: ScanSpec, options: QueueSca
   try {
     const node = await flow.add({
       name: 'scan', queueName: SCAN_QUEUE, data: { images: spec.images } satisfies ScanJobData,
+      // Removed by this function when it ends; these ages only clear scans whose submitter died.
+      opts: { removeOnComplete: { age: ABANDONED_SECONDS }, removeOnFail: { age: ABANDONED_SECONDS } },
       children: ranges.map((range) => ({
         name: 'shard', queueName: SHARD_QUEUE, data: { spec, range } satisfies ShardJobData,
         // A finished shard's result lives on in its parent, which is all the merge reads.
-        opts: { attempts: options.attempts ?? 3, failParentOnFailure: true, removeOnComplete: true },
+        opts: { attempts: options.attempts ?? 3, failParentOnFailure: true, removeOnComplete: true, removeOnFail: { age: ABANDONED_SECONDS } },
       })),
     });
     parent = node.job;

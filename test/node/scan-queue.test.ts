@@ -96,5 +96,6 @@ describe('scan --queue', () => {
     expect(Date.now() - start).toBeLessThan(10_000);
     expect((await runCli(['scan', '--model', model, '--queue', 'http://x:1'])).err).toMatch(/--queue must be a redis:\/\/ or rediss:\/\/ URL/);
     expect((await runCli(['scan', '--model', model, '--queue', url, '--workers', '2'])).err).toMatch(/either --workers .* or --queue/);
+    expect((await runCli(['scan', '--model', model, '--shard', '10'])).err).toMatch(/--shard sizes the shards of --workers or --queue/);
   }, 60_000);
 });
