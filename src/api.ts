@@ -73,3 +73,4 @@ export { unitFigure, type UnitFigureRow } from './render/unit-figure.js';
 export { pooledFeatures, type PooledFeatures, type PooledFeatureOptions } from './dataset/pooled-features.js';
 export { embedFeatures, featureSpace, pcaScores, nearestNeighbours, neighbourPreservation, classPurity, MIN_EMBED_POINTS, type EmbedOptions, type EmbeddingMethod, type FeatureDistance } from './dataset/embedding.js';
 export { tsne, tsneAffinities, tsneGradient, type TsneOptions, type Affinities } from './dataset/tsne.js';
+export { scanToJson, scanFromJson, mergeShards, shardRanges, shardSize, type ScanSummaryJson } from './dataset/scan-shards.js';

@@ -38,5 +38,6 @@ export type ConvlensErrorCode =
   | 'ABORTED'
   | 'NON_FINITE'
   | 'APP_NOT_BUILT'
+  | 'QUEUE_UNREACHABLE'
   /** A slow method left out of a default method list (name it to run it). */
   | 'SLOW_METHOD';

@@ -15,6 +15,7 @@ import { scanCommand, scanSpec } from './scan-command.js';
 import { embedCommand, embedSpec } from './embed-command.js';
 import { visualizeCommand, visualizeSpec } from './visualize-command.js';
 import { appCommand, appSpec } from './app-command.js';
+import { workerCommand, workerSpec } from './worker-command.js';
 
 type Run = (argv: string[], print: (line: string) => void) => Promise<void>;
 
@@ -34,6 +35,7 @@ export const commands: readonly { spec: CommandSpec; run: Run }[] = [
   { spec: evaluateSpec, run: evaluateCommand },
   { spec: annotateSpec, run: annotateCommand },
   { spec: appSpec, run: appCommand },
+  { spec: workerSpec, run: workerCommand },
 ];
 
 const findCommand = (name: string) => commands.find((c) => c.spec.name === name);

@@ -7,7 +7,6 @@
 import { demoDataset, demoDatasetNames, type DemoDatasetName } from '../dataset/demo-datasets.js';
 import type { RankBy } from '../dataset/layer-summary.js';
 import { receptiveField } from '../dataset/receptive-field.js';
-import { scanDataset } from '../dataset/scan.js';
 import type { DatasetSource } from '../dataset/source.js';
 import { MAX_TOP_K } from '../dataset/top-k.js';
 import { unitViews } from '../dataset/unit-views.js';
@@ -18,6 +17,7 @@ import { defineCommand, numberFlag, parseCommandLine, usageError } from './comma
 import { modelFlags, openModelFromFlags } from './options.js';
 import { OutputDir } from './output-dir.js';
 import { withProgress } from './progress.js';
+import { checkPlacement, placedScan, placementFlags } from './scan-placement.js';
 
 /** A layer name as a folder name. */
 const folderName = (layer: string) => layer.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'layer';
@@ -54,6 +54,7 @@ export const scanSpec = defineCommand({
     masks: { type: 'boolean', help: 'also draw, per top image, the occlusion mask of what drives the unit (slow)' },
     strict: { type: 'boolean', help: 'stop at the first unreadable image instead of skipping and listing it' },
     out: { type: 'string', value: 'DIR', help: 'the scan folder (default convlens-scan)' },
+    ...placementFlags,
   },
   notes: ['Example: convlens scan photos/ --model resnet50.onnx --layers layer3,layer4 --top 9 --out scan/'],
 });
@@ -65,13 +66,14 @@ export async function scanCommand(argv: string[], print: (line: string) => void)
   if (values.rank && values.rank !== 'mean' && values.rank !== 'max') throw usageError('scan', `--rank must be mean or max; got "${values.rank}".`);
   const top = numberFlag('scan', 'top', values.top, { wholeFrom: 1, max: MAX_TOP_K }) ?? 9;
   const batchSize = numberFlag('scan', 'batch', values.batch, { wholeFrom: 1, max: 4096 });
+  await checkPlacement(values);
   const data = await datasetFrom(positionals, values.dataset, numberFlag('scan', 'count', values.count, { wholeFrom: 1, max: 10_000_000 }));
   const model = await openModelFromFlags(values);
   try {
     const layers = values.layers?.split(',').map((l) => l.trim()).filter((l) => l.length > 0);
-    const scan = await withProgress(`scan ${data.entries.length} images`, (onProgress) => scanDataset(model, data, {
+    const scan = await withProgress(`scan ${data.entries.length} images`, (onProgress) => placedScan(values, positionals, model, data, {
       layers, top, rank: values.rank as RankBy | undefined, batchSize, strict: values.strict, onProgress,
-    }));
+    }, (line) => process.stderr.write(`${line}\n`)));
     const out = new OutputDir(values.out ?? 'convlens-scan');
     const layerFiles = [];
     for (const { name, summary } of scan.layers) {

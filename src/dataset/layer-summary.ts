@@ -58,6 +58,20 @@ export interface LayerStatistics {
   meanActivation: number;
 }
 
+/** A {@link LayerSummary} as plain data (bigint sums as decimal strings). */
+export interface LayerSummaryJson {
+  tensor: string;
+  shape: [number, number, number];
+  options: LayerSummaryOptions;
+  images: number;
+  values: number;
+  heaps: TopEntry[][];
+  sketches: QuantileSketchJson[];
+  fires: number[];
+  maxima: (number | null)[];
+  sums: string[];
+}
+
 export class LayerSummary {
   readonly channels: number;
   readonly height: number;
@@ -178,11 +192,25 @@ export class LayerSummary {
   }
 
   /** The full mergeable state as plain data (for shards sent between machines, and for comparing summaries). */
-  toJSON(): { tensor: string; images: number; values: number; heaps: TopEntry[][]; sketches: QuantileSketchJson[]; fires: number[]; maxima: number[]; sums: string[] } {
+  toJSON(): LayerSummaryJson {
     return {
-      tensor: this.tensor, images: this.images, values: this.values,
+      tensor: this.tensor, shape: [this.channels, this.height, this.width], options: this.options, images: this.images, values: this.values,
       heaps: this.heaps.map((h) => h.sorted()), sketches: this.sketches.map((s) => s.toJSON()),
-      fires: [...this.fires], maxima: [...this.maxima], sums: this.sums.map(String),
+      // JSON has no -Infinity: null stands for a channel that has seen no value yet.
+      fires: [...this.fires], maxima: [...this.maxima].map((m) => (m === -Infinity ? null : m)), sums: this.sums.map(String),
     };
+  }
+
+  /** The summary {@link toJSON} described: it merges and reports exactly as the original. */
+  static fromJSON(json: LayerSummaryJson): LayerSummary {
+    const summary = new LayerSummary(json.tensor, json.shape, json.options);
+    json.heaps.forEach((entries, c) => { for (const e of entries) summary.heaps[c].push(e); });
+    json.sketches.forEach((s, c) => { summary.sketches[c] = QuantileSketch.fromJSON(s); });
+    json.fires.forEach((f, c) => { summary.fires[c] = f; });
+    json.maxima.forEach((m, c) => { summary.maxima[c] = m ?? -Infinity; });
+    json.sums.forEach((s, c) => { summary.sums[c] = BigInt(s); });
+    summary.values = json.values;
+    summary.images = json.images;
+    return summary;
   }
 }

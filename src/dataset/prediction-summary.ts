@@ -19,6 +19,15 @@ export interface ClassAccuracy {
   accuracy: number;
 }
 
+/** A {@link PredictionSummary} as plain data. */
+export interface PredictionSummaryJson {
+  outputs: number;
+  classNames: string[] | null;
+  labelToOutput: number[] | null;
+  predictions: Prediction[];
+  confusion: number[][];
+}
+
 export class PredictionSummary {
   private readonly predictions: Prediction[] = [];
   /** `confusion[label][predicted output]`. */
@@ -63,5 +72,17 @@ export class PredictionSummary {
     });
     const images = perClass.reduce((a, c) => a + c.images, 0);
     return { overall: perClass.reduce((a, c) => a + c.correct, 0) / images, perClass };
+  }
+
+  /** The full mergeable state as plain data (for shards sent between threads or machines). */
+  toJSON(): PredictionSummaryJson {
+    return { outputs: this.outputs, classNames: this.classNames && [...this.classNames], labelToOutput: this.labelToOutput, predictions: this.all(), confusion: this.confusion };
+  }
+
+  static fromJSON(json: PredictionSummaryJson): PredictionSummary {
+    const summary = new PredictionSummary(json.outputs, json.classNames, json.labelToOutput);
+    summary.predictions.push(...json.predictions);
+    json.confusion.forEach((row, l) => row.forEach((v, p) => { summary.confusion[l][p] = v; }));
+    return summary;
   }
 }

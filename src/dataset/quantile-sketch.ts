@@ -149,4 +149,14 @@ export class QuantileSketch {
   toJSON(): QuantileSketchJson {
     return { relativeError: this.relativeError, count: this.count, zeros: this.zeros, positive: this.positive.entries(), negative: this.negative.entries() };
   }
+
+  /** The sketch {@link toJSON} described, with the same counts (so it merges and answers exactly as the original). */
+  static fromJSON(json: QuantileSketchJson): QuantileSketch {
+    const sketch = new QuantileSketch(json.relativeError);
+    for (const [key, count] of json.positive) sketch.positive.add(key, count);
+    for (const [key, count] of json.negative) sketch.negative.add(key, count);
+    sketch.zeros = json.zeros;
+    sketch.count = json.count;
+    return sketch;
+  }
 }

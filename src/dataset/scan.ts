@@ -28,6 +28,8 @@ export interface ScanOptions extends ProgressOptions {
   range?: [number, number];
   /** Stop at the first unreadable image instead of skipping it. */
   strict?: boolean;
+  /** The range is one shard of a larger scan: a range with no readable image is returned (the merge checks the whole). */
+  shard?: boolean;
 }
 
 export interface SkippedImage { image: number; id: string; reason: string }
@@ -169,7 +171,7 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
     previous = [batch, await running, Math.min(from + batchSize, end) - start];
   }
   if (previous) fold(...previous);
-  if (summary.skipped.length === end - start) {
+  if (!options.shard && summary.skipped.length === end - start) {
     throw new ConvlensError('IMAGE_UNDECODABLE', `None of the ${end - start} images could be read (first: ${summary.skipped[0].id}: ${summary.skipped[0].reason}).`);
   }
   return summary;

@@ -46,3 +46,6 @@ export async function loadImage(source: string | Uint8Array, options: DecodeOpti
 
 export { saveFigure } from './save-figure.js';
 export { openDataset } from './dataset-files.js';
+export { scanSpec, type ScanSpec } from './scan-spec.js';
+export { scanWithThreads, type ThreadScanOptions } from './scan-threads.js';
+export { scanOnQueue, startQueueWorker, type QueueScanOptions, type QueueWorker, type QueueWorkerOptions } from './queue-api.js';

@@ -36,6 +36,7 @@ import { profileOps } from './profile.js';
 import { benchScoreCam } from './score-cam.js';
 import { synthesisSuite } from './synthesis.js';
 import { scanSuite } from './scan.js';
+import { scanQueueSuite } from './scan-queue.js';
 
 const { values } = parseArgs({
   options: {
@@ -68,6 +69,7 @@ if (!['all', 'core', 'explanations', 'synthesis', 'scan'].includes(values.suite)
 // The scan suite runs the small shapes demo model, not ResNet-50.
 if (values.suite === 'scan') {
   await scanSuite(Math.min(reps, 3));
+  await scanQueueSuite(2000, Math.min(reps, 3));
   process.exit(0);
 }
 
