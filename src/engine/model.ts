@@ -90,11 +90,6 @@ export class ConvlensModel {
     this.labels = options.labels ?? notes.labels ?? (classes === 1000 ? imagenetClasses : null);
   }
 
-  /** @deprecated Use `onnxModel`: this is the whole decoded ONNX model, not its graph. */
-  get graph(): Model {
-    return this.onnxModel;
-  }
-
   /** Refuses, before anything is allocated, input items larger than the memory budget allows. */
   private checkItemSize(): void {
     const bytes = this.itemShape.reduce((a, b) => a * b, 4);

@@ -3,7 +3,7 @@
  * blurred fill, RISE's insertion start and the synthesis blur all use it.
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from './types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 
 const bad = (message: string) => new ConvlensError('BAD_OPTION', message);
 

@@ -3,7 +3,7 @@
  * Writing always produces version 1.0, little-endian float32 (`'<f4'`), C order.
  */
 import { ConvlensError } from '../errors.js';
-import type { FloatTensor } from './types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
 
 /** The magic string every .npy file starts with. */
 export const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY

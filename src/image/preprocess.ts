@@ -7,7 +7,8 @@
  */
 import { ConvlensError } from '../errors.js';
 import { centerCrop, resizeImage } from './resize.js';
-import type { FloatTensor, RgbImage } from './types.js';
+import type { FloatTensor } from '../numeric/float-tensor.js';
+import type { RgbImage } from './types.js';
 import { assertRgbImage } from './validate.js';
 
 /** Named normalizations: `imagenet` (torchvision statistics), `unit` ([0, 1]), `symmetric` ([-1, 1]). */

@@ -16,5 +16,3 @@ export interface RgbImage {
   height: number;
   data: Uint8ClampedArray;
 }
-
-export type { FloatTensor } from '../numeric/float-tensor.js';

@@ -15,7 +15,8 @@ import { tankStudy } from '../../src/demo/studies/tank-study.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
 import { tensorToImages } from '../../src/image/preprocess.js';
-import type { FloatTensor, RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/image/types.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { fixtureModel } from '../cli/cli-harness.js';
 import { openApp, screenshot, settled, type AppPage } from './app-page.js';
 
