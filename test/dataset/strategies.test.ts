@@ -97,6 +97,8 @@ describe('strategies of the tagged-tank model', () => {
     expect(study.tagRecall).toBe(taggedIn / study.data.tagged.filter(Boolean).length);
     expect(study.untaggedShare).toBe(1 - taggedIn / members.length);
     expect(study.taggedEmptyAsTank).toBeGreaterThan(0.5);
+    // The tag cluster's mean map gathers on the tag far beyond the tag's share of the picture.
+    expect(study.meanMapOnTag.inside).toBeGreaterThan(3 * study.meanMapOnTag.area);
   }, 60_000);
 });
 

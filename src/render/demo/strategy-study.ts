@@ -7,7 +7,7 @@
 import type { DatasetSource } from '../../dataset/source.js';
 import { strategies, type StrategyAnalysis } from '../../dataset/strategies.js';
 import type { ConvlensModel } from '../../engine/model.js';
-import { drawTag, taggedTankDataset, type TaggedTankDataset } from '../../scenes/tagged-tanks.js';
+import { drawTag, tagBox, taggedTankDataset, type TaggedTankDataset } from '../../scenes/tagged-tanks.js';
 import { note, paragraph, type ReportBlock } from '../report/index.js';
 import { strategyBlocks, strategyView } from '../strategies-view.js';
 import { predictedClasses, type StudyProgress } from './study-runs.js';
@@ -31,6 +31,8 @@ export interface StrategyStudy {
   untaggedShare: number;
   /** Share of the empty fields the model calls "tank" once the tag is drawn on them. */
   taggedEmptyAsTank: number;
+  /** Share of the tag cluster's mean map inside the tag's box, and the share of the picture the box covers. */
+  meanMapOnTag: { inside: number; area: number };
   blocks: ReportBlock[];
 }
 
@@ -45,6 +47,23 @@ function inMemory(name: string, data: TaggedTankDataset): DatasetSource {
     entries: data.labels.map((label, i) => ({ id: `${data.tagged[i] ? 'tagged' : 'plain'} ${i}`, label })),
     load: (i) => Promise.resolve(data.images[i]),
   };
+}
+
+/** Share of a `viewSize` map inside the tag's box of a `size x size` picture, and the box's share of the picture. */
+function shareOnTag(map: Float32Array, [h, w]: [number, number], size: number): { inside: number; area: number } {
+  const box = tagBox(size);
+  let inside = 0;
+  let total = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      // The view pixel's centre, in picture pixels.
+      const [py, px] = [((y + 0.5) * size) / h, ((x + 0.5) * size) / w];
+      const v = map[y * w + x];
+      total += v;
+      if (px >= box.x && px < box.x + box.width && py >= box.y && py < box.y + box.height) inside += v;
+    }
+  }
+  return { inside: total > 0 ? inside / total : 0, area: (box.width * box.height) / (size * size) };
 }
 
 /**
@@ -69,6 +88,7 @@ export async function strategyStudy(model: ConvlensModel, options: StrategyStudy
   const empty = data.labels.flatMap((l, i) => (l === TANK ? [] : [i]));
   const calls = await predictedClasses(model, empty.map((i) => drawTag(data.images[i])));
   const taggedEmptyAsTank = calls.filter((c) => c === TANK).length / empty.length;
+  const meanMapOnTag = shareOnTag(analysis.clusters[tagCluster].meanMap, analysis.viewSize, model.itemShape[1]);
   const view = await strategyView(model, source, analysis, {
     title: `class tank of the tagged tanks, ${analysis.method}`, examples: 5, note: (members) => `${taggedIn(members)} tagged`,
   });
@@ -80,8 +100,8 @@ export async function strategyStudy(model: ConvlensModel, options: StrategyStudy
       ' with Grad-CAM and clusters the maps, without being told which pictures carry the tag.'),
     ...strategyBlocks(view),
     note('info', `Cluster #${tagCluster + 1} holds `, { strong: `${percent(tagRecall)} of the ${tagged} tagged pictures` },
-      ` and ${percent(untaggedShare)} untagged ones; its mean map lights up the corner, not a tank. `,
+      ` and ${percent(untaggedShare)} untagged ones; its mean map puts ${percent(meanMapOnTag.inside)} of its weight on the tag, which covers ${percent(meanMapOnTag.area)} of the picture. `,
       'Drawing the tag onto empty fields confirms the shortcut: the model then calls ', { strong: percent(taggedEmptyAsTank) }, ' of them "tank".'),
   ];
-  return { data, analysis, tagCluster, tagRecall, untaggedShare, taggedEmptyAsTank, blocks };
+  return { data, analysis, tagCluster, tagRecall, untaggedShare, taggedEmptyAsTank, meanMapOnTag, blocks };
 }
