@@ -13,7 +13,7 @@ import type { DatasetSource } from './source.js';
 import { spectralClustering, type SpectralClusteringOptions, type SpectralClusters } from './spectral-clustering.js';
 
 /** The most images of one class the analysis takes: the eigendecomposition grows with the cube of it. */
-export const MAX_STRATEGY_IMAGES = 3000;
+export const MAX_STRATEGY_IMAGES = 2000;
 
 export interface StrategyOptions extends ProgressOptions, Omit<SpectralClusteringOptions, 'seed'> {
   /** The class: a name among the dataset's class names, or its label index. */
