@@ -31,6 +31,7 @@ export const strategiesSpec = defineCommand({
     clusters: { type: 'string', value: 'N', help: 'a fixed number of clusters instead of the eigengap\'s choice' },
     examples: { type: 'string', value: 'N', help: 'most typical images shown per cluster (default 6)' },
     batch: { type: 'string', value: 'N', help: 'images per method call (default 32)' },
+    strict: { type: 'boolean', help: 'stop at the first unreadable image instead of skipping and listing it' },
     out: { type: 'string', value: 'DIR', help: 'the output folder (default convlens-strategies)' },
     ...methodFlags,
     seed: { type: 'string', value: 'N', help: 'seed of the clustering (and of SmoothGrad\'s noise); default 1, same seed, same output' },
@@ -59,6 +60,7 @@ export async function strategiesCommand(argv: string[], print: (line: string) =>
     maxClusters: whole('max-clusters', values['max-clusters'], 1, 100),
     clusters: whole('clusters', values.clusters, 1, MAX_STRATEGY_IMAGES),
     batchSize: whole('batch', values.batch, 1, 4096),
+    strict: values.strict,
   };
   const examples = whole('examples', values.examples, 1, 50) ?? 6;
   const data = await datasetFrom(positionals, values.dataset, whole('count', values.count, 1, 1_000_000), 'strategies');
@@ -71,6 +73,7 @@ export async function strategiesCommand(argv: string[], print: (line: string) =>
     const title = `class ${analysis.className} of ${data.name}, ${analysis.method}`;
     const view = await strategyView(model, data, analysis, { title, examples });
     const { sizes, eigenvalues, eigengap, assignments } = analysis.clustering;
+    const { skipped } = analysis;
     const notes = [`Model ${values.model}; ${analysis.images.length} images of class "${analysis.className}", maps at ${analysis.resolution}x${analysis.resolution}, seed ${seed}.`];
     out.add('strategies.png', await encodePngBytes(strategiesFigure(view)));
     out.add('eigenvalues.png', await encodePngBytes(eigenvalueChart(view)));
@@ -78,11 +81,13 @@ export async function strategiesCommand(argv: string[], print: (line: string) =>
     out.add('strategies.json', JSON.stringify({
       dataset: data.name, model: values.model, class: analysis.className, classIndex: analysis.classIndex, method: analysis.method,
       resolution: analysis.resolution, seed, clusters: sizes.length, eigengap, eigenvalues,
+      skipped: skipped.map((s) => ({ id: s.id, reason: s.reason })),
       sizes, images: analysis.images.map((image, i) => ({ id: data.entries[image].id, cluster: assignments[i] })),
       examples: analysis.clusters.map((c) => c.members.slice(0, examples).map((i) => data.entries[i].id)),
     }, null, 1));
     await out.commit();
-    print(`class ${analysis.className}: ${sizes.length} cluster${sizes.length === 1 ? '' : 's'} of ${sizes.join(', ')} images (eigengap ${eigengap.toFixed(3)}); wrote ${out.dir}`);
+    const skippedNote = skipped.length === 0 ? '' : ` (skipped ${skipped.length} unreadable: ${skipped.slice(0, 3).map((s) => s.id).join(', ')}${skipped.length > 3 ? ', ...' : ''})`;
+    print(`class ${analysis.className}: ${sizes.length} cluster${sizes.length === 1 ? '' : 's'} of ${sizes.join(', ')} images${skippedNote} (eigengap ${eigengap.toFixed(3)}); wrote ${out.dir}`);
   } finally {
     await model.dispose();
   }

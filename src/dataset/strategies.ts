@@ -9,6 +9,8 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { findMethod, type MethodOptions } from '../methods/registry.js';
+import type { RgbImage } from '../image/types.js';
+import type { SkippedImage } from './scan.js';
 import type { DatasetSource } from './source.js';
 import { spectralClustering, type SpectralClusteringOptions, type SpectralClusters } from './spectral-clustering.js';
 
@@ -28,6 +30,8 @@ export interface StrategyOptions extends ProgressOptions, Omit<SpectralClusterin
   batchSize?: number;
   /** Seed of the clustering (and of methods with noise, unless their options give one); default 1. */
   seed?: number;
+  /** Stop at the first unreadable image instead of skipping and listing it. */
+  strict?: boolean;
 }
 
 /** One strategy: the images whose maps cluster together. */
@@ -42,8 +46,10 @@ export interface StrategyAnalysis {
   classIndex: number;
   className: string;
   method: string;
-  /** Dataset indices of the class's images, in dataset order (the order of `clustering.assignments`). */
+  /** Dataset indices of the class's readable images, in dataset order (the order of `clustering.assignments`). */
   images: number[];
+  /** Images of the class that could not be read, skipped (unless `strict`). */
+  skipped: SkippedImage[];
   /** Side of the clustered maps. */
   resolution: number;
   /** The clustered maps: per image `resolution²` values of unit length. */
@@ -109,12 +115,12 @@ export async function strategies(model: ConvlensModel, data: DatasetSource, opti
   if (!Number.isInteger(resolution) || resolution < 2 || resolution > 64) throw new ConvlensError('BAD_OPTION', `The map resolution must be a whole number from 2 to 64; got ${String(options.resolution)}.`);
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConvlensError('BAD_OPTION', `batchSize must be a whole number >= 1; got ${String(options.batchSize)}.`);
-  const images = data.entries.flatMap((e, i) => (e.label === classIndex ? [i] : []));
-  if (images.length < 3) {
-    throw new ConvlensError('BAD_INPUT', `The class "${className}" has ${images.length} image${images.length === 1 ? '' : 's'} in ${data.name}; strategies need at least 3 (about 20 or more to find any).`);
+  const ofClass = data.entries.flatMap((e, i) => (e.label === classIndex ? [i] : []));
+  if (ofClass.length < 3) {
+    throw new ConvlensError('BAD_INPUT', `The class "${className}" has ${ofClass.length} image${ofClass.length === 1 ? '' : 's'} in ${data.name}; strategies need at least 3 (about 20 or more to find any).`);
   }
-  if (images.length > MAX_STRATEGY_IMAGES) {
-    throw new ConvlensError('BAD_INPUT', `The class "${className}" has ${images.length} images; strategies take at most ${MAX_STRATEGY_IMAGES} (the clustering grows with the cube of their number). Give a sample of the class.`);
+  if (ofClass.length > MAX_STRATEGY_IMAGES) {
+    throw new ConvlensError('BAD_INPUT', `The class "${className}" has ${ofClass.length} images; strategies take at most ${MAX_STRATEGY_IMAGES} (the clustering grows with the cube of their number). Give a sample of the class.`);
   }
   const seed = options.seed ?? 1;
   const target = options.methodOptions?.target ?? (model.labels?.includes(className) ? className : classIndex);
@@ -123,25 +129,53 @@ export async function strategies(model: ConvlensModel, data: DatasetSource, opti
   const viewSize: [number, number] = [Math.max(1, Math.round(inH * shrink)), Math.max(1, Math.round(inW * shrink))];
   const cells = resolution * resolution;
   const view = viewSize[0] * viewSize[1];
-  const maps = new Float64Array(images.length * cells);
-  const views = new Float32Array(images.length * view);
-  for (let from = 0; from < images.length; from += batchSize) {
-    const batch = images.slice(from, from + batchSize);
-    const x = await model.preprocess(await Promise.all(batch.map((i) => data.load(i))));
-    const result = await method.run(model, x, { seed, ...options.methodOptions, target, signal: options.signal });
-    const [, H, W] = result.map.shape;
-    for (let k = 0; k < batch.length; k++) {
-      const map = result.map.data.subarray(k * H * W, (k + 1) * H * W);
-      const small = areaDownsample(map, H, W, resolution, resolution);
-      const norm = Math.hypot(...small);
-      for (let c = 0; c < cells; c++) maps[(from + k) * cells + c] = norm > 0 ? small[c] / norm : 0;
-      views.set(areaDownsample(map, H, W, viewSize[0], viewSize[1]), (from + k) * view);
+  const allMaps = new Float64Array(ofClass.length * cells);
+  const allViews = new Float32Array(ofClass.length * view);
+  const images: number[] = [];
+  const skipped: SkippedImage[] = [];
+  for (let from = 0; from < ofClass.length; from += batchSize) {
+    const pictures = await readable(data, ofClass.slice(from, from + batchSize), options.strict ?? false, skipped);
+    if (pictures.length > 0) {
+      const x = await model.preprocess(pictures.map((p) => p.image));
+      const result = await method.run(model, x, { seed, ...options.methodOptions, target, signal: options.signal });
+      const [, H, W] = result.map.shape;
+      for (let k = 0; k < pictures.length; k++) {
+        const map = result.map.data.subarray(k * H * W, (k + 1) * H * W);
+        const small = areaDownsample(map, H, W, resolution, resolution);
+        const norm = Math.hypot(...small);
+        const row = images.length + k;
+        for (let c = 0; c < cells; c++) allMaps[row * cells + c] = norm > 0 ? small[c] / norm : 0;
+        allViews.set(areaDownsample(map, H, W, viewSize[0], viewSize[1]), row * view);
+      }
+      images.push(...pictures.map((p) => p.index));
     }
-    options.onProgress?.(from + batch.length, images.length);
+    options.onProgress?.(Math.min(from + batchSize, ofClass.length), ofClass.length);
   }
+  if (images.length < 3) {
+    throw new ConvlensError('IMAGE_UNDECODABLE', `Only ${images.length} of the ${ofClass.length} images of class "${className}" could be read (first unreadable: ${skipped[0].id}: ${skipped[0].reason}); strategies need at least 3.`);
+  }
+  const maps = allMaps.subarray(0, images.length * cells);
+  const views = allViews.subarray(0, images.length * view);
   const clustering = spectralClustering(maps, cells, { neighbours: options.neighbours, maxClusters: options.maxClusters, clusters: options.clusters, seed });
   const clusters = clustering.sizes.map((_, c) => clusterOf(c, clustering.assignments, images, maps, cells, views, view));
-  return { classIndex, className, method: method.name, images, resolution, maps, viewSize, viewMaps: views, clustering, clusters };
+  return { classIndex, className, method: method.name, images, skipped, resolution, maps, viewSize, viewMaps: views, clustering, clusters };
+}
+
+/**
+ * The pictures of `indices` that can be read; unreadable ones are added to `skipped`, or end
+ * the analysis when `strict`. Other errors always end it.
+ */
+async function readable(data: DatasetSource, indices: number[], strict: boolean, skipped: SkippedImage[]): Promise<{ index: number; image: RgbImage }[]> {
+  const settled = await Promise.allSettled(indices.map((i) => data.load(i)));
+  const pictures: { index: number; image: RgbImage }[] = [];
+  settled.forEach((r, k) => {
+    if (r.status === 'fulfilled') { pictures.push({ index: indices[k], image: r.value }); return; }
+    const e: unknown = r.reason;
+    const unreadable = e instanceof ConvlensError && (e.code === 'IMAGE_UNDECODABLE' || e.code === 'IMAGE_NOT_FOUND');
+    if (!unreadable || strict) throw e;
+    skipped.push({ image: indices[k], id: data.entries[indices[k]].id, reason: e.message });
+  });
+  return pictures;
 }
 
 /** A cluster's members, most typical first (nearest the mean of their clustered maps), and its mean view map. */

@@ -42,6 +42,27 @@ describe('convlens strategies', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   }, 120_000);
 
+  it('skips and lists unreadable images of the class, or stops on them with --strict', async () => {
+    const dir = tempDir();
+    for (let k = 0; k < 6; k++) {
+      const label = k < 4 ? 'tank' : 'field';
+      mkdirSync(join(dir, 'data', label), { recursive: true });
+      writeFileSync(join(dir, 'data', label, `${k}.png`), encodePng(tankScene(k, { tank: label === 'tank', sky: 'bright' }).image));
+    }
+    writeFileSync(join(dir, 'data', 'tank', 'broken.png'), new Uint8Array([1, 2, 3, 4]));
+    const args = ['strategies', join(dir, 'data'), '--model', modelPath, '--class', 'tank', '--threads', '1'];
+    const strict = await runCli([...args, '--strict', '--out', join(dir, 'strict')]);
+    expect(strict.code).toBe(1);
+    expect(strict.err).toContain('[IMAGE_UNDECODABLE]');
+    expect(listFiles(dir)).toEqual(['data']);
+    const r = await runCli([...args, '--out', join(dir, 'out')]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('skipped 1 unreadable: tank/broken.png');
+    const json = JSON.parse(readFileSync(join(dir, 'out', 'strategies.json'), 'utf8'));
+    expect(json.images.map((i: { id: string }) => i.id)).toEqual(['tank/0.png', 'tank/1.png', 'tank/2.png', 'tank/3.png']);
+    expect(json.skipped.map((s: { id: string }) => s.id)).toEqual(['tank/broken.png']);
+  }, 120_000);
+
   it('stops with a message and writes nothing for mistakes', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
