@@ -138,7 +138,10 @@ export async function strategies(model: ConvlensModel, data: DatasetSource, opti
     if (pictures.length > 0) {
       const x = await model.preprocess(pictures.map((p) => p.image));
       const result = await method.run(model, x, { seed, ...options.methodOptions, target, signal: options.signal });
-      const [, H, W] = result.map.shape;
+      const [items, H, W] = result.map.shape;
+      if (items !== pictures.length) {
+        throw new ConvlensError('BAD_TARGET', `Strategies explain one target per image, but the target ${JSON.stringify(target)} gives ${items} maps for ${pictures.length} images; give one class.`);
+      }
       for (let k = 0; k < pictures.length; k++) {
         const map = result.map.data.subarray(k * H * W, (k + 1) * H * W);
         const small = areaDownsample(map, H, W, resolution, resolution);

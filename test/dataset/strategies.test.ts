@@ -112,5 +112,6 @@ describe('strategies refuse bad input', () => {
     await expect(strategies(model, { ...data, classNames: null }, { className: 'tank' })).rejects.toThrow(/has no labels/);
     await expect(strategies(model, data, { className: 'tank', method: 'nope' })).rejects.toThrow(/Unknown method "nope"/);
     await expect(strategies(model, data, { className: 'tank', resolution: 1 })).rejects.toThrow(/resolution must be/);
+    await expect(strategies(model, data, { className: 'tank', methodOptions: { target: [0, 1] } })).rejects.toThrow(/one target per image.*gives \d+ maps for \d+ images/);
   });
 });
