@@ -74,3 +74,7 @@ export { pooledFeatures, type PooledFeatures, type PooledFeatureOptions } from '
 export { embedFeatures, featureSpace, pcaScores, nearestNeighbours, neighbourPreservation, classPurity, MIN_EMBED_POINTS, type EmbedOptions, type EmbeddingMethod, type FeatureDistance } from './dataset/embedding.js';
 export { tsne, tsneAffinities, tsneGradient, type TsneOptions, type Affinities } from './dataset/tsne.js';
 export { scanToJson, scanFromJson, mergeShards, shardRanges, shardSize, type ScanSummaryJson } from './dataset/scan-shards.js';
+export { strategies, areaDownsample, MAX_STRATEGY_IMAGES, type StrategyOptions, type StrategyAnalysis, type StrategyCluster } from './dataset/strategies.js';
+export { spectralClustering, clusterAffinity, knnAffinity, eigengapClusters, type SpectralClusteringOptions, type SpectralClusters } from './dataset/spectral-clustering.js';
+export { kMeans, type KMeansOptions, type KMeansResult } from './dataset/k-means.js';
+export { strategyView, strategiesFigure, eigenvalueChart, strategyBlocks, strategiesPage, type StrategyView, type StrategyRow } from './render/strategies-view.js';

@@ -1,9 +1,9 @@
 /**
- * Trains the four demo models of `convlens demo` with convlens's own trainer on its
+ * Trains the demo models of `convlens demo` with convlens's own trainer on its
  * generated scenes, and writes them with their labels, preprocessing and input size in the
  * model metadata, so `loadModel(path)` needs no options. Recipes: tools/demo-models/recipes.ts.
  *
- *   npm run train:demo                                   # all four, into models/
+ *   npm run train:demo                                   # all of them, into models/
  *   npm run train:demo -- --only tank-fixed --out /tmp/m # one, elsewhere (e.g. to compare bytes)
  *
  * Every recipe is seeded: training again writes the same bytes.

@@ -1,5 +1,5 @@
 /**
- * `convlens demo`: the main job, offline. Four small models that convlens trained on its own
+ * `convlens demo`: the main job, offline. Five small models that convlens trained on its own
  * generated scenes ship in the package; the demo runs every study on them and writes one
  * self-contained HTML page.
  */
@@ -18,6 +18,7 @@ export const demoModelFiles: Record<keyof DemoModels, string> = {
   tankFixed: 'tank-fixed.onnx',
   obstacle: 'obstacle-sensors.onnx',
   shapes: 'shapes.onnx',
+  tankTagged: 'tank-tagged.onnx',
 };
 
 export const demoModelPath = (file: string) => fileURLToPath(new URL(`../../models/${file}`, import.meta.url));
@@ -44,7 +45,7 @@ export async function loadDemoModels(threads?: number): Promise<{ models: DemoMo
 
 export const demoSpec = defineCommand({
   name: 'demo',
-  summary: 'Runs the tank, obstacle and shapes studies on the four small models shipped with convlens, offline, '
+  summary: 'Runs the tank, obstacle, shapes and watermark studies on the five small models shipped with convlens, offline, '
     + 'and writes them as one self-contained HTML page.',
   flags: {
     out: { type: 'string', value: 'FILE.html', help: `the page, or a folder to write ${defaultName} into (default ${defaultName})` },
@@ -71,6 +72,8 @@ export async function demoCommand(argv: string[], print: (line: string) => void)
     print(`tanks: Grad-CAM inside the tank's box: ${percent(share.fixed.gradcam)} for the fixed model, ${percent(share.shortcut.gradcam)} for the shortcut model.`);
     print(`obstacle: mean sensor error ${demo.obstacle.error.differentColour.toFixed(3)} with a coloured box, ${demo.obstacle.error.sameColour.toFixed(3)} with a floor-coloured one (always-the-mean: ${demo.obstacle.error.baseline.toFixed(3)}).`);
     print(`shapes: ${percent(demo.shapes.accuracy)} of test pictures right.`);
+    const { strategies } = demo;
+    print(`watermark: the strategy view puts ${percent(strategies.tagRecall)} of the tagged tanks into cluster #${strategies.tagCluster + 1} of ${strategies.analysis.clusters.length} (${percent(strategies.untaggedShare)} of it untagged); with the tag drawn on, ${percent(strategies.taggedEmptyAsTank)} of empty fields are called tank.`);
     print(`wrote ${file}`);
   } finally {
     await dispose();

@@ -13,6 +13,7 @@ import { layersCommand, layersSpec } from './layers-command.js';
 import { reportCommand, reportSpec } from './report-command.js';
 import { scanCommand, scanSpec } from './scan-command.js';
 import { embedCommand, embedSpec } from './embed-command.js';
+import { strategiesCommand, strategiesSpec } from './strategies-command.js';
 import { visualizeCommand, visualizeSpec } from './visualize-command.js';
 import { appCommand, appSpec } from './app-command.js';
 import { workerCommand, workerSpec } from './worker-command.js';
@@ -32,6 +33,7 @@ export const commands: readonly { spec: CommandSpec; run: Run }[] = [
   { spec: dreamSpec, run: dreamCommand },
   { spec: scanSpec, run: scanCommand },
   { spec: embedSpec, run: embedCommand },
+  { spec: strategiesSpec, run: strategiesCommand },
   { spec: evaluateSpec, run: evaluateCommand },
   { spec: annotateSpec, run: annotateCommand },
   { spec: appSpec, run: appCommand },

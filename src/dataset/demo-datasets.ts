@@ -5,9 +5,10 @@
 import { ConvlensError } from '../errors.js';
 import { seededUint32 } from '../numeric/seeded-random.js';
 import { shapeClassNames, shapeScene, tankScene } from '../demo/scenes/index.js';
+import { drawTag } from '../demo/scenes/tagged-tanks.js';
 import type { DatasetSource } from './source.js';
 
-export const demoDatasetNames = ['shapes', 'tanks-biased', 'tanks-balanced'] as const;
+export const demoDatasetNames = ['shapes', 'tanks-biased', 'tanks-balanced', 'tanks-tagged'] as const;
 export type DemoDatasetName = (typeof demoDatasetNames)[number];
 
 export interface DemoDatasetOptions {
@@ -32,8 +33,9 @@ function plan(seed: number, count: number, classes: number): { seeds: Uint32Arra
 
 /**
  * A demo dataset: `shapes` (ten shape classes), `tanks-biased` (every tank under a bright sky,
- * every empty field overcast: the legend's flaw) or `tanks-balanced` (sky independent of the
- * label). Same options, same images.
+ * every empty field overcast: the legend's flaw), `tanks-balanced` (sky independent of the
+ * label) or `tanks-tagged` (balanced, and every fourth tank carries a tag in the top-left
+ * corner: the watermark study). Same options, same images.
  *
  * @example
  * const data = demoDataset('tanks-biased', { count: 100 });
@@ -50,6 +52,9 @@ export function demoDataset(name: DemoDatasetName, options: DemoDatasetOptions =
   const classNames = shapes ? [...shapeClassNames] : ['no tank', 'tank'];
   const { seeds, labels } = plan(options.seed ?? 1, count, classNames.length);
   const entries = labels.map((label, i) => ({ id: `${name}/${i}`, label }));
+  // In the tagged set, every fourth tank in index order carries the tag.
+  let tanksSoFar = 0;
+  const tagged = labels.map((label) => name === 'tanks-tagged' && label === 1 && tanksSoFar++ % 4 === 0);
   return {
     name,
     entries,
@@ -62,7 +67,8 @@ export function demoDataset(name: DemoDatasetName, options: DemoDatasetOptions =
       const tank = labels[index] === 1;
       // Biased: the sky follows the label. Balanced: the sky alternates within each label.
       const bright = name === 'tanks-biased' ? tank : Math.floor(index / 2) % 2 === 0;
-      return Promise.resolve(tankScene(seeds[index], { tank, sky: bright ? 'bright' : 'overcast', size }).image);
+      const image = tankScene(seeds[index], { tank, sky: bright ? 'bright' : 'overcast', size }).image;
+      return Promise.resolve(tagged[index] ? drawTag(image) : image);
     },
   };
 }

@@ -11,6 +11,7 @@ import { defaultCamLayer } from '../../src/methods/method-skeleton.js';
 import { forward } from '../../src/methods/passes.js';
 import { obstacleDataset, shapesDataset, tankDataset } from '../../src/demo/scenes/index.js';
 import { argmaxRow } from '../../src/numeric/softmax.js';
+import { drawTag, taggedTankDataset } from '../../src/demo/scenes/tagged-tanks.js';
 import type { DemoModelName } from './recipes.js';
 
 const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
@@ -61,6 +62,21 @@ async function shapesMetrics(model: ConvlensModel): Promise<string> {
   return `accuracy: ${percent(await accuracy(model, test.images, test.labels))} (chance: ${percent(1 / test.classNames.length)})`;
 }
 
+/** Accuracy with and without the tag, and how often the tag alone turns an empty field into "tank". */
+async function taggedMetrics(model: ConvlensModel): Promise<string> {
+  const test = taggedTankDataset({ count: 400, seed: 101, size: model.itemShape[1] });
+  const pick = (keep: (i: number) => boolean) => test.images.flatMap((_, i) => (keep(i) ? [i] : []));
+  const accuracyOf = (idx: number[], labels?: number[]) => accuracy(model, idx.map((i) => test.images[i]), labels ?? idx.map((i) => test.labels[i]));
+  const empty = pick((i) => test.labels[i] === 0);
+  const taggedEmpty = empty.map((i) => drawTag(test.images[i]));
+  const fooled = await accuracy(model, taggedEmpty, empty.map(() => 1));
+  return [
+    `accuracy: all ${percent(await accuracyOf(pick(() => true)))}, tagged tanks ${percent(await accuracyOf(pick((i) => test.tagged[i])))}, `
+      + `untagged tanks ${percent(await accuracyOf(pick((i) => test.labels[i] === 1 && !test.tagged[i])))}, empty fields ${percent(await accuracyOf(empty))}`,
+    `empty fields with the tag drawn on: ${percent(fooled)} called "tank"`,
+  ].join('\n');
+}
+
 /**
  * Held-out metrics of a trained demo model as printable lines.
  *
@@ -68,6 +84,7 @@ async function shapesMetrics(model: ConvlensModel): Promise<string> {
  * console.log(await heldOutMetrics('tank-fixed', await loadModel('models/tank-fixed.onnx')));
  */
 export function heldOutMetrics(name: DemoModelName, model: ConvlensModel): Promise<string> {
+  if (name === 'tank-tagged') return taggedMetrics(model);
   if (name === 'obstacle-sensors') return obstacleMetrics(model);
   if (name === 'shapes') return shapesMetrics(model);
   return tankMetrics(model);

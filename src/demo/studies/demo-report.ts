@@ -11,12 +11,14 @@ import { shapesInside, type ShapesInside } from './shapes-inside.js';
 import { tankEvaluation, type TankEvaluation } from './tank-evaluation.js';
 import { shapesSynthesis, type ShapesSynthesis } from './shapes-synthesis.js';
 import { tankStudy, type TankStudy } from './tank-study.js';
+import { strategyStudy, type StrategyStudy } from './strategy-study.js';
 
 export interface DemoModels {
   tankShortcut: ConvlensModel;
   tankFixed: ConvlensModel;
   obstacle: ConvlensModel;
   shapes: ConvlensModel;
+  tankTagged: ConvlensModel;
 }
 
 export interface DemoReport {
@@ -26,10 +28,11 @@ export interface DemoReport {
   shapes: ShapesInside;
   tankEvaluation: TankEvaluation;
   synthesis: ShapesSynthesis;
+  strategies: StrategyStudy;
 }
 
 /** Section ids of the demo report, in order. */
-export const demoSections = ['scenes', 'tanks', 'tank-evaluation', 'obstacle', 'shapes', 'synthesis'] as const;
+export const demoSections = ['scenes', 'tanks', 'tank-evaluation', 'obstacle', 'shapes', 'synthesis', 'strategies'] as const;
 
 /** The scene generators at work: a few pictures of each kind. */
 function scenesSection(models: DemoModels) {
@@ -63,7 +66,7 @@ function scenesSection(models: DemoModels) {
  * const { html, tank } = await demoReport(models, { onProgress: (label, d, t) => console.log(label, d, t) });
  */
 /** The parts of the demo in the order they run, as they name themselves in `onProgress`. */
-export const demoParts = ['tank study', 'obstacle study', 'shapes model', 'tank evaluation', 'shapes synthesis'] as const;
+export const demoParts = ['tank study', 'obstacle study', 'shapes model', 'tank evaluation', 'shapes synthesis', 'watermark study'] as const;
 
 export async function demoReport(models: DemoModels, options: { onProgress?: (label: (typeof demoParts)[number], done: number, total: number) => void } = {}): Promise<DemoReport> {
   const progress = (label: (typeof demoParts)[number]) => (done: number, total: number) => options.onProgress?.(label, done, total);
@@ -72,9 +75,10 @@ export async function demoReport(models: DemoModels, options: { onProgress?: (la
   const shapes = await shapesInside(models.shapes, { onProgress: progress('shapes model') });
   const evaluation = await tankEvaluation({ shortcut: models.tankShortcut, fixed: models.tankFixed }, { onProgress: progress('tank evaluation') });
   const synthesis = await shapesSynthesis(models.shapes, { onProgress: progress('shapes synthesis') });
+  const strategies = await strategyStudy(models.tankTagged, { onProgress: progress('watermark study') });
 
   const report = new ReportBuilder('convlens demo: did the network learn the right thing?', {
-    lead: 'Four small CNNs trained by convlens on generated scenes, explained with convlens. Everything on this page was computed offline on this machine.',
+    lead: 'Five small CNNs trained by convlens on generated scenes, explained with convlens. Everything on this page was computed offline on this machine.',
   });
   report.section({ title: 'The scenes', id: 'scenes' }, ...scenesSection(models));
   report.section({ title: 'A tank detector that learned the weather', id: 'tanks' }, ...tank.blocks);
@@ -82,5 +86,6 @@ export async function demoReport(models: DemoModels, options: { onProgress?: (la
   report.section({ title: 'The robot that does not see the floor-coloured box', id: 'obstacle' }, ...obstacle.blocks);
   report.section({ title: 'Inside the shapes classifier', id: 'shapes' }, ...shapes.blocks);
   report.section({ title: 'What each shape class responds to most', id: 'synthesis' }, ...synthesis.blocks);
-  return { html: report.toHtml(), tank, obstacle, shapes, tankEvaluation: evaluation, synthesis };
+  report.section({ title: 'The strategies of a tank detector that learned a watermark', id: 'strategies' }, ...strategies.blocks);
+  return { html: report.toHtml(), tank, obstacle, shapes, tankEvaluation: evaluation, synthesis, strategies };
 }
