@@ -11,6 +11,7 @@ import type { SceneName, Slot } from './protocol.js';
 export const demoModels = [
   { file: 'tank-shortcut.onnx', title: 'Tanks (shortcut)' },
   { file: 'tank-fixed.onnx', title: 'Tanks (fixed)' },
+  { file: 'tank-tagged.onnx', title: 'Tanks (tagged)' },
   { file: 'shapes.onnx', title: 'Shapes' },
   { file: 'obstacle-sensors.onnx', title: 'Obstacle sensors' },
 ] as const;

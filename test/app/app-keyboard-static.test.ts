@@ -56,7 +56,7 @@ describe('the web app', () => {
     const dir = join(tempDir('convlens-app-'), 'site');
     await buildStaticApp(dir, await builtApp());
     expect(readFileSync(join(dir, '_headers'), 'utf8')).toMatch(/Cross-Origin-Embedder-Policy: require-corp/i);
-    expect(readdirSync(join(dir, 'models')).sort()).toEqual(['obstacle-sensors.onnx', 'shapes.onnx', 'tank-fixed.onnx', 'tank-shortcut.onnx']);
+    expect(readdirSync(join(dir, 'models')).sort()).toEqual(['obstacle-sensors.onnx', 'shapes.onnx', 'tank-fixed.onnx', 'tank-shortcut.onnx', 'tank-tagged.onnx']);
     const server = await startStaticServer({ '/': dir }, crossOriginIsolation);
     const chrome = await openPage(`${server.url}?model=models/tank-fixed.onnx`, { what: 'the app', test: () => document.body.dataset.ready === 'true' });
     const { page } = chrome;
