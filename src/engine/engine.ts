@@ -34,7 +34,7 @@ export interface RunRequest {
 }
 
 interface VariantMemory {
-  /** Peak bytes of live tensors per item of a run. */
+  /** Arena bytes per item of a run: the liveness peak with the arena's growth. */
   perItem: number;
   /** Bytes of weights the session folds from constants, whatever the batch. */
   folded: number;
@@ -100,13 +100,13 @@ export class Engine {
     return this.fixedBatch ?? 1;
   }
 
-  /** Peak bytes of intermediate tensors one item needs in a plain forward pass. */
+  /** Arena bytes one item needs in a plain forward pass. */
   private forwardBytesPerItem(itemShape: number[]): number {
     const key = `forward-peak|${itemShape.join('x')}`;
     let memory = this.memories.get(key);
     if (!memory) {
       const { peakBytes } = activationMemory(this.model.graph, this.shapeInfo([this.probeBatch, ...itemShape]));
-      memory = { perItem: peakBytes / this.probeBatch, folded: 0 };
+      memory = { perItem: (ARENA_OVERHEAD * peakBytes) / this.probeBatch, folded: 0 };
       this.memories.set(key, memory);
     }
     return memory.perItem;
@@ -125,7 +125,7 @@ export class Engine {
       const { model } = compile(this.shapeInfo(inputShape));
       const opset = model.opsets.find((o) => o.domain === '')?.version ?? this.opset;
       const { peakBytes, foldedBytes } = activationMemory(model.graph, inferShapes(model.graph, opset, { [this.inputName]: inputShape }));
-      memory = { perItem: peakBytes / this.probeBatch, folded: foldedBytes };
+      memory = { perItem: (ARENA_OVERHEAD * peakBytes) / this.probeBatch, folded: foldedBytes };
       this.memories.set(memoryKey, memory);
     }
     return memory;
@@ -164,7 +164,7 @@ export class Engine {
    */
   private session(key: string, inputShape: number[], compile: RunRequest['compile'], memory: VariantMemory) {
     const cacheKey = `${key}|${inputShape.join('x')}`;
-    const bytes = WEIGHT_OVERHEAD * (this.weightBytes + memory.folded) + ARENA_OVERHEAD * memory.perItem * inputShape[0];
+    const bytes = WEIGHT_OVERHEAD * (this.weightBytes + memory.folded) + memory.perItem * inputShape[0];
     return this.sessions.acquire(cacheKey, bytes, this.runtime.memoryBudget, async () => {
       const compiled = compile(this.shapeInfo(inputShape));
       try {
@@ -226,6 +226,11 @@ export class Engine {
   /** Estimated bytes held by cached sessions (weights and arenas). */
   get sessionBytes(): number {
     return this.sessions.residentBytes;
+  }
+
+  /** Sessions cached now, leased or idle. */
+  get sessionCount(): number {
+    return this.sessions.size;
   }
 
   /** Releases every cached session; those in use by running calls as soon as the calls end. */
