@@ -142,19 +142,25 @@ export class Engine {
    * memory of the model's forward pass per item.
    */
   chunkSize(itemShape: number[], items: number, factor: number): number {
-    return this.fitChunk(this.forwardBytesPerItem(itemShape) * factor, itemShape, items);
+    return this.fitChunk(this.forwardBytesPerItem(itemShape) * factor, WEIGHT_OVERHEAD * this.weightBytes, itemShape, items);
   }
 
-  private fitChunk(perItem: number, itemShape: number[], items: number): number {
+  /** Items per chunk: the session's weights (`fixed`) and its arena share the budget; one item at least. */
+  private fitChunk(perItem: number, fixed: number, itemShape: number[], items: number): number {
     if (perItem > this.runtime.memoryBudget) {
       throw new ConvlensError('BATCH_TOO_LARGE',
         `One input of shape [${itemShape.join(', ')}] needs about ${formatMiB(perItem)} for this method, more than the memory budget of ${formatMiB(this.runtime.memoryBudget)}. `
         + 'Raise the budget (loadModel option memoryBudget, or --memory-budget MIB on the command line) or use a smaller input size.');
     }
     if (this.fixedBatch) return this.fixedBatch;
-    const largest = Math.max(1, Math.min(items, Math.floor(this.runtime.memoryBudget / perItem)));
+    const largest = Math.max(1, Math.min(items, Math.floor((this.runtime.memoryBudget - fixed) / perItem)));
     // Equal chunks need one compiled session shape instead of two.
     return Math.ceil(items / Math.ceil(items / largest));
+  }
+
+  /** What a session of the variant holds whatever its batch: weights, folded ones included. */
+  private fixedBytes(memory: VariantMemory): number {
+    return WEIGHT_OVERHEAD * (this.weightBytes + memory.folded);
   }
 
   /**
@@ -164,7 +170,7 @@ export class Engine {
    */
   private session(key: string, inputShape: number[], compile: RunRequest['compile'], memory: VariantMemory) {
     const cacheKey = `${key}|${inputShape.join('x')}`;
-    const bytes = WEIGHT_OVERHEAD * (this.weightBytes + memory.folded) + memory.perItem * inputShape[0];
+    const bytes = this.fixedBytes(memory) + memory.perItem * inputShape[0];
     return this.sessions.acquire(cacheKey, bytes, this.runtime.memoryBudget, async () => {
       const compiled = compile(this.shapeInfo(inputShape));
       try {
@@ -182,7 +188,7 @@ export class Engine {
     const input = req.batched[this.inputName];
     const items = input.shape[0];
     const memory = this.variantMemory(req.key, input.shape.slice(1), req.compile);
-    const chunk = this.fitChunk(memory.perItem, input.shape.slice(1), items);
+    const chunk = this.fitChunk(memory.perItem, this.fixedBytes(memory), input.shape.slice(1), items);
     const ranges = chunkRanges(items, chunk);
     const parts: Record<string, FloatTensor[]> = Object.fromEntries(Object.keys(req.results).map((k) => [k, []]));
     // Items of each result chunk to keep: padding dropped, repeated items kept in step.
