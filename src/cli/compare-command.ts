@@ -41,15 +41,20 @@ function checkColumns(method: MethodEntry, model: ConvlensModel, options: Method
   }
 }
 
-async function checkModels(method: MethodEntry, sources: string[], options: NodeModelOptions, methodOptions: MethodOptions): Promise<void> {
+/** Checks the method on every model; returns the largest input size among them. */
+async function checkModels(method: MethodEntry, sources: string[], options: NodeModelOptions, methodOptions: MethodOptions): Promise<[number, number]> {
+  let largest: [number, number] = [1, 1];
   for (const source of sources) {
     const model = await loadModel(source, options);
     try {
       checkMethod(method, model, methodOptions);
+      const [h, w] = model.preprocessSpec.size;
+      largest = [Math.max(largest[0], h), Math.max(largest[1], w)];
     } finally {
       await model.dispose();
     }
   }
+  return largest;
 }
 
 export async function compareCommand(argv: string[], print: (line: string) => void): Promise<void> {
@@ -68,14 +73,12 @@ export async function compareCommand(argv: string[], print: (line: string) => vo
   const figure = parseFigureOptions('compare', values);
   const options = await modelOptions({ ...values, model: undefined });
   const file = values.out ?? 'convlens-compare.png';
-  const inputs: NamedImage[] = [];
-  const names = uniqueStems(positionals);
-  for (const [i, p] of positionals.entries()) inputs.push({ name: names[i], image: await loadImage(p) });
   const single = models.length === 1 ? await loadModel(models[0], options) : undefined;
   try {
     let axis: CompareAxis;
+    let size = single?.preprocessSpec.size;
     if (!single) {
-      await checkModels(method, models, options, methodOptions);
+      size = await checkModels(method, models, options, methodOptions);
       const modelNames = uniqueStems(models);
       axis = { by: 'model', models: models.map((m, i) => ({ name: modelNames[i], open: () => loadModel(m, options) })) };
     } else {
@@ -84,6 +87,10 @@ export async function compareCommand(argv: string[], print: (line: string) => vo
       else if (targets) axis = { by: 'class', model: single, targets };
       else axis = { by: 'input', model: single };
     }
+    // Decoded at the size the models need, so huge pictures never sit in memory whole.
+    const inputs: NamedImage[] = [];
+    const names = uniqueStems(positionals);
+    for (const [i, p] of positionals.entries()) inputs.push({ name: names[i], image: await loadImage(p, { atLeast: size }) });
     const result = await withProgress(`compare ${method.name}`, (onProgress) => compare(inputs, method.name, axis, {
       ...methodOptions, ...figure, subject: single ? uniqueStems(models)[0] : undefined, onProgress,
     }));

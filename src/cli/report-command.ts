@@ -79,8 +79,6 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
   if (!Number.isInteger(synthesisSteps) || synthesisSteps < 0) throw usageError('report', `--synthesis-steps must be a whole number (0 leaves the synthesis section out); got "${values['synthesis-steps']}".`);
   const loadOptions = await modelOptions({ ...values, model: undefined });
   const file = await reportTarget(values.out ?? defaultReportName, defaultReportName);
-  const pictures = [];
-  for (const p of positionals) pictures.push(await loadImage(p));
   const images = uniqueStems(positionals);
   const names = uniqueStems(models);
 
@@ -93,6 +91,9 @@ export async function reportCommand(argv: string[], print: (line: string) => voi
       progress.update(i * perModel, total, `report ${names[i]}: loading`);
       const model = await loadModel(source, loadOptions);
       try {
+        // Decoded at the size this model needs, so huge pictures never sit in memory whole.
+        const pictures = [];
+        for (const p of positionals) pictures.push(await loadImage(p, { atLeast: model.preprocessSpec.size }));
         runs.push(await explainWithModel(model, names[i], source, pictures, methods, methodOptions,
           (done, label) => progress.update(i * perModel + done, total, `report ${label}`), { ...figure, onNotice: (line) => progress.note(line), leaveOutSlow }));
         if (evaluation) {

@@ -27,7 +27,10 @@ export interface ModelOptions {
   resize?: 'crop' | 'stretch';
   /** Class names by output index. Default: the annotation, else ImageNet names for 1000-way models. */
   labels?: string[];
-  /** Bytes of intermediate tensors one run may hold (batches are split to fit). */
+  /**
+   * Bytes that compiled sessions may hold: their weights and the arenas their runs grow
+   * (batches are split so one run's arena fits; idle sessions are released to make room).
+   */
   memoryBudget?: number;
   /**
    * CPU threads for onnxruntime's kernels. Default: every core (Node:

@@ -15,8 +15,8 @@ export interface Runtime {
   /** Options for every session convlens creates (execution providers, threads). */
   sessionOptions: InferenceSession.SessionOptions;
   /**
-   * Bytes of intermediate tensors one run may hold; larger batches are split into chunks
-   * that fit. Node defaults to 2 GiB, browsers to 512 MiB.
+   * Bytes compiled sessions may hold (weights and arenas); larger batches are split into
+   * chunks whose arena fits. Node defaults to 2 GiB, browsers to 512 MiB.
    */
   memoryBudget: number;
 }

@@ -58,8 +58,6 @@ export async function guidedGradCam(model: ConvlensModel, x: FloatTensor, option
     },
     batched: { [input]: gatherItems(x, targets.image), [SEED]: targets.seeds },
     results: { activations: 'concat', scores: 'concat', layerGradient: 'concat', inputGradient: 'concat' },
-    // Two backward passes hold about twice the gradients of one.
-    memoryFactor: 5,
     signal,
     onProgress,
   });

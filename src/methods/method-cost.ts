@@ -49,5 +49,5 @@ const DEFAULT_WORK_BYTES = 32 * 2 ** 30;
  * methodRegistry.filter((m) => runsByDefault(m, resnet50, {})).map((m) => m.name); // every method but scorecam and occlusion
  */
 export function runsByDefault(method: MethodEntry, model: ConvlensModel, options: MethodOptions): boolean {
-  return forwardPassesPerImage(method, model, options) * model.engine.bytesPerItem(model.itemShape) <= DEFAULT_WORK_BYTES;
+  return forwardPassesPerImage(method, model, options) * model.engine.activationBytesWritten(model.itemShape) <= DEFAULT_WORK_BYTES;
 }

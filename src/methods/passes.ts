@@ -122,8 +122,6 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
     },
     batched: { [model.inputName]: items, [SEED]: targets.seeds },
     results,
-    // The forward activations kept for the backward pass, plus the gradients of each seed.
-    memoryFactor: 1 + repeats,
     signal: req.signal,
     onProgress: req.onProgress,
   });

@@ -81,7 +81,6 @@ export async function objectiveGradient(
     },
     batched: { [model.inputName]: x, [SEED]: { data: seed, shape: [batch] } },
     results: { value: 'concat', gradient: 'concat' },
-    memoryFactor: 3,
     signal: options.signal,
   });
   return { values: out.value.data, gradient: out.gradient };

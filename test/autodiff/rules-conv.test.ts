@@ -38,6 +38,8 @@ const cases: ConvCase[] = [
   { name: '3x3, stride 2, pads 1, even input', x: [1, 3, 8, 8], w: [2, 3, 3, 3], bias: true, attrs: { strides: [2, 2], pads: [1, 1, 1, 1] } },
   { name: 'MobileNet: depthwise 5x5, stride 2, pads 2, odd input', x: [1, 3, 9, 7], w: [3, 1, 5, 5], attrs: { group: 3, strides: [2, 2], pads: [2, 2, 2, 2] } },
   { name: 'groups 2, 2x2 kernel, stride 2, one-sided pads', x: [2, 4, 6, 7], w: [6, 2, 2, 2], attrs: { group: 2, strides: [2, 2], pads: [1, 0, 0, 1] } },
+  { name: 'ResNet downsample: 1x1, groups 2, stride 2, even input', x: [2, 4, 6, 6], w: [6, 2, 1, 1], attrs: { group: 2, strides: [2, 2] } },
+  { name: '1-D 1x1, stride 3 leaving a row unread', x: [1, 2, 8], w: [3, 2, 1], attrs: { strides: [3] } },
 ];
 
 function inputs(c: ConvCase): Record<string, CaseInput> {
@@ -71,6 +73,14 @@ describe('Conv VJP', () => {
     expect(await added([2, 2])).toEqual(['ConvTranspose', 'Identity']);
     // Stride 1: a Conv by the flipped, transposed kernel.
     expect(await added([1, 1])).toEqual(['Transpose', 'Slice', 'Conv', 'Identity']);
+    // A strided 1x1 kernel: a Conv whose results are spread out by zero padding.
+    const { gradModel: pointwise } = await caseGradients({
+      inputs: { x: { shape: [1, 2, 5, 5] }, w: { shape: [3, 2, 1, 1], initializer: true } },
+      nodes: [{ op: 'Conv', inputs: ['x', 'w'], attrs: { strides: [2, 2] } }],
+      wrt: ['x'],
+    });
+    expect(pointwise.graph.nodes.filter((n) => n.name.startsWith('convlens.grad')).map((n) => n.opType))
+      .toEqual(['Transpose', 'Conv', 'Reshape', 'Pad', 'Reshape', 'Slice', 'Identity']);
     // Depthwise with stride 1 too: the kernel's channel axes are swapped within each group.
     const { gradModel } = await caseGradients({
       inputs: { x: { shape: [1, 4, 5, 5] }, w: { shape: [4, 1, 3, 3], initializer: true } },

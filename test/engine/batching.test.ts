@@ -19,7 +19,7 @@ const x3 = (() => {
 describe('batching', () => {
   it('splits a batch under the memory budget without changing the numbers', async () => {
     const whole = await loadModel(modelPath(refs.json.exports['legacy-dynbatch'].file));
-    const small = await loadModel(modelPath(refs.json.exports['legacy-dynbatch'].file), { memoryBudget: 0.7 * MiB });
+    const small = await loadModel(modelPath(refs.json.exports['legacy-dynbatch'].file), { memoryBudget: 0.35 * MiB });
     expect(small.engine.chunkSize([3, 64, 64], 3, 3)).toBe(1);
     const progress: number[] = [];
     const a = await saliency(whole, x3, { target: 5 });

@@ -97,8 +97,13 @@ async function coreSuite(m: ConvlensModel): Promise<void> {
   console.log(`\ncore: batch ${batch} at ${size}x${size}, ${reps} rounds, convlens on ${m.engine.runtime.sessionOptions.intraOpNumThreads} threads;`
     + ` reference: the fastest plain onnxruntime forward pass (ms by threads: ${plain.msByThreads.map((t) => `${t.threads}: ${t.ms.toFixed(0)}`).join(', ')})`
     + (chunk < batch ? `; gradient runs split the batch into chunks of ${chunk} (memory budget)` : ''));
+  console.log('alternating: every round runs all the cases, so their sessions must share the memory budget');
   console.table(rows);
-  console.log(footnote);
+  const steady = [];
+  for (const c of cases) steady.push((await interleaved({ name: 'forward', run: plain.run }, [c], reps))[1]);
+  console.log('steady state: each case alone against the reference, as repeated calls of one method run');
+  console.table(steady);
+  console.log(`${footnote} Sessions cached at the end: ${m.engine.sessionCount}, estimated ${(m.engine.sessionBytes / 2 ** 20).toFixed(0)} MiB of a ${(m.engine.runtime.memoryBudget / 2 ** 20).toFixed(0)} MiB budget.`);
   await plain.release();
   if (!values.profile) return;
   for (const c of [{ name: 'forward (convlens, pinned batch)', method: (mm: ConvlensModel) => forward(mm, x, [mm.outputName]) }, ...methods]) {

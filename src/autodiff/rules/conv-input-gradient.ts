@@ -6,7 +6,7 @@
  * the graph. (With stride s the transposed convolution splits into s x s phase
  * convolutions interleaved by DepthToSpace; measured on ResNet-50's strided layers and
  * MaxPool with onnxruntime 1.30, that was no faster than ConvTranspose, so strided layers
- * keep it.)
+ * keep it, except unpadded 1 x 1 ones, which need no phases.)
  */
 import type { VjpContext } from '../vjp.js';
 import type { WindowAxis } from './window.js';
@@ -23,9 +23,31 @@ function swapChannelsPerGroup(ctx: VjpContext, w: string, group: number): string
   return b.reshape(b.transpose(grouped, [0, 2, 1, ...range(3, 3 + k.length)]), [group * cig, cout / group, ...k]);
 }
 
-/** dx as one Conv, or undefined for strided layers and paddings wider than the kernel (ConvTranspose then). */
+/**
+ * dx of an unpadded 1 x 1 convolution with stride s: the 1 x 1 convolution of gy by the
+ * channel-swapped kernel lands on every s-th input position and the rest is zero. Each axis
+ * [.., h] is reshaped to [.., h, 1], padded with s - 1 zeros to [.., h, s] and merged back,
+ * then cut to the input length: one Conv and one Pad, where ConvTranspose scatters through
+ * a column buffer and leaves onnxruntime's blocked layout.
+ */
+function pointwiseStridedGradient(ctx: VjpContext, axes: WindowAxis[], group: number): string {
+  const { node, b } = ctx;
+  const dense = b.op('Conv', [ctx.gy[0]!, swapChannelsPerGroup(ctx, node.inputs[1], group)], { group });
+  const [n, , ...out] = ctx.shape(node.outputs[0]);
+  const cin = ctx.shape(node.inputs[0])[1];
+  const split = b.reshape(dense, [n, cin, ...out.flatMap((o) => [o, 1])]);
+  const padded = b.padZeros(split, [...Array<number>(2 + 2 * out.length).fill(0), 0, 0, ...axes.flatMap((a) => [0, a.stride - 1])]);
+  const merged = b.reshape(padded, [n, cin, ...axes.map((a, i) => out[i] * a.stride)]);
+  const spatial = range(2, 2 + axes.length);
+  return axes.every((a, i) => out[i] * a.stride === a.input) ? merged : b.slice(merged, axes.map(() => 0), axes.map((a) => a.input), spatial);
+}
+
+/** dx as Conv, or undefined for strided layers wider than 1 x 1 and paddings wider than the kernel (ConvTranspose then). */
 export function inputGradientAsConv(ctx: VjpContext, axes: WindowAxis[], group: number): string | undefined {
   const { node, b } = ctx;
+  if (axes.every((a) => a.kernel === 1 && a.begin === 0 && a.reach <= 0) && axes.some((a) => a.stride > 1)) {
+    return pointwiseStridedGradient(ctx, axes, group);
+  }
   const spans = axes.map((a) => a.dilation * (a.kernel - 1) + 1);
   const begins = axes.map((a, i) => spans[i] - 1 - a.begin);
   const ends = axes.map((a, i) => spans[i] - 1 - a.reach);
