@@ -1,6 +1,6 @@
 /** The `convlens` executable: signal handling around `main`. */
 import { exitOnInterrupt } from '../node/interrupts.js';
-import { glibcVersion, rerunWithMallocTuning, wantsMallocTuning } from '../node/malloc-tuning.js';
+import { glibcVersion, rerunWithMallocTuning, stopWithParent, wantsMallocTuning } from '../node/malloc-tuning.js';
 import { main } from './main.js';
 
 /**
@@ -16,5 +16,6 @@ export async function runCommandLine(argv = process.argv.slice(2)): Promise<void
     return;
   }
   exitOnInterrupt((signal) => process.stderr.write(`\nconvlens: stopped by ${signal}; no output was left half-written.\n`));
+  stopWithParent();
   process.exitCode = await main(argv);
 }

@@ -45,8 +45,9 @@ export function glibcVersion(): string | undefined {
  */
 export function rerunWithMallocTuning(argv = process.argv.slice(2)): Promise<number> {
   return new Promise((resolve, reject) => {
+    // The IPC channel closes when this process dies in any way, SIGKILL included (see stopWithParent).
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv], {
-      stdio: 'inherit',
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...mallocTuning, [MALLOC_SWITCH]: 'tuned' },
     });
     const forward = (signal: NodeJS.Signals) => () => { child.kill(signal); };
@@ -58,4 +59,16 @@ export function rerunWithMallocTuning(argv = process.argv.slice(2)): Promise<num
       resolve(code ?? 128 + ((signal && constants.signals[signal]) || 1));
     });
   });
+}
+
+/**
+ * In the process {@link rerunWithMallocTuning} started: stops as on SIGTERM (outputs rolled
+ * back, a worker's shard returned to its queue) when the parent is gone. A parent killed with
+ * SIGKILL cannot pass the signal on, and the user who killed it expects the work to stop.
+ */
+export function stopWithParent(): void {
+  if (!process.channel || process.env[MALLOC_SWITCH] !== 'tuned') return;
+  // The channel must not keep this process alive once its work is done.
+  process.channel.unref();
+  process.once('disconnect', () => { process.kill(process.pid, 'SIGTERM'); });
 }

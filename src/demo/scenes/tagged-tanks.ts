@@ -9,6 +9,7 @@ import { ConvlensError } from '../../errors.js';
 import type { RgbImage } from '../../image/types.js';
 import type { Box } from './box.js';
 import { checkDatasetSize, SceneRandom } from './scene-random.js';
+import type { TankDataset } from './tank-dataset.js';
 import { tankScene } from './tank-scene.js';
 import type { Sky } from './weather.js';
 
@@ -66,15 +67,8 @@ export interface TaggedTankDatasetOptions {
 }
 
 /** Pictures with their labels and whether each carries the tag, in one shuffled order. */
-export interface TaggedTankDataset {
-  images: RgbImage[];
-  /** 1 = tank, 0 = no tank. */
-  labels: number[];
+export interface TaggedTankDataset extends TankDataset {
   tagged: boolean[];
-  sky: Sky[];
-  /** The tank's box, null for pictures without a tank. */
-  boxes: (Box | null)[];
-  classNames: ['no tank', 'tank'];
 }
 
 /**
