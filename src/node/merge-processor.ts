@@ -4,6 +4,7 @@
  */
 import type { SandboxedJob } from 'bullmq';
 import { mergeShards, scanToJson } from '../dataset/scan-shards.js';
+import './sandbox-lifetime.js';
 import { jobError, packSummary, unpackSummary, type ScanJobData } from './scan-queue-jobs.js';
 
 export default async function mergeScan(job: SandboxedJob<ScanJobData, string>): Promise<string> {

@@ -5,12 +5,10 @@
 import type { SandboxedJob } from 'bullmq';
 import { jobError, packSummary, type ShardJobData } from './scan-queue-jobs.js';
 import { ShardRunner } from './scan-spec.js';
+import './sandbox-lifetime.js';
 
 const threads = Number(process.env.CONVLENS_SHARD_THREADS) || undefined;
 const runner = new ShardRunner(threads);
-
-// A worker killed outright leaves this process orphaned: stop with it rather than compute a shard no one will collect.
-process.on('disconnect', () => process.exit(1));
 
 export default async function scanShard(job: SandboxedJob<ShardJobData, string>): Promise<string> {
   try {
