@@ -19,7 +19,10 @@ export interface TiedProcess {
 const WATCH = '"$@" </dev/null & p=$!; echo "tied-pid $p"; read _; kill -KILL $p 2>/dev/null; wait $p 2>/dev/null; exit 0';
 
 export function startTied(command: string, args: string[]): TiedProcess {
-  const shell: ChildProcessWithoutNullStreams = spawn('sh', ['-c', WATCH, 'sh', command, ...args], { stdio: 'pipe' });
+  // The command line would re-run itself under tuned malloc settings; without them the pid a
+  // test kills is the process doing the work, as a killed machine's would be.
+  const env = { ...process.env, CONVLENS_MALLOC: 'default' };
+  const shell: ChildProcessWithoutNullStreams = spawn('sh', ['-c', WATCH, 'sh', command, ...args], { stdio: 'pipe', env });
   let text = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => { text += d.toString(); for (const l of listeners) l(); };
