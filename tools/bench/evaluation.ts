@@ -37,12 +37,20 @@ function forwardPasses(model: ConvlensModel, x: FloatTensor, count: number, batc
   };
 }
 
-async function deletionInsertionBench(): Promise<void> {
+/** ResNet-50 at the bench size, one seeded input and its Grad-CAM map; the model is disposed after `use`. */
+async function withResNet50Map(use: (model: ConvlensModel, x: FloatTensor, map: FloatTensor) => Promise<void>): Promise<void> {
   const { bytes } = await resNet50Bytes(size);
   const model = await loadModel(bytes, { preprocess: 'imagenet' });
   try {
     const x = { data: Float32Array.from({ length: 3 * size * size }, seededNormal(1)), shape: [1, 3, size, size] };
-    const map = (await gradCam(model, x, { layer: 'layer4', target: 0 })).map;
+    await use(model, x, (await gradCam(model, x, { layer: 'layer4', target: 0 })).map);
+  } finally {
+    await model.dispose();
+  }
+}
+
+async function deletionInsertionBench(): Promise<void> {
+  await withResNet50Map(async (model, x, map) => {
     const steps = Math.round(Math.sqrt(size * size));
     const passes = 2 * steps;
     const floor = await forwardFloor(model, x, 64);
@@ -73,18 +81,12 @@ async function deletionInsertionBench(): Promise<void> {
     const ratio = median(ratios);
     console.log(`deletion + insertion, one image and one map on ResNet-50 at ${size}x${size}: ${ratio.toFixed(3)}x ${passes} forwards at the best batch size`
       + ` (median of ${reps} interleaved rounds; target <= 1.1: ${ratio <= 1.1 ? 'met' : 'NOT met'})`);
-  } finally {
-    await model.dispose();
-  }
+  });
 }
 
 /** ROAD of one Grad-CAM map on ResNet-50: 18 imputed inputs, against 18 plain forward passes at the same batch size. */
 async function roadBench(): Promise<void> {
-  const { bytes } = await resNet50Bytes(size);
-  const model = await loadModel(bytes, { preprocess: 'imagenet' });
-  try {
-    const x = { data: Float32Array.from({ length: 3 * size * size }, seededNormal(1)), shape: [1, 3, size, size] };
-    const map = (await gradCam(model, x, { layer: 'layer4', target: 0 })).map;
+  await withResNet50Map(async (model, x, map) => {
     const passes = 18;
     const batch = defaultBatchSize(model, passes);
     const reference = forwardPasses(model, x, passes, batch);
@@ -96,9 +98,7 @@ async function roadBench(): Promise<void> {
     const ratio = median(rounds.map((r) => r.road / r.ref));
     console.log(`ROAD (MoRF + LeRF at 9 fractions), one image on ResNet-50 at ${size}x${size}: ${(median(rounds.map((r) => r.road)) / 1000).toFixed(2)} s,`
       + ` ${ratio.toFixed(2)}x its ${passes} forward passes at batch ${batch} (median of ${reps} interleaved rounds)`);
-  } finally {
-    await model.dispose();
-  }
+  });
 }
 
 async function demoTableBench(): Promise<void> {
