@@ -22,7 +22,7 @@ describe('the demo report in Chromium', () => {
       await dispose();
     }
     chrome = await openPage(url);
-  }, 120_000);
+  }, 360_000);
   afterAll(async () => { await chrome?.browser.close(); });
 
   it('loads with no failed request, no console error, and nothing fetched but the file', async () => {
