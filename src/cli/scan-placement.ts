@@ -7,6 +7,7 @@ import type { DemoDatasetName } from '../dataset/demo-datasets.js';
 import { emptyScan, scanDataset, type ScanOptions, type ScanSummary } from '../dataset/scan.js';
 import type { DatasetSource } from '../dataset/source.js';
 import type { ConvlensModel } from '../engine/model.js';
+import { withdrawOnInterrupt } from '../node/interrupts.js';
 import { probeRedis, queueUrl } from '../node/redis-connection.js';
 import { scanSpec, type ScanSpec } from '../node/scan-spec.js';
 import { scanWithThreads } from '../node/scan-threads.js';
@@ -50,7 +51,18 @@ export async function placedScan(
   emptyScan(model, data, settings);
   const shardImages = numberFlag('scan', 'shard', values.shard, { wholeFrom: 1 });
   // The queue library is loaded only for queued scans (it takes a second to load).
-  if (values.queue) return (await import('../node/scan-queue.js')).scanOnQueue(values.queue, await specFrom(values, positionals, data, settings), { shardImages, onProgress, onNote: note });
+  if (values.queue) {
+    const { scanOnQueue } = await import('../node/scan-queue.js');
+    const controller = new AbortController();
+    const run = scanOnQueue(values.queue, await specFrom(values, positionals, data, settings), { shardImages, onProgress, onNote: note, signal: controller.signal });
+    // Ctrl-C removes the scan's jobs from the queue, so workers do not go on with a scan no one waits for.
+    const done = withdrawOnInterrupt(async () => { controller.abort(); await run.catch(() => undefined); });
+    try {
+      return await run;
+    } finally {
+      done();
+    }
+  }
   const workers = numberFlag('scan', 'workers', values.workers, { wholeFrom: 1, max: 256 }) ?? 1;
   if (workers === 1) return scanDataset(model, data, options);
   const threads = values.threads === undefined ? undefined : Number(values.threads);

@@ -51,11 +51,11 @@ export function rerunWithMallocTuning(argv = process.argv.slice(2)): Promise<num
       env: { ...process.env, ...mallocTuning, [MALLOC_SWITCH]: 'tuned' },
     });
     const forward = (signal: NodeJS.Signals) => () => { child.kill(signal); };
-    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
-    for (const [s, h] of handlers) process.on(s, h);
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, forward(s));
     child.on('error', reject);
+    // The handlers stay: a signal between the child's end and this process's would otherwise
+    // kill it, reporting a finished run as interrupted.
     child.on('exit', (code, signal) => {
-      for (const [s, h] of handlers) process.off(s, h);
       resolve(code ?? 128 + ((signal && constants.signals[signal]) || 1));
     });
   });

@@ -82,6 +82,25 @@ describe('scan --queue', () => {
     expect(Date.now() - start).toBeLessThan(60_000);
   }, 90_000);
 
+  it('removes its jobs from the queue when interrupted while waiting for a worker', async () => {
+    // A database no worker of the other tests listens on, so the jobs stay queued until the signal.
+    const idle = `${url}/3`;
+    const dir = tempDir();
+    const scan = startTied(process.execPath, ['--import', 'tsx', entry, 'scan', '--model', model, '--count', '400', '--queue', idle, '--shard', '100', '--out', join(dir, 'out')]);
+    started.push(scan);
+    const shards = new Queue<ShardJobData>(SHARD_QUEUE, { connection: { url: idle } });
+    try {
+      while ((await shards.getJobCounts('waiting')).waiting < 4) await new Promise((r) => setTimeout(r, 100));
+      process.kill(await scan.pid, 'SIGINT');
+      await scan.ended;
+      expect(scan.output()).toContain('stopped by SIGINT');
+      expect(await shards.getJobCounts('waiting', 'active', 'delayed', 'failed')).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0 });
+      expect(listFiles(dir)).toEqual([]);
+    } finally {
+      await shards.close();
+    }
+  }, 180_000);
+
   it('fails within seconds with a clear message when Redis is down, writing nothing', async () => {
     const down = `redis://127.0.0.1:${await freePort()}`;
     const dir = tempDir();
