@@ -71,7 +71,9 @@ export async function scanOnQueue(url: string, spec: ScanSpec, options: QueueSca
     const shard = child ? await Job.fromId<ShardJobData, string>(shards, child[1]) : undefined;
     throw errorFromJob(shard?.failedReason ?? finished.failedReason);
   } finally {
-    // Removes the scan with its shard jobs, whether it finished, failed or was abandoned.
+    // Removes the scan with its shard jobs, whether it finished, failed or was abandoned. A
+    // shard a worker holds blocks removing its parent, so the shards not started go first.
+    await parent?.removeUnprocessedChildren().catch(() => undefined);
     await parent?.remove().catch(() => undefined);
     await Promise.all([flow.close(), scans.close(), shards.close()]);
   }

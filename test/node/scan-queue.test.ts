@@ -101,6 +101,31 @@ describe('scan --queue', () => {
     }
   }, 180_000);
 
+  it('interrupted while a worker holds a shard, withdraws the shards not started', async () => {
+    const busy = `${url}/4`;
+    const worker = startTied(process.execPath, ['--import', 'tsx', entry, 'worker', '--queue', busy, '--threads', '1']);
+    started.push(worker);
+    await worker.waitFor(/waiting for scans/);
+    const dir = tempDir();
+    const scan = startTied(process.execPath, ['--import', 'tsx', entry, 'scan', '--model', model, '--count', '2000', '--batch', '16', '--queue', busy, '--shard', '100', '--out', join(dir, 'out')]);
+    started.push(scan);
+    const shards = new Queue<ShardJobData>(SHARD_QUEUE, { connection: { url: busy } });
+    try {
+      while ((await shards.getJobCounts('active')).active < 1) await new Promise((r) => setTimeout(r, 50));
+      process.kill(await scan.pid, 'SIGINT');
+      await scan.ended;
+      const left = await shards.getJobCounts('waiting', 'active', 'delayed', 'failed');
+      expect(left.waiting + left.delayed + left.failed).toBe(0);
+      // The worker ends the shard it held and then waits for more: no other shard reaches it.
+      await worker.waitFor(/shard \[\d+,\d+\] done/, 120_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(worker.output().match(/shard \[\d+,\d+\] done/g)).toHaveLength(1);
+      expect(listFiles(dir)).toEqual([]);
+    } finally {
+      await shards.close();
+    }
+  }, 240_000);
+
   it('fails within seconds with a clear message when Redis is down, writing nothing', async () => {
     const down = `redis://127.0.0.1:${await freePort()}`;
     const dir = tempDir();
