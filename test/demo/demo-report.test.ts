@@ -90,5 +90,5 @@ describe('the demo report', () => {
     // Class visualizations: most are recognized, and each share is printed under its image.
     expect(demo.synthesis.recognized.filter((s) => s >= 0.8).length).toBeGreaterThanOrEqual(9);
     for (const s of demo.synthesis.recognized) expect(demo.html).toContain(`recognized ${Math.round(s * 100)} %`);
-  });
+  }, 360_000);
 });
