@@ -9,6 +9,7 @@
  * keep it, except unpadded 1 x 1 ones, which need no phases.)
  */
 import type { VjpContext } from '../vjp.js';
+import { intoBlockedLayout } from './blocked-layout.js';
 import type { WindowAxis } from './window.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
@@ -39,7 +40,7 @@ function pointwiseStridedGradient(ctx: VjpContext, axes: WindowAxis[], group: nu
   const padded = b.padZeros(split, [...Array<number>(2 + 2 * out.length).fill(0), 0, 0, ...axes.flatMap((a) => [0, a.stride - 1])]);
   const merged = b.reshape(padded, [n, cin, ...axes.map((a, i) => out[i] * a.stride)]);
   const spatial = range(2, 2 + axes.length);
-  return axes.every((a, i) => out[i] * a.stride === a.input) ? merged : b.slice(merged, axes.map(() => 0), axes.map((a) => a.input), spatial);
+  return intoBlockedLayout(ctx, axes.every((a, i) => out[i] * a.stride === a.input) ? merged : b.slice(merged, axes.map(() => 0), axes.map((a) => a.input), spatial), ctx.shape(node.inputs[0]));
 }
 
 /** dx as Conv, or undefined for strided layers wider than 1 x 1 and paddings wider than the kernel (ConvTranspose then). */
