@@ -7,6 +7,7 @@
 import type { VjpContext, VjpEntry } from '../vjp.js';
 import { attrInt, attrInts } from '../../onnx/attributes.js';
 import { optionalInput } from '../vjp.js';
+import { intoBlockedLayout } from './blocked-layout.js';
 import { inputGradientAsConv } from './conv-input-gradient.js';
 import { scatterAttrs, windowAxes, type WindowAxis } from './window.js';
 
@@ -53,7 +54,7 @@ export const convRules: Record<string, VjpEntry> = {
       const axes = windowAxes(node, xShape, ctx.shape(node.outputs[0]), kernel, false);
       const group = attrInt(node, 'group', 1);
       const dx = ctx.needs(0)
-        ? (inputGradientAsConv(ctx, axes, group) ?? b.op('ConvTranspose', [gy, w], { ...scatterAttrs(axes), group }))
+        ? (inputGradientAsConv(ctx, axes, group) ?? intoBlockedLayout(ctx, b.op('ConvTranspose', [gy, w], { ...scatterAttrs(axes), group }), xShape))
         : undefined;
       const dw = ctx.needs(1) ? weightGradient(ctx, axes, group) : undefined;
       const db = optionalInput(node, 2) && ctx.needs(2) ? b.reduceSum(gy, [0, ...range(2, xShape.length)], false) : undefined;

@@ -7,6 +7,7 @@
 import type { VjpContext, VjpEntry } from '../vjp.js';
 import { attrFloat } from '../../onnx/attributes.js';
 import { optionalInput } from '../vjp.js';
+import { positiveMask } from './blocked-layout.js';
 
 /** Applies the ReLU rule to `gy` given the float mask of where the forward input passed. */
 function reluGradient(ctx: VjpContext, gy: string, mask: () => string): string {
@@ -40,10 +41,7 @@ function clipBounds(ctx: VjpContext): { min?: string; max?: string; minValue?: n
 
 export const reluRules: Record<string, VjpEntry> = {
   Relu: {
-    rule: (ctx) => {
-      const y = ctx.node.outputs[0];
-      return [reluGradient(ctx, ctx.gy[0]!, () => ctx.b.maskOf(ctx.b.op('Greater', [y, ctx.b.scalarF(0)])))];
-    },
+    rule: (ctx) => [reluGradient(ctx, ctx.gy[0]!, () => positiveMask(ctx, ctx.node.outputs[0]))],
   },
   Clip: {
     differentiable: [0],

@@ -1,0 +1,62 @@
+/**
+ * Gradient forms onnxruntime's CPU provider can keep in its blocked channel layout (NCHWc).
+ * It runs Conv, Sum/Add, Mul of two blocked tensors, Relu and a few pools blocked, and
+ * converts a tensor back to plain NCHW for every other consumer (Greater, Cast, Expand,
+ * ConvTranspose, Pad). In a gradient graph one plain op on the residual stream of a ResNet
+ * keeps every later Sum and ReLU mask plain and puts conversions around each Conv. These
+ * forms are standard ONNX ops with the same values, written as depthwise convolutions.
+ */
+import { float } from '../builder.js';
+import type { VjpContext } from '../vjp.js';
+
+const FLT_MAX = 3.4028234663852886e38;
+
+/** Channel counts onnxruntime blocks (its block is 8 or 16 channels, depending on the CPU). */
+const blockable = (shape: number[]) => shape.length >= 3 && shape[1] % 8 === 0;
+
+/** A depthwise Conv of `x` ([N, C, ...]) by `value` in every tap of a kernel of `kernel` taps per axis. */
+function depthwise(ctx: VjpContext, x: string, channels: number, kernel: number[], value: number, pads?: number[]): string {
+  const { b } = ctx;
+  const taps = kernel.reduce((s, k) => s * k, 1);
+  const w = b.constF(new Float32Array(channels * taps).fill(value), [channels, 1, ...kernel]);
+  return b.op('Conv', [x, w], { group: channels, pads });
+}
+
+/**
+ * The float mask y > 0 of a ReLU output y (y >= 0): HardSigmoid(FLT_MAX * y) clipped to
+ * [0, 1], which is exactly 1 for every positive normal float and 0 at 0, after a unit
+ * depthwise Conv that onnxruntime fuses it into. Greater and Cast instead would take y and
+ * the gradient out of the blocked layout at every ReLU.
+ */
+export function positiveMask(ctx: VjpContext, y: string): string {
+  const { b } = ctx;
+  const shape = ctx.shape(y);
+  if (!blockable(shape)) return b.maskOf(b.op('Greater', [y, b.scalarF(0)]));
+  const copy = depthwise(ctx, y, shape[1], shape.slice(2).map(() => 1), 1);
+  return b.op('HardSigmoid', [copy], { alpha: float(FLT_MAX), beta: float(0) });
+}
+
+/**
+ * `x` (of shape `shape`) copied by a unit 1 x 1 depthwise Conv, so the ops that read it next (the Sum of a
+ * residual branch, a ReLU mask, the next Conv) run blocked: one pass over x where a plain x
+ * costs a conversion before every Conv and keeps the Sums and Muls after it plain.
+ */
+export function intoBlockedLayout(ctx: VjpContext, x: string, shape: number[]): string {
+  return blockable(shape) ? depthwise(ctx, x, shape[1], shape.slice(2).map(() => 1), 1) : x;
+}
+
+/**
+ * gy ([N, C, 1, ...]) times `scale`, repeated over the spatial `shape` of the pooled input:
+ * for small maps a depthwise Conv whose kernel covers the map, padded so that each output
+ * position sees the single input once (sums with zeros are exact), which onnxruntime runs
+ * blocked; Expand otherwise.
+ */
+export function spreadOverMap(ctx: VjpContext, gy: string, shape: number[], scale: number): string {
+  const { b } = ctx;
+  const spatial = shape.slice(2);
+  if (!blockable(shape) || spatial.reduce((s, d) => s * d, 1) > 64) {
+    return b.op('Expand', [b.op('Mul', [gy, b.scalarF(scale)]), b.constI(shape)]);
+  }
+  const pads = [...spatial.map((d) => d - 1), ...spatial.map((d) => d - 1)];
+  return depthwise(ctx, b.reshape(gy, [shape[0], shape[1], ...spatial.map(() => 1)]), shape[1], spatial, scale, pads);
+}
