@@ -7,7 +7,7 @@ import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { applyColormap, colormapNames, type ColormapName } from '../image/colormap.js';
 import { makeGrid } from '../image/grid.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { tileScale, upscaleNearest } from '../image/tiles.js';
 import { forward } from './passes.js';

@@ -8,7 +8,7 @@ import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { makeGrid, rowColumnFigure } from '../image/grid.js';
 import { tileScale, upscaleNearest } from '../image/tiles.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { tensorToFloat32 } from '../onnx/tensor.js';
 import type { OnnxNode, Tensor } from '../onnx/types.js';

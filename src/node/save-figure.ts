@@ -1,7 +1,7 @@
 /** Writing a picture or figure to a PNG file, whole or not at all. */
 import { ConvlensError } from '../errors.js';
 import { encodePng } from '../image/png.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { writeFileAtomically } from './atomic-write.js';
 
 /**

@@ -6,8 +6,8 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { makeGrid, rowColumnFigure } from '../image/grid.js';
-import { tensorToImages } from '../image/preprocess.js';
-import type { RgbImage } from '../image/types.js';
+import { tensorToImages } from '../preprocess/preprocess-images.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { findMethod, type MethodOptions, type MethodOutput } from '../methods/registry.js';
 import type { Target } from '../methods/targets.js';
 import { enlargeTo, figureWithLegend, formatPercent, type ColorBar } from './figure.js';

@@ -4,8 +4,8 @@
  */
 import { overlayWholePicture } from '../image/model-crop.js';
 import { saliencyScale } from '../image/overlay.js';
-import type { PreprocessSpec } from '../image/preprocess.js';
-import type { RgbImage } from '../image/types.js';
+import type { PreprocessSpec } from '../preprocess/preprocess-images.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { MethodOutput } from '../methods/registry.js';
 import { softmax } from '../numeric/softmax.js';
 import { figureWithLegend, formatPercent, formatValue, type ColorBar } from './figure.js';

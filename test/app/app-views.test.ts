@@ -14,8 +14,8 @@ import { featureMaps, gradCam, loadImage, loadModel, methodImage, receptiveField
 import { tankStudy } from '../../src/demo/studies/tank-study.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
-import { tensorToImages } from '../../src/image/preprocess.js';
-import type { RgbImage } from '../../src/image/types.js';
+import { tensorToImages } from '../../src/preprocess/preprocess-images.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { fixtureModel } from '../cli/cli-harness.js';
 import { openApp, screenshot, settled, type AppPage } from './app-page.js';

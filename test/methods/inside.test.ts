@@ -4,7 +4,7 @@ import type { ConvlensModel } from '../../src/engine/model.js';
 import { ConvlensError } from '../../src/errors.js';
 import { lineHeight, measureText } from '../../src/image/text.js';
 import { colormapTable } from '../../src/image/colormap.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import { featureMaps } from '../../src/methods/feature-maps.js';
 import { filters } from '../../src/methods/filters.js';
 import { forward } from '../../src/methods/passes.js';

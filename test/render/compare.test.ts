@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
-import { tensorToImages } from '../../src/image/preprocess.js';
+import { tensorToImages } from '../../src/preprocess/preprocess-images.js';
 import { findMethod } from '../../src/methods/registry.js';
 import { loadModel } from '../../src/node/index.js';
 import { compare } from '../../src/render/compare.js';
