@@ -30,7 +30,8 @@ export { occlusion, type OcclusionOptions, type OcclusionResult } from './method
 export { filters, type FiltersResult } from './methods/filters.js';
 export { featureMaps, type FeatureMapsOptions, type FeatureMapsResult } from './methods/feature-maps.js';
 export { methodRegistry, findMethod, type MethodEntry, type MethodOptions, type MethodOutput } from './methods/registry.js';
-export { compare, type CompareAxis, type Comparison, type NamedImage } from './render/compare.js';
+export { compare, type CompareAxis, type CompareOptions, type Comparison, type ComparisonColumn, type ModelEntry, type NamedImage } from './methods/comparison.js';
+export { comparisonFigure, type ComparisonFigure, type ComparisonFigureOptions } from './render/compare.js';
 export { methodImage } from './render/method-image.js';
 export { filterGrid, filtersFigure, type FilterGrid, type FilterGridOptions } from './render/filter-grid.js';
 export { featureMapGrids, featureMapFigures, type FeatureMapGrids, type FeatureMapGridOptions } from './render/feature-map-grid.js';
@@ -79,4 +80,5 @@ export { scanToJson, scanFromJson, mergeShards, shardRanges, shardSize, type Sca
 export { strategies, areaDownsample, MAX_STRATEGY_IMAGES, type StrategyOptions, type StrategyAnalysis, type StrategyCluster } from './dataset/strategies.js';
 export { spectralClustering, clusterAffinity, knnAffinity, eigengapClusters, type SpectralClusteringOptions, type SpectralClusters } from './dataset/spectral-clustering.js';
 export { kMeans, type KMeansOptions, type KMeansResult } from './dataset/k-means.js';
-export { strategyView, strategiesFigure, eigenvalueChart, strategyBlocks, strategiesPage, type StrategyView, type StrategyRow } from './render/strategies-view.js';
+export { strategyView, type StrategyView, type StrategyRow } from './dataset/strategy-view.js';
+export { strategiesFigure, eigenvalueChart, strategyBlocks, strategiesPage } from './render/strategies-view.js';

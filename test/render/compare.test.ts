@@ -3,7 +3,8 @@ import type { ConvlensModel } from '../../src/engine/model.js';
 import { tensorToImages } from '../../src/preprocess/preprocess-images.js';
 import { findMethod } from '../../src/methods/registry.js';
 import { loadModel } from '../../src/node/index.js';
-import { compare } from '../../src/render/compare.js';
+import { compare } from '../../src/methods/comparison.js';
+import { comparisonFigure } from '../../src/render/compare.js';
 import { enlargeTo } from '../../src/render/figure.js';
 import { methodImage } from '../../src/render/method-image.js';
 import { containsImage as contains, testPicture } from '../cli/cli-harness.js';
@@ -22,13 +23,18 @@ async function expected(model: ConvlensModel, method: string, options: object, i
 describe('comparison figures', () => {
   it('across layers and classes, every cell is the separately computed map', async () => {
     const model = await loadModel(path, { preprocess: 'unit', labels: Array.from({ length: 10 }, (_, i) => `c${i}`) });
-    const byLayer = await compare(inputs, 'gradcam', { by: 'layer', model, layers: ['layer2', 'layer3'] }, { target: 3 });
+    const layerData = await compare(inputs, 'gradcam', { by: 'layer', model, layers: ['layer2', 'layer3'] }, { target: 3 });
+    // The data: each column is the method run alone at that layer, on what the model saw.
+    const x = await model.preprocess(inputs.map((n) => n.image));
+    expect(layerData.columns[1].result!.map).toEqual((await findMethod('gradcam').run(model, x, { layer: 'layer3', target: 3 })).map);
+    expect(layerData.columns[1].seen).toEqual(tensorToImages(x, model.preprocessSpec));
+    const byLayer = comparisonFigure(layerData);
     expect(byLayer.columnLabels).toEqual(['layer2', 'layer3']);
     expect(byLayer.rowLabels).toEqual(['a', 'b']);
     for (const layer of ['layer2', 'layer3']) {
       for (const i of [0, 1]) expect(contains(byLayer.figure, await expected(model, 'gradcam', { layer, target: 3 }, i))).toBe(true);
     }
-    const byClass = await compare(inputs, 'guided', { by: 'class', model, targets: [1, 'c7'] });
+    const byClass = comparisonFigure(await compare(inputs, 'guided', { by: 'class', model, targets: [1, 'c7'] }));
     expect(byClass.columnLabels).toEqual(['c1', 'c7']);
     expect(byClass.captions[0][1]).toMatch(/^c7 [\d.]+%$/);
     expect(contains(byClass.figure, await expected(model, 'guided', { target: 7 }, 1))).toBe(true);
@@ -47,7 +53,7 @@ describe('comparison figures', () => {
         return m;
       },
     });
-    const result = await compare(inputs, 'gradcam', { by: 'model', models: [entry('basic', 'models/resnet_basic.legacy-dynbatch.onnx'), entry('dynamo', 'models/resnet_basic.dynamo.onnx')] }, { layer: 'layer4', target: 2 });
+    const result = comparisonFigure(await compare(inputs, 'gradcam', { by: 'model', models: [entry('basic', 'models/resnet_basic.legacy-dynbatch.onnx'), entry('dynamo', 'models/resnet_basic.dynamo.onnx')] }, { layer: 'layer4', target: 2 }));
     expect(events).toEqual(['open basic', 'close basic', 'open dynamo', 'close dynamo']);
     expect(result.columnLabels).toEqual(['basic', 'dynamo']);
     const model = await loadModel(path, { preprocess: 'unit' });
