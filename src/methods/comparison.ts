@@ -6,6 +6,7 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
+import { readAnnotations } from '../onnx/annotations.js';
 import { tensorToImages } from '../preprocess/preprocess-images.js';
 import type { RgbImage } from '../preprocess/rgb-image.js';
 import { findMethod, type MethodOptions, type MethodOutput } from './registry.js';
@@ -41,6 +42,8 @@ export interface ComparisonColumn {
   seen: RgbImage[];
   /** Class names of this column's model. */
   labels: readonly string[] | null;
+  /** Whether the model's outputs are values (a regression) rather than class scores. */
+  values: boolean;
 }
 
 export interface Comparison {
@@ -58,7 +61,7 @@ async function explainColumn(model: ConvlensModel, inputs: NamedImage[], method:
   const x = await model.preprocess(inputs.map((i) => i.image));
   const seen = tensorToImages(x, model.preprocessSpec);
   const result = await findMethod(method).run(model, x, options);
-  return { label, result, seen, labels: model.labels };
+  return { label, result, seen, labels: model.labels, values: readAnnotations(model.onnxModel).outputs === 'values' };
 }
 
 function columnCount(axis: CompareAxis): number {
@@ -109,7 +112,7 @@ export async function compare(inputs: NamedImage[], method: string, axis: Compar
     }
   } else {
     const explained = await explainColumn(axis.model, inputs, method, options, method);
-    columns.push({ label: 'input', result: null, seen: explained.seen, labels: explained.labels }, explained);
+    columns.push({ ...explained, label: 'input', result: null }, explained);
   }
   report?.(count, count);
   return { method, by: axis.by, layer: axis.by === 'layer' ? undefined : compareOptions.layer, rowLabels: inputs.map((i) => i.name), columns };

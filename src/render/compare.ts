@@ -6,7 +6,7 @@
 import { makeGrid, rowColumnFigure } from '../image/grid.js';
 import type { Comparison, ComparisonColumn } from '../methods/comparison.js';
 import type { RgbImage } from '../preprocess/rgb-image.js';
-import { enlargeTo, figureWithLegend, formatPercent, type ColorBar } from './figure.js';
+import { enlargeTo, figureWithLegend, formatPercent, formatValue, type ColorBar } from './figure.js';
 import { defaultOverlay, itemOf, methodImage, type MethodImageOptions } from './method-image.js';
 import { argmaxRow, softmax } from '../numeric/softmax.js';
 
@@ -19,17 +19,20 @@ export interface ComparisonFigure {
   figure: RgbImage;
   rowLabels: string[];
   columnLabels: string[];
-  /** Caption under each cell: the explained class and its probability (empty under the inputs themselves). */
+  /** Caption under each cell: the explained class and its probability, or the output and its value (empty under the inputs themselves). */
   captions: string[][];
 }
 
-/** "tabby 62.1%" for input `i`'s explained class (or its top-1 for weight targets). */
+/** "tabby 62.1%" for input `i`'s explained class (or its top-1 for weight targets); "sensor 3 = 0.44" for a regression (just "= 0.44" under a column named after the output). */
 function caption(column: ComparisonColumn, i: number): string {
   if (!column.result) return '';
   const m = column.result.image.indexOf(i);
   const scores = itemOf(column.result.scores, m).data;
   const c = column.result.target[m] ?? argmaxRow(scores, 0, scores.length);
-  return `${column.labels?.[c] ?? c} ${formatPercent(softmax(scores)[c])}`;
+  const name = String(column.labels?.[c] ?? (column.values ? `output ${c}` : c));
+  if (!column.values) return `${name} ${formatPercent(softmax(scores)[c])}`;
+  // A value is as wide as a name, so the output is named only when the column does not say it.
+  return column.label === name ? `= ${formatValue(scores[c])}` : `${name} = ${formatValue(scores[c])}`;
 }
 
 function cell(column: ComparisonColumn, i: number, options: ComparisonFigureOptions): RgbImage {
@@ -49,7 +52,8 @@ export function comparisonFigure(comparison: Comparison, options: ComparisonFigu
   const captions = rowLabels.map((_, r) => columns.map((c) => caption(c, r)));
   const cells = rowLabels.map((_, r) => columns.map((c, k) => makeGrid([enlargeTo(cell(c, r, options), 128)], { columns: 1, labels: [captions[r][k]] })));
   const columnLabels = columns.map((c) => c.label);
-  const along = { model: 'models', layer: 'layers', class: 'classes', input: 'inputs' }[comparison.by];
+  const regression = columns.some((c) => c.values);
+  const along = { model: 'models', layer: 'layers', class: regression ? 'outputs' : 'classes', input: 'inputs' }[comparison.by];
   const colorBar: ColorBar = columns.some((c) => c.result?.display === 'gradient')
     ? { kind: 'signed', max: 1, caption: 'input gradients, each picture scaled to its 99th percentile of |gradient|' }
     : { kind: 'colormap', colormap: options.colormap ?? defaultOverlay.colormap, min: 0, max: 1, caption: 'each map scaled from its minimum (0) to its maximum (1)' };

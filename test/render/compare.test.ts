@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import { tensorToImages } from '../../src/preprocess/preprocess-images.js';
+import { forward } from '../../src/methods/passes.js';
+import { demoModelPath } from '../../src/cli/demo-command.js';
 import { findMethod } from '../../src/methods/registry.js';
 import { loadModel } from '../../src/node/index.js';
 import { compare } from '../../src/methods/comparison.js';
 import { comparisonFigure } from '../../src/render/compare.js';
-import { enlargeTo } from '../../src/render/figure.js';
+import { enlargeTo, formatValue } from '../../src/render/figure.js';
 import { methodImage } from '../../src/render/method-image.js';
 import { containsImage as contains, testPicture } from '../cli/cli-harness.js';
 import { modelPath } from '../methods/refs.js';
@@ -58,5 +60,17 @@ describe('comparison figures', () => {
     expect(result.columnLabels).toEqual(['basic', 'dynamo']);
     const model = await loadModel(path, { preprocess: 'unit' });
     expect(contains(result.figure, await expected(model, 'gradcam', { layer: 'layer4', target: 2 }, 0))).toBe(true);
+  });
+
+  it('captions a regression with the output values, not probabilities', async () => {
+    const model = await loadModel(demoModelPath('obstacle-sensors.onnx'), { threads: 1 });
+    const data = await compare(inputs, 'gradcam', { by: 'class', model, targets: [2, 4] });
+    const drawn = comparisonFigure(data);
+    const x = await model.preprocess(inputs.map((n) => n.image));
+    const outputs = (await forward(model, x, [model.outputName]))[model.outputName];
+    const K = outputs.shape[1];
+    expect(drawn.columnLabels).toEqual([model.labels![2], model.labels![4]]);
+    expect(drawn.captions).toEqual([0, 1].map((i) => [2, 4].map((k) => `= ${formatValue(outputs.data[i * K + k])}`)));
+    await model.dispose();
   });
 });
