@@ -6,6 +6,7 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
+import { valueRange } from '../numeric/value-range.js';
 import { forward } from './passes.js';
 
 export interface FeatureMapsOptions extends ProgressOptions {
@@ -43,13 +44,6 @@ function meansOverBatch(raw: FloatTensor): Float64Array {
   return means.map((s) => s / (N * plane));
 }
 
-function rangeOf(values: Float32Array): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  return [lo, hi];
-}
-
 /**
  * The activations of any layer for a batch of inputs, with each channel's mean over the batch
  * and each map's value range. Outputs need a channel dim: `[N, C, ...]`.
@@ -73,6 +67,6 @@ export async function featureMaps(model: ConvlensModel, x: FloatTensor, layer: s
   const batchMeans = meansOverBatch(raw);
   const indices = Array.from({ length: C }, (_, c) => c);
   if (order === 'mean') indices.sort((a, b) => batchMeans[b] - batchMeans[a] || a - b);
-  const mapRanges = Array.from({ length: N }, (_, n) => Array.from({ length: C }, (_, c) => rangeOf(raw.data.subarray((n * C + c) * plane, (n * C + c + 1) * plane))));
+  const mapRanges = Array.from({ length: N }, (_, n) => Array.from({ length: C }, (_, c) => valueRange(raw.data.subarray((n * C + c) * plane, (n * C + c + 1) * plane))));
   return { layer, tensor, raw, order: indices, orderedBy: order, batchMeans, mapRanges };
 }

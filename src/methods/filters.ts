@@ -5,6 +5,7 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
+import { valueRange } from '../numeric/value-range.js';
 import { tensorToFloat32 } from '../onnx/tensor.js';
 import type { OnnxNode, Tensor } from '../onnx/types.js';
 
@@ -54,13 +55,6 @@ function constantTensor(model: ConvlensModel, name: string, node: OnnxNode): Ten
     `The weights of Conv node "${node.name}" are computed while the model runs (by a ${producer?.opType ?? 'graph input'}), not stored, so there are no fixed filters to show; pick another Conv layer.`);
 }
 
-function rangeOf(values: Float32Array): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  return [lo, hi];
-}
-
 /**
  * The learned kernels of a Conv layer with their value ranges (the layer's and each
  * filter's). A module wrapping one convolution (conv + bn + relu) names its Conv; weights
@@ -86,7 +80,7 @@ export function filters(model: ConvlensModel, layer: string): FiltersResult {
     node: node.name,
     weights,
     imageChannels: I === 3 && node.inputs[0] === model.inputName ? (model.preprocessSpec.channelOrder ?? 'RGB') : null,
-    range: rangeOf(weights.data),
-    filterRanges: Array.from({ length: O }, (_, o) => rangeOf(weights.data.subarray(o * size, (o + 1) * size))),
+    range: valueRange(weights.data),
+    filterRanges: Array.from({ length: O }, (_, o) => valueRange(weights.data.subarray(o * size, (o + 1) * size))),
   };
 }
