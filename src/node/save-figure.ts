@@ -5,7 +5,7 @@ import type { RgbImage } from '../preprocess/rgb-image.js';
 import { writeFileAtomically } from './atomic-write.js';
 
 /**
- * Saves an RGB picture (an overlay, a `methodFigure`, a `compare` figure) as a PNG file;
+ * Saves an RGB picture (an overlay, a `methodFigure`, a `comparisonFigure`) as a PNG file;
  * missing folders are created. `OUTPUT_UNWRITABLE` when the file cannot be written.
  *
  * @example
