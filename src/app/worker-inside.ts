@@ -1,6 +1,7 @@
 /** Worker side of looking inside a model: one layer's feature maps for the current picture, and a Conv layer's filters. */
 import {
-  colormapNames, drawBox, featureMaps, filters, receptiveField, tensorToImages, type ColormapName, type FloatTensor, type ReceptiveField,
+  colormapNames, drawBox, featureMapGrids, featureMaps, filterGrid, filters, receptiveField, tensorToImages, type ColormapName, type FloatTensor,
+  type ReceptiveField,
 } from '../browser/index.js';
 import type { FeatureMapsReply, FiltersReply, GridGeometry, ReceptiveFieldReply, Slot } from './protocol.js';
 import type { WorkerState } from './worker-state.js';
@@ -14,8 +15,9 @@ export async function layerFeatureMaps(
   const model = state.model(req.slot);
   const x = await model.preprocess([state.currentPicture().image]);
   const colormap = (colormapNames as readonly string[]).includes(req.colormap) ? req.colormap as ColormapName : 'viridis';
-  const fm = await featureMaps(model, x, req.layer, { order: req.order, range: req.range, colormap, maxChannels: SHOWN_CHANNELS, signal });
-  return { image: fm.images[0], order: fm.order, shown: fm.shown, total: fm.raw.shape[1], range: fm.ranges[0], geometry: gridGeometry(fm.raw, fm.shown, fm.images[0]) };
+  const fm = await featureMaps(model, x, req.layer, { order: req.order, signal });
+  const grids = featureMapGrids(fm, { range: req.range, colormap, maxChannels: SHOWN_CHANNELS });
+  return { image: grids.images[0], order: fm.order, shown: grids.shown, total: fm.raw.shape[1], range: grids.ranges[0], geometry: gridGeometry(fm.raw, grids.shown, grids.images[0]) };
 }
 
 /**
@@ -53,6 +55,7 @@ export async function unitField(state: WorkerState, req: { slot: Slot; layer: st
 }
 
 export function layerFilters(state: WorkerState, req: { slot: Slot; layer: string; range: 'shared' | 'per-filter' }): FiltersReply {
-  const f = filters(state.model(req.slot), req.layer, { range: req.range, maxFilters: 32, maxInputs: 16 });
-  return { image: f.image, node: f.node, shown: f.shown, total: f.weights.shape };
+  const f = filters(state.model(req.slot), req.layer);
+  const grid = filterGrid(f, { range: req.range, maxFilters: 32, maxInputs: 16 });
+  return { image: grid.image, node: f.node, shown: grid.shown, total: f.weights.shape };
 }

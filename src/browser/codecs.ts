@@ -6,7 +6,7 @@
 import { ConvlensError } from '../errors.js';
 import { flattenRgba } from '../image/alpha.js';
 import { decodeBmp, isBmp } from '../image/bmp.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 type Canvas2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
 

@@ -10,7 +10,7 @@
  */
 import { ConvlensModel, type ModelOptions } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { decodeImageBlob, imageFromCanvasSource } from './codecs.js';
 import { readModelSource, type BrowserModelSourceOptions } from './model-source.js';
 import { browserRuntime, configureRuntime, type BrowserExecutionProvider, type BrowserRuntimeOptions } from './runtime.js';

@@ -5,7 +5,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { ConvlensError } from '../errors.js';
-import { parsePreprocess } from '../image/preprocess.js';
+import { parsePreprocess } from '../preprocess/preprocess-images.js';
 import { withAnnotations, type AnnotationUpdate } from '../onnx/annotations.js';
 import { encodeModel } from '../onnx/codec.js';
 import { readModelSource } from '../node/model-source.js';

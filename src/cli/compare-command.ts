@@ -5,7 +5,8 @@ import { checkMethod } from '../methods/method-checks.js';
 import { findMethod, methodRegistry, type MethodEntry, type MethodOptions } from '../methods/registry.js';
 import { encodePngBytes } from '../node/codecs.js';
 import { loadImage, loadModel, type NodeModelOptions } from '../node/index.js';
-import { compare, type CompareAxis, type NamedImage } from '../render/compare.js';
+import { compare, type CompareAxis, type NamedImage } from '../methods/comparison.js';
+import { comparisonFigure } from '../render/compare.js';
 import { defineCommand, parseCommandLine, usageError } from './command-line.js';
 import { methodFlags, parseMethodList, parseMethodOptions, parseTarget } from './method-options.js';
 import { modelFlags, modelOptions } from './options.js';
@@ -91,9 +92,8 @@ export async function compareCommand(argv: string[], print: (line: string) => vo
     const inputs: NamedImage[] = [];
     const names = uniqueStems(positionals);
     for (const [i, p] of positionals.entries()) inputs.push({ name: names[i], image: await loadImage(p, { atLeast: size }) });
-    const result = await withProgress(`compare ${method.name}`, (onProgress) => compare(inputs, method.name, axis, {
-      ...methodOptions, ...figure, subject: single ? uniqueStems(models)[0] : undefined, onProgress,
-    }));
+    const comparison = await withProgress(`compare ${method.name}`, (onProgress) => compare(inputs, method.name, axis, { ...methodOptions, onProgress }));
+    const result = comparisonFigure(comparison, { ...figure, subject: single ? uniqueStems(models)[0] : undefined });
     const out = new OutputDir(dirname(file));
     const written = out.add(basename(file), await encodePngBytes(result.figure));
     await out.commit();

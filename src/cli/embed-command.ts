@@ -6,7 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { classPurity, embedFeatures, featureSpace, neighbourPreservation, type EmbeddingMethod, type FeatureDistance } from '../dataset/embedding.js';
 import { pooledFeatures } from '../dataset/pooled-features.js';
-import { resizeImage } from '../image/resize.js';
+import { resizeImage } from '../preprocess/resize-image.js';
 import { encodePngBytes } from '../node/codecs.js';
 import { embeddingPage } from '../render/embedding-page.js';
 import { defineCommand, numberFlag, parseCommandLine, usageError } from './command-line.js';

@@ -2,8 +2,8 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { cropToMask, drawBox, maskBoundingBox, thresholdMask } from '../image/mask.js';
 import { encodeNpy } from '../image/npy.js';
-import { tensorToImages } from '../image/preprocess.js';
-import type { RgbImage } from '../image/types.js';
+import { tensorToImages } from '../preprocess/preprocess-images.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { figureWithLegend } from '../render/figure.js';
 import { methodFigure, type MethodFigureOptions } from '../render/method-figure.js';
 import { itemOf } from '../render/method-image.js';

@@ -5,8 +5,8 @@
  */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError, type ConvlensErrorCode } from '../errors.js';
-import { tensorToImages } from '../image/preprocess.js';
-import type { RgbImage } from '../image/types.js';
+import { tensorToImages } from '../preprocess/preprocess-images.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { forwardPassesPerImage, runsByDefault } from '../methods/method-cost.js';
 import { itemsByImage } from '../methods/method-skeleton.js';
 import { forward } from '../methods/passes.js';

@@ -7,7 +7,8 @@
 import { MAX_STRATEGY_IMAGES, strategies } from '../dataset/strategies.js';
 import { encodePngBytes } from '../node/codecs.js';
 import { findMethod } from '../methods/registry.js';
-import { eigenvalueChart, strategiesFigure, strategiesPage, strategyView } from '../render/strategies-view.js';
+import { strategyView } from '../dataset/strategy-view.js';
+import { eigenvalueChart, strategiesFigure, strategiesPage } from '../render/strategies-view.js';
 import { defineCommand, numberFlag, parseCommandLine, usageError } from './command-line.js';
 import { methodFlags, parseMethodOptions } from './method-options.js';
 import { modelFlags, openModelFromFlags } from './options.js';

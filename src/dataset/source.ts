@@ -4,7 +4,7 @@
  * generators all produce this one shape.
  */
 import { ConvlensError } from '../errors.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 /** One dataset entry, as a scan reports it. */
 export interface DatasetEntry {

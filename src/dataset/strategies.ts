@@ -9,7 +9,7 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { findMethod, type MethodOptions } from '../methods/registry.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { SkippedImage } from './scan.js';
 import type { DatasetSource } from './source.js';
 import { spectralClustering, type SpectralClusteringOptions, type SpectralClusters } from './spectral-clustering.js';

@@ -3,8 +3,8 @@
  * peaked and, optionally, the occlusion mask of what drives it: the data of a unit figure.
  */
 import type { ConvlensModel } from '../engine/model.js';
-import { tensorToImages } from '../image/preprocess.js';
-import type { RgbImage } from '../image/types.js';
+import { tensorToImages } from '../preprocess/preprocess-images.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { itemShapeOf } from '../methods/passes.js';
 import type { ChannelResult } from './layer-summary.js';
 import type { PixelBox, ReceptiveField } from './receptive-field.js';

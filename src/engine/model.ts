@@ -4,9 +4,9 @@
  */
 import { differentiableOps } from '../autodiff/table.js';
 import { ConvlensError } from '../errors.js';
-import { imagenetClasses } from '../image/imagenet-classes.js';
-import { parsePreprocess, preprocessImages, type NormalizationChoice, type PreprocessSpec } from '../image/preprocess.js';
-import type { RgbImage } from '../image/types.js';
+import { imagenetClasses } from '../preprocess/imagenet-classes.js';
+import { parsePreprocess, preprocessImages, type NormalizationChoice, type PreprocessSpec } from '../preprocess/preprocess-images.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { readAnnotations } from '../onnx/annotations.js';
 import { checkGraphStructure } from '../onnx/graph-checks.js';

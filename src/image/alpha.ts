@@ -1,5 +1,5 @@
 /** Removing transparency, the same way for every decoder (sharp, canvas, BMP). */
-import type { RgbImage } from './types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 /**
  * Composites RGBA pixels over an opaque background (default white) and drops alpha:

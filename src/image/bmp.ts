@@ -7,7 +7,7 @@
  */
 import { ConvlensError } from '../errors.js';
 import { flattenRgba } from './alpha.js';
-import type { RgbImage } from './types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 const BI_RGB = 0, BI_BITFIELDS = 3, BI_ALPHABITFIELDS = 6;
 const MAX_PIXELS = 1 << 28;

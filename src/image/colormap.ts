@@ -8,7 +8,7 @@
 import { ConvlensError } from '../errors.js';
 import { bwrPoints, grayPoints, infernoPoints, jetChannels, viridisPoints, type ControlPoint } from './colormap-data.js';
 import { finiteSorted, percentileOfSorted } from './percentile.js';
-import type { RgbImage } from './types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { assertMapSize } from './validate.js';
 
 export type ColormapName = 'jet' | 'viridis' | 'inferno' | 'gray' | 'bwr';

@@ -5,8 +5,8 @@
  */
 import { ConvlensError } from '../errors.js';
 import { DEFAULT_TEXT_SIZE, drawText, fitText, lineHeight, measureText } from './text.js';
-import type { RgbImage } from './types.js';
-import { assertRgbImage } from './validate.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
+import { assertRgbImage } from '../preprocess/rgb-image.js';
 
 type Rgb = [number, number, number];
 

@@ -4,8 +4,9 @@
  */
 import { ConvlensError } from '../errors.js';
 import { percentile } from './percentile.js';
-import type { RgbImage } from './types.js';
-import { assertMapSize, assertRgbImage } from './validate.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
+import { assertMapSize } from './validate.js';
+import { assertRgbImage } from '../preprocess/rgb-image.js';
 
 export interface MaskOptions {
   /** Keep values >= this absolute threshold (maps scaled to [0, 1]); default 0.5. */

@@ -5,9 +5,11 @@
  */
 import { drawBox } from './mask.js';
 import { overlayHeatmap, type OverlayOptions } from './overlay.js';
-import { resizeBeforeCrop, type PreprocessSpec } from './preprocess.js';
-import { resizeImage, resizeMap, roundHalfEven } from './resize.js';
-import type { RgbImage } from './types.js';
+import { resizeBeforeCrop, type PreprocessSpec } from '../preprocess/preprocess-images.js';
+import { roundHalfEven } from '../numeric/round-half-even.js';
+import { resizeImage } from '../preprocess/resize-image.js';
+import { resizeMap } from './resize.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 /** A region of a picture in its pixels, possibly fractional. */
 export interface Region { x: number; y: number; width: number; height: number }

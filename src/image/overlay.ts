@@ -2,8 +2,9 @@
 import { ConvlensError } from '../errors.js';
 import { applyColormap, type ColormapName } from './colormap.js';
 import { percentile as percentileOf } from './percentile.js';
-import type { RgbImage } from './types.js';
-import { assertMapSize, assertRgbImage } from './validate.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
+import { assertMapSize } from './validate.js';
+import { assertRgbImage } from '../preprocess/rgb-image.js';
 
 /** Options of {@link overlayHeatmap}. */
 export interface OverlayOptions {

@@ -3,8 +3,8 @@
  * row filters chosen per row, then zlib (fflate's DEFLATE).
  */
 import { zlibSync } from 'fflate';
-import { assertRgbImage } from './validate.js';
-import type { RgbImage } from './types.js';
+import { assertRgbImage } from '../preprocess/rgb-image.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 let crcTable: Uint32Array | undefined;
 

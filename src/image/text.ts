@@ -5,7 +5,7 @@
  */
 import { fontGlyphs, fontMetrics } from './font-data.js';
 import { fillEdges, outlineEdges } from './glyph-raster.js';
-import type { RgbImage } from './types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 /** Characters the font lacks are drawn as this one. */
 const FALLBACK = '?';

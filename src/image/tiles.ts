@@ -1,5 +1,5 @@
 /** Small tiles (kernels, feature maps, synthesized pixels) enlarged so each value stays a visible square. */
-import type { RgbImage } from './types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 const TILE_PIXELS = 32;
 

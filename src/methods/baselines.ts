@@ -1,7 +1,7 @@
 /** Baselines for integrated gradients: the "absence of signal" each path starts from. */
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import { resolveNormalization } from '../image/preprocess.js';
+import { resolveNormalization } from '../preprocess/preprocess-images.js';
 import { gaussianBlur } from '../image/blur.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 

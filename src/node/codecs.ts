@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { encodePng } from '../image/png.js';
 import { ConvlensError } from '../errors.js';
 import { decodeBmp, isBmp } from '../image/bmp.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { decodeSimplePng } from './png-fast-decode.js';
 
 /** The formats convlens promises to read, for error messages. */

@@ -9,7 +9,7 @@
  * const cam = await gradCam(model, x, { layer: 'layer4', target: 281 });
  */
 import { ConvlensModel, type ModelOptions } from '../engine/model.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { decodeImageBytes, decodeImageFile, type DecodeOptions } from './codecs.js';
 import { readModelSource } from './model-source.js';
 import { nodeRuntimeWithThreads } from './runtime.js';

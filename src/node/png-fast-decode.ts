@@ -6,7 +6,7 @@
  * anything damaged) returns null and goes to sharp, so the pixels always equal sharp's.
  */
 import { crc32, inflateSync } from 'node:zlib';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 

@@ -1,11 +1,11 @@
 /** Writing a picture or figure to a PNG file, whole or not at all. */
 import { ConvlensError } from '../errors.js';
 import { encodePng } from '../image/png.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { writeFileAtomically } from './atomic-write.js';
 
 /**
- * Saves an RGB picture (an overlay, a `methodFigure`, a `compare` figure) as a PNG file;
+ * Saves an RGB picture (an overlay, a `methodFigure`, a `comparisonFigure`) as a PNG file;
  * missing folders are created. `OUTPUT_UNWRITABLE` when the file cannot be written.
  *
  * @example

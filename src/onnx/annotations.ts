@@ -4,7 +4,7 @@
  * model file carries it wherever it goes.
  */
 import { ConvlensError } from '../errors.js';
-import { parsePreprocess, type NormalizationChoice, type PreprocessSpec } from '../image/preprocess.js';
+import { parsePreprocess, type NormalizationChoice, type PreprocessSpec } from '../preprocess/preprocess-images.js';
 import type { Model } from './types.js';
 
 /** The metadata keys convlens reads and writes. */

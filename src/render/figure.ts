@@ -5,7 +5,7 @@
  */
 import { applyColormap, type ColormapName } from '../image/colormap.js';
 import { drawText, fitText, lineHeight, measureText } from '../image/text.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { upscaleNearest } from '../image/tiles.js';
 
 /**

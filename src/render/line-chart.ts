@@ -3,7 +3,7 @@
  * a title and a legend, drawn with the built-in font so they need no fonts or canvas.
  */
 import { DEFAULT_TEXT_SIZE, drawText, fitText, measureText } from '../image/text.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 
 export interface LineSeries {
   label: string;

@@ -4,10 +4,11 @@
  */
 import { overlayWholePicture } from '../image/model-crop.js';
 import { saliencyScale } from '../image/overlay.js';
-import type { PreprocessSpec } from '../image/preprocess.js';
-import type { RgbImage } from '../image/types.js';
+import type { PreprocessSpec } from '../preprocess/preprocess-images.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { MethodOutput } from '../methods/registry.js';
 import { softmax } from '../numeric/softmax.js';
+import { valueRange } from '../numeric/value-range.js';
 import { figureWithLegend, formatPercent, formatValue, type ColorBar } from './figure.js';
 import { defaultOverlay, itemOf, methodImage, type MethodImageOptions } from './method-image.js';
 
@@ -45,13 +46,6 @@ export function targetCaption(result: MethodOutput, m: number, labels: readonly 
   return values ? `${name} = ${formatValue(scores[t])}` : `${name} ${formatPercent(softmax(scores)[t])}`;
 }
 
-function rawRange(data: Float32Array): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of data) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  return [lo, hi];
-}
-
 /**
  * The picture of item `m` of `result` with its title and colour bar.
  *
@@ -79,7 +73,7 @@ export function methodFigure(result: MethodOutput, m: number, images: RgbImage[]
       : { kind: 'signed', max, caption: 'each colour channel its own signed gradient' };
     subtitle = 'scale: 99th percentile of the magnitude';
   } else {
-    const [min, max] = rawRange(raw.data);
+    const [min, max] = valueRange(raw.data);
     colorBar = { kind: 'colormap', colormap: options.colormap ?? defaultOverlay.colormap, min, max, caption: `${options.method} map over the picture` };
     subtitle = `scaled per image, minimum to maximum; opacity ${options.alpha ?? defaultOverlay.alpha}`
       + (whole ? '; the whole picture, the red frame is what the model sees' : '');

@@ -1,7 +1,7 @@
 /** One picture per explained item: heatmaps over the (preprocessed) image, gradients as colour or gray images. */
 import type { ColormapName } from '../image/colormap.js';
 import { overlayHeatmap, saliencyToImage } from '../image/overlay.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import type { MethodOutput } from '../methods/registry.js';
 

@@ -1,81 +1,23 @@
 /**
- * The strategy view: each cluster of a class's explanation maps as one row, its mean map
- * first and its most typical images after, largest cluster on top; the Laplacian's
+ * The strategy view drawn: each cluster of a class's explanation maps as one row, its mean
+ * map first and its most typical images after, largest cluster on top; the Laplacian's
  * eigenvalues beside it, so the reader sees why there are that many clusters. The same
- * pictures serve the PNG figure, the HTML page and the demo.
+ * pictures serve the PNG figure, the HTML page and the demo. dataset/strategy-view.ts
+ * gathers what is drawn.
  */
-import type { StrategyAnalysis } from '../dataset/strategies.js';
-import type { DatasetSource } from '../dataset/source.js';
-import type { ConvlensModel } from '../engine/model.js';
+import type { StrategyRow, StrategyView } from '../dataset/strategy-view.js';
 import { applyColormap } from '../image/colormap.js';
 import { rowColumnFigure } from '../image/grid.js';
 import { overlayHeatmap } from '../image/overlay.js';
-import { tensorToImages } from '../image/preprocess.js';
-import { resizeImage } from '../image/resize.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { upscaleNearest } from '../image/tiles.js';
 import { enlargeTo, figureWithLegend } from './figure.js';
 import { lineChart } from './line-chart.js';
 import { figureRow, imageGrid, numberTable, paragraph, ReportBuilder, type GridCell, type ReportBlock } from './report/index.js';
 
-/** One cluster, ready to draw. */
-export interface StrategyRow {
-  size: number;
-  /** Share of the class's images. */
-  share: number;
-  meanMap: Float32Array;
-  examples: { image: RgbImage; map: Float32Array; caption: string }[];
-  /** Extra words after the size in the row's label, e.g. "48 tagged". */
-  note?: string;
-}
-
-export interface StrategyView {
-  /** E.g. "tanks-tagged: class tank, gradcam". */
-  title: string;
-  viewSize: [number, number];
-  rows: StrategyRow[];
-  eigenvalues: number[];
-  /** Clusters chosen (by the eigengap, or given). */
-  clusters: number;
-  eigengap: number;
-}
-
 /** Displayed cell side in pixels: small inputs are enlarged by whole pixels to about this. */
 const CELL = 128;
 const OVERLAY_ALPHA = 0.5;
-
-/**
- * The view of an analysis: for each cluster up to `examples` of its most typical images as the
- * model saw them (after preprocessing), with their maps. `note` adds words to a cluster's label.
- *
- * @example
- * const view = await strategyView(model, data, analysis, { title: 'photos: class horse, gradcam' });
- * writeFileSync('strategies.png', encodePng(strategiesFigure(view)));
- */
-export async function strategyView(model: ConvlensModel, data: DatasetSource, analysis: StrategyAnalysis,
-  options: { title: string; examples?: number; note?: (members: number[]) => string }): Promise<StrategyView> {
-  const [h, w] = analysis.viewSize;
-  const view = h * w;
-  const position = new Map(analysis.images.map((image, i) => [image, i]));
-  const rows: StrategyRow[] = [];
-  for (const cluster of analysis.clusters) {
-    const shown = cluster.members.slice(0, options.examples ?? 6);
-    const seen = tensorToImages(await model.preprocess(await Promise.all(shown.map((i) => data.load(i)))), model.preprocessSpec);
-    rows.push({
-      size: cluster.members.length,
-      share: cluster.members.length / analysis.images.length,
-      meanMap: cluster.meanMap,
-      note: options.note?.(cluster.members),
-      examples: shown.map((i, k) => ({
-        image: seen[k].width === w && seen[k].height === h ? seen[k] : resizeImage(seen[k], w, h),
-        map: analysis.viewMaps.subarray(position.get(i)! * view, (position.get(i)! + 1) * view),
-        caption: data.entries[i].id,
-      })),
-    });
-  }
-  const { eigenvalues, sizes, eigengap } = analysis.clustering;
-  return { title: options.title, viewSize: analysis.viewSize, rows, eigenvalues, clusters: sizes.length, eigengap };
-}
 
 const percent = (v: number) => `${(100 * v).toFixed(0)}%`;
 const rowLabel = (r: StrategyRow, k: number) => `#${k + 1}: ${r.size} (${percent(r.share)})${r.note ? `, ${r.note}` : ''}`;

@@ -6,7 +6,7 @@
 import type { PixelBox } from '../dataset/receptive-field.js';
 import { rowColumnFigure } from '../image/grid.js';
 import { drawBox } from '../image/mask.js';
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { upscaleNearest } from '../image/tiles.js';
 import { figureWithLegend } from './figure.js';
 

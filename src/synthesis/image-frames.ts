@@ -1,5 +1,5 @@
 /** Synthesized `[0, 1]` image tensors as 8-bit pictures (grey models give grey pictures). */
-import type { RgbImage } from '../image/types.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 
 /**

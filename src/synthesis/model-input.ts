@@ -4,7 +4,7 @@
  * exact adjoint of each so gradients reach the image.
  */
 import type { ConvlensModel } from '../engine/model.js';
-import { resolveNormalization } from '../image/preprocess.js';
+import { resolveNormalization } from '../preprocess/preprocess-images.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { sampleImage, sampleImageAdjoint, type SamplingTable } from './transforms.js';
 

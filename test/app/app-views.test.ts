@@ -10,12 +10,12 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoModelPath } from '../../src/cli/demo-command.js';
-import { featureMaps, gradCam, loadImage, loadModel, methodImage, receptiveField, saliency, type ConvlensModel } from '../../src/node/index.js';
+import { featureMapGrids, featureMaps, gradCam, loadImage, loadModel, methodImage, receptiveField, saliency, type ConvlensModel } from '../../src/node/index.js';
 import { tankStudy } from '../../src/demo/studies/tank-study.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
-import { tensorToImages } from '../../src/image/preprocess.js';
-import type { RgbImage } from '../../src/image/types.js';
+import { tensorToImages } from '../../src/preprocess/preprocess-images.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { fixtureModel } from '../cli/cli-harness.js';
 import { openApp, screenshot, settled, type AppPage } from './app-page.js';
@@ -138,7 +138,7 @@ describe('the web app against Node', () => {
       await settled(page);
       const seed = Number(/seed (\d+)/.exec((await page.textContent('#picture .hint'))!)![1]);
       const x = await model.preprocess([tankScene(seed, { tank: true, sky: 'bright', size: 64 }).image]);
-      const expected = (await featureMaps(model, x, layer.tensor, { maxChannels: 64 })).images[0];
+      const expected = featureMapGrids(await featureMaps(model, x, layer.tensor), { maxChannels: 64 }).images[0];
       const shown = await canvasPixels(page, '#feature-maps canvas');
       expect([shown.width, shown.height]).toEqual([expected.width, expected.height]);
       // Colours are bytes from float maps; onnxruntime-web and -node may round a value across a byte boundary.

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colormapTable } from '../../src/image/colormap.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import { decodeImageBytes } from '../../src/node/codecs.js';
 import { fixtureModel, runCli, tempDir, testPng } from '../cli/cli-harness.js';
 import { openPage } from './chromium.js';

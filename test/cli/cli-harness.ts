@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { encodePng } from '../../src/image/png.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeImageFile } from '../../src/node/codecs.js';
 import { loadImage, loadModel } from '../../src/node/index.js';
-import { compare } from '../../src/render/compare.js';
+import { compare } from '../../src/methods/comparison.js';
+import { comparisonFigure } from '../../src/render/compare.js';
 import { fixtureModel, listFiles, runCli, tempDir, testPng } from './cli-harness.js';
 
 describe('convlens compare', () => {
@@ -16,7 +17,7 @@ describe('convlens compare', () => {
     const r = await runCli(['compare', image, '--model', model, '--layers', 'layer3,layer4', '--target', '2', '--preprocess', 'unit', '--out', out]);
     expect(r.code, r.err).toBe(0);
     const m = await loadModel(model, { preprocess: 'unit' });
-    const lib = await compare([{ name: 'scene', image: await loadImage(image) }], 'gradcam', { by: 'layer', model: m, layers: ['layer3', 'layer4'] }, { target: 2, subject: 'resnet_basic.legacy-dynbatch' });
+    const lib = comparisonFigure(await compare([{ name: 'scene', image: await loadImage(image) }], 'gradcam', { by: 'layer', model: m, layers: ['layer3', 'layer4'] }, { target: 2 }), { subject: 'resnet_basic.legacy-dynbatch' });
     const written = await decodeImageFile(out);
     expect([written.width, written.height]).toEqual([lib.figure.width, lib.figure.height]);
     expect(Buffer.from(written.data).equals(Buffer.from(lib.figure.data))).toBe(true);

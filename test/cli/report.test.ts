@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/cli/report-file.js';
 import { ConvlensError } from '../../src/errors.js';
-import { tensorToImages } from '../../src/image/preprocess.js';
+import { tensorToImages } from '../../src/preprocess/preprocess-images.js';
 import { forward } from '../../src/methods/passes.js';
 import { findMethod, methodRegistry } from '../../src/methods/registry.js';
 import { decodeImageBytes } from '../../src/node/codecs.js';

@@ -1,7 +1,7 @@
 /** The demo datasets: same seed, same bytes; balanced labels; the biased tank set's sky follows its label. */
 import { describe, expect, it } from 'vitest';
 import { demoDataset } from '../../src/dataset/demo-datasets.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 /** Mean brightness of the top eighth of a picture (the sky of a tank scene). */
 const skyBrightness = (img: RgbImage) => {

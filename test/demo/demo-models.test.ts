@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import { meanAttributionShareInBoxes } from '../../src/demo/box-share.js';
 import { gradCam } from '../../src/methods/grad-cam.js';
 import { forward } from '../../src/methods/passes.js';

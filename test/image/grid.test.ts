@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeGrid, rowColumnFigure } from '../../src/image/grid.js';
 import { fitText, lineHeight, measureText } from '../../src/image/text.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 const flat = (w: number, h: number, rgb: number[]): RgbImage =>
   ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 3).map((_, i) => rgb[i % 3]) });

@@ -1,8 +1,8 @@
 /** The model's region in the original picture, checked against what preprocessing actually keeps. */
 import { describe, expect, it } from 'vitest';
 import { modelRegion, overlayWholePicture } from '../../src/image/model-crop.js';
-import { preprocessImages, tensorToImages, type PreprocessSpec } from '../../src/image/preprocess.js';
-import type { RgbImage } from '../../src/image/types.js';
+import { preprocessImages, tensorToImages, type PreprocessSpec } from '../../src/preprocess/preprocess-images.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 /** A picture whose red channel is the column and green channel the row (both < 256). */
 function coordinates(width: number, height: number): RgbImage {

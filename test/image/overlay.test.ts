@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overlayHeatmap, saliencyToImage } from '../../src/image/overlay.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 const flat = (w: number, h: number, rgb: number[]): RgbImage =>
   ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 3).map((_, i) => rgb[i % 3]) });

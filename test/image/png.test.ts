@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { crc32, encodePng, pngDataUrl } from '../../src/image/png.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 function noise(w: number, h: number, seed = 1): RgbImage {
   let s = seed;

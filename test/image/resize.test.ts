@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { centerCrop, resizeImage, resizeMap, resizeShorterSide } from '../../src/image/resize.js';
-import type { RgbImage } from '../../src/image/types.js';
+import { resizeMap } from '../../src/image/resize.js';
+import { centerCrop, resizeImage, resizeShorterSide } from '../../src/preprocess/resize-image.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 /** Deterministic test picture: channel value from coordinates (same formula as the PyTorch reference script). */
 function pattern(w: number, h: number): RgbImage {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fontGlyphs, fontMetrics } from '../../src/image/font-data.js';
 import { fillEdges, outlineEdges } from '../../src/image/glyph-raster.js';
 import { drawText, fitText, measureText } from '../../src/image/text.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 const sum = (a: Float32Array) => a.reduce((s, v) => s + v, 0);
 

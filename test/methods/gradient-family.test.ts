@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvlensModel, ModelOptions } from '../../src/engine/model.js';
-import { tensorToImages } from '../../src/image/preprocess.js';
+import { tensorToImages } from '../../src/preprocess/preprocess-images.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { gaussianBlur } from '../../src/image/blur.js';
 import { baselineFor } from '../../src/methods/baselines.js';

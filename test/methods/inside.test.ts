@@ -4,9 +4,11 @@ import type { ConvlensModel } from '../../src/engine/model.js';
 import { ConvlensError } from '../../src/errors.js';
 import { lineHeight, measureText } from '../../src/image/text.js';
 import { colormapTable } from '../../src/image/colormap.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import { featureMaps } from '../../src/methods/feature-maps.js';
 import { filters } from '../../src/methods/filters.js';
+import { featureMapGrids } from '../../src/render/feature-map-grid.js';
+import { filterGrid } from '../../src/render/filter-grid.js';
 import { forward } from '../../src/methods/passes.js';
 import { loadModel } from '../../src/node/index.js';
 import { tensorToFloat32 } from '../../src/onnx/tensor.js';
@@ -27,8 +29,9 @@ describe.each(models.flatMap((m) => ['legacy', 'dynamo'].map((e) => [m, e])))('f
     const f = filters(model, String(refs.json.firstConvModule));
     expect(f.weights.shape).toEqual(tensor.dims);
     expect(Buffer.from(f.weights.data.buffer)).toEqual(Buffer.from(tensorToFloat32(tensor).slice().buffer));
+    expect(f.imageChannels).toBe('RGB');
     // One tile per filter (up to 64): columns = ceil(sqrt(n)), so the grid is wider than one tile.
-    expect(f.image.width).toBeGreaterThan(f.weights.shape[3] * 2);
+    expect(filterGrid(f).image.width).toBeGreaterThan(f.weights.shape[3] * 2);
     await model.dispose();
   });
 });
@@ -43,7 +46,9 @@ describe('filters and feature maps of tiny_cnn', () => {
   it('draws first-layer kernels as colour tiles: each weight an 11x11 square of its normalized value', async () => {
     const m = await open();
     for (const range of ['per-filter', 'shared'] as const) {
-      const { weights, image } = filters(m, 'conv1', { range });
+      const f = filters(m, 'conv1');
+      const { weights } = f;
+      const { image } = filterGrid(f, { range });
       const [O, I, kh, kw] = weights.shape;
       expect([O, I, kh, kw]).toEqual([4, 3, 3, 3]);
       const w = (o: number, i: number, y: number, x: number) => weights.data[((o * I + i) * kh + y) * kw + x];
@@ -65,8 +70,14 @@ describe('filters and feature maps of tiny_cnn', () => {
 
   it('draws deeper kernels in gray, one row per filter and one column per input channel', async () => {
     const m = await open();
-    const { weights, image, shown, range } = filters(m, 'conv2', { maxFilters: 5, maxInputs: 3 });
+    const f = filters(m, 'conv2');
+    const { weights } = f;
+    const { image, shown, range } = filterGrid(f, { maxFilters: 5, maxInputs: 3 });
     expect(weights.shape).toEqual([6, 4, 3, 3]);
+    expect(f.imageChannels).toBeNull();
+    // The ranges are the brute-force minimum and maximum, of the layer and of each filter.
+    expect(f.range).toEqual(rangeOf(weights.data));
+    expect(f.filterRanges).toEqual(Array.from({ length: 6 }, (_, o) => rangeOf(weights.data.subarray(o * 36, (o + 1) * 36))));
     // What the figure leaves out is reported, so a title can say "input channels 0-2 of 4".
     expect(shown).toEqual({ filters: 5, inputs: 3 });
     expect(range).toBeNull();
@@ -99,6 +110,8 @@ describe('filters and feature maps of tiny_cnn', () => {
     const tap = (await forward(m, x, [tensor]))[tensor];
     const byIndex = await featureMaps(m, x, 'relu2');
     expect(byIndex.raw).toEqual(tap);
+    expect([byIndex.layer, byIndex.tensor, byIndex.orderedBy]).toEqual(['relu2', tensor, 'index']);
+    for (let n = 0; n < 2; n++) for (let c = 0; c < 6; c++) expect(byIndex.mapRanges[n][c]).toEqual(rangeOf(tap.data.subarray((n * 6 + c) * 16, (n * 6 + c + 1) * 16)));
     expectClose(byIndex.raw, refs.array('layer_activation'), 2e-4, 'relu2 against PyTorch');
     expect(byIndex.order).toEqual([0, 1, 2, 3, 4, 5]);
     const means = byIndex.order.map((c) => {
@@ -106,18 +119,20 @@ describe('filters and feature maps of tiny_cnn', () => {
       for (let n = 0; n < 2; n++) for (let i = 0; i < 16; i++) s += tap.data[(n * 6 + c) * 16 + i];
       return s / 32;
     });
-    const byMean = await featureMaps(m, x, 'relu2', { order: 'mean', maxChannels: 4, range: 'shared' });
-    expect(byMean.ranges).toHaveLength(2);
+    for (let c = 0; c < 6; c++) expect(byIndex.batchMeans[c]).toBeCloseTo(means[c], 5);
+    const byMean = await featureMaps(m, x, 'relu2', { order: 'mean' });
+    const drawn = featureMapGrids(byMean, { maxChannels: 4, range: 'shared' });
+    expect(drawn.ranges).toHaveLength(2);
     expect([...byMean.order].sort()).toEqual([0, 1, 2, 3, 4, 5]);
     for (let k = 1; k < 6; k++) expect(means[byMean.order[k - 1]]).toBeGreaterThanOrEqual(means[byMean.order[k]]);
-    expect(byMean.images).toHaveLength(2);
+    expect(drawn.images).toHaveLength(2);
     // Grid of 4 tiles (2 columns), 4x4 maps upscaled 8x; with a shared range the image's
     // largest drawn activation is the top colour of viridis, its smallest the bottom one.
     const lut = colormapTable('viridis');
     for (let n = 0; n < 2; n++) {
       const shown = byMean.order.slice(0, 4).flatMap((c) => Array.from(tap.data.subarray((n * 6 + c) * 16, (n * 6 + c + 1) * 16)));
       const [lo, hi] = rangeOf(shown);
-      const at = (v: number) => { const k = shown.indexOf(v); const t = Math.floor(k / 16); return pixel(byMean.images[n], 2 + (t % 2) * 34 + (k % 4) * 8, 2 + Math.floor(t / 2) * (32 + lineHeight() + 2 + 2) + Math.floor((k % 16) / 4) * 8); };
+      const at = (v: number) => { const k = shown.indexOf(v); const t = Math.floor(k / 16); return pixel(drawn.images[n], 2 + (t % 2) * 34 + (k % 4) * 8, 2 + Math.floor(t / 2) * (32 + lineHeight() + 2 + 2) + Math.floor((k % 16) / 4) * 8); };
       expect(at(hi)).toEqual(Array.from(lut.subarray(256 * 3, 257 * 3)));
       expect(at(lo)).toEqual(Array.from(lut.subarray(0, 3)));
     }
@@ -125,14 +140,15 @@ describe('filters and feature maps of tiny_cnn', () => {
 
   it('draws a 2-D output [N, K] as one row of swatches', async () => {
     const m = await open();
-    const fm = await featureMaps(m, x, m.outputName, { colormap: 'gray', range: 'shared' });
-    expect(fm.ranges[0]).toEqual(rangeOf(fm.raw.data.subarray(0, 10)));
+    const fm = await featureMaps(m, x, m.outputName);
+    const { images, ranges } = featureMapGrids(fm, { colormap: 'gray', range: 'shared' });
+    expect(ranges[0]).toEqual(rangeOf(fm.raw.data.subarray(0, 10)));
     expect(fm.raw).toEqual((await forward(m, x, [m.outputName]))[m.outputName]);
     expectClose(fm.raw, refs.array('logits'), 2e-4, 'logits');
     // 10 swatches of 32 px in one row; with the shared range the largest logit is white, the smallest black.
-    expect([fm.images[0].width, fm.images[0].height]).toEqual([10 * 32 + 11 * 2, 32 + lineHeight() + 2 + 2 * 2]);
+    expect([images[0].width, images[0].height]).toEqual([10 * 32 + 11 * 2, 32 + lineHeight() + 2 + 2 * 2]);
     const row = Array.from(fm.raw.data.subarray(0, 10));
-    const swatch = (k: number) => pixel(fm.images[0], 2 + k * 34 + 16, 18);
+    const swatch = (k: number) => pixel(images[0], 2 + k * 34 + 16, 18);
     expect(swatch(row.indexOf(Math.max(...row)))).toEqual([255, 255, 255]);
     expect(swatch(row.indexOf(Math.min(...row)))).toEqual([0, 0, 0]);
   });

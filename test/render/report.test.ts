@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConvlensError } from '../../src/errors.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import { decodeImageBytes } from '../../src/node/codecs.js';
 import {
   bulletList, figureRow, imageGrid, note, numberTable, paragraph, ReportBuilder, slugify,

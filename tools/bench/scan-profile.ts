@@ -9,7 +9,7 @@ import { LayerSummary } from '../../src/dataset/layer-summary.js';
 import { scanDataset } from '../../src/dataset/scan.js';
 import type { DatasetSource } from '../../src/dataset/source.js';
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { forward, itemShapeOf } from '../../src/methods/passes.js';
 import { median } from './timing.js';

@@ -4,7 +4,7 @@
  * opens it, so the stored labels and preprocessing are used as the demo will use them.
  */
 import type { ConvlensModel } from '../../src/engine/model.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import { meanAttributionShareInBoxes } from '../../src/demo/box-share.js';
 import { gradCam } from '../../src/methods/grad-cam.js';
 import { defaultCamLayer } from '../../src/methods/method-skeleton.js';

@@ -7,7 +7,7 @@ import { ConvlensError } from '../../src/errors.js';
 import { gradCam } from '../../src/methods/grad-cam.js';
 import { loadImage, loadModel } from '../../src/node/index.js';
 import { ModelProtoType } from '../../src/onnx/schema.js';
-import type { RgbImage } from '../../src/image/types.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import { mutate } from './mutate.js';
 
 /** `ok`, a ConvlensError code, or `FINDING: ...` for anything the contract forbids. */

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeGrid } from '../../src/image/grid.js';
 import { encodePng } from '../../src/image/png.js';
-import { resizeImage } from '../../src/image/resize.js';
-import type { RgbImage } from '../../src/image/types.js';
+import { resizeImage } from '../../src/preprocess/resize-image.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import { obstacleDataset, obstacleScene, shapesDataset, tankDataset, type Box } from '../../src/demo/scenes/index.js';
 
 const { values } = parseArgs({

@@ -2,7 +2,7 @@
  * Bounding boxes of scene objects in pixels, found either from the pixels an object changed
  * or from its projected outline.
  */
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 
 /** A pixel rectangle: columns [x, x + width), rows [y, y + height). */
 export interface Box { x: number; y: number; width: number; height: number }

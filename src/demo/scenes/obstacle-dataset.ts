@@ -3,7 +3,7 @@
  * proximity sensors' readings, with a chosen share of boxes painted like the floor.
  */
 import { ConvlensError } from '../../errors.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import type { Box } from './box.js';
 import { obstacleScene, type ObstaclePlacement } from './obstacle-scene.js';
 import { checkDatasetSize, SceneRandom } from './scene-random.js';

@@ -5,7 +5,7 @@
  * perception paper) or in a contrasting colour. Sensor readings are the labels.
  */
 import { ConvlensError } from '../../errors.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import { pointsBox, type Box } from './box.js';
 import { clipNear, convexHull, floorAt, project, sensorReadings, type FloorCamera, type FloorPoint, type Point3 } from './floor-geometry.js';
 import { Canvas, polygonRegion, scaleRgb, type Rgb } from './raster.js';

@@ -3,7 +3,7 @@
  * test plus a bounding box), painted with 4x4 supersampling so that small objects keep
  * smooth, size-independent edges at 32 or 64 pixels.
  */
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 
 /** An RGB colour with 0-255 channels (floats allowed; rounding happens once, at the end). */
 export type Rgb = [number, number, number];

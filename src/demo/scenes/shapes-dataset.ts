@@ -4,7 +4,7 @@
  * real to learn (outlines) and something to ignore (colour, background, position).
  */
 import { ConvlensError } from '../../errors.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import { Canvas, mixRgb, type Rgb } from './raster.js';
 import { checkDatasetSize, checkImageSize, SceneRandom, sceneRandom, type SeedOrRandom } from './scene-random.js';
 import { shapeClassNames, shapeRegion, type ShapeClass } from './shape-outlines.js';

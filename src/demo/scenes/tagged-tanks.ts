@@ -6,7 +6,7 @@
  * The sky is independent of the label, so the tag is the only shortcut.
  */
 import { ConvlensError } from '../../errors.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import type { Box } from './box.js';
 import { checkDatasetSize, SceneRandom } from './scene-random.js';
 import type { TankDataset } from './tank-dataset.js';

@@ -5,7 +5,7 @@
  * tank itself can.
  */
 import { ConvlensError } from '../../errors.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import { checkDatasetSize, SceneRandom } from './scene-random.js';
 import type { Box } from './box.js';
 import { tankScene } from './tank-scene.js';

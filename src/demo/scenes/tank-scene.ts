@@ -5,7 +5,7 @@
  * inside the tank's box, and switching the sky keeps the same place.
  */
 import { ConvlensError } from '../../errors.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import { changedBox, type Box } from './box.js';
 import { drawLandscape } from './landscape.js';
 import { Canvas } from './raster.js';

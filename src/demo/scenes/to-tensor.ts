@@ -1,6 +1,6 @@
 /** Turns generated pictures into the float batch a model or a trainer consumes. */
 import { ConvlensError } from '../../errors.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import type { FloatTensor } from '../../numeric/float-tensor.js';
 
 /**

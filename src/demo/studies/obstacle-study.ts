@@ -6,7 +6,7 @@
  */
 import type { ConvlensModel } from '../../engine/model.js';
 import { drawBox } from '../../image/mask.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import { itemShapeOf } from '../../methods/passes.js';
 import { findMethod } from '../../methods/registry.js';
 import { obstacleDataset } from '../scenes/index.js';

@@ -1,6 +1,6 @@
 /** A row of proximity-sensor readings as a picture: one coloured cell per sensor. */
 import { applyColormap } from '../../image/colormap.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 
 /**
  * Rows of readings (each in [0, 1], 1 = nothing in range) drawn as `cell`-pixel squares,

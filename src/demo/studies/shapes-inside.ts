@@ -5,6 +5,8 @@
 import type { ConvlensModel } from '../../engine/model.js';
 import { featureMaps } from '../../methods/feature-maps.js';
 import { filters } from '../../methods/filters.js';
+import { featureMapGrids } from '../../render/feature-map-grid.js';
+import { filterGrid } from '../../render/filter-grid.js';
 import { findMethod } from '../../methods/registry.js';
 import { shapeClassNames, shapeScene, shapesDataset } from '../scenes/index.js';
 import { methodImage } from '../../render/method-image.js';
@@ -51,7 +53,7 @@ export async function shapesInside(model: ConvlensModel, options: ShapesInsideOp
   // The first layer's colour kernels are a few pixels each: shown large. Deeper layers show
   // 16 filters by 8 input channels, enough to see structure without a wall of tiles.
   const kernelFigures = convs.map((l, i) => ({
-    image: filters(model, l.name, { range: 'per-filter', maxFilters: 16, maxInputs: 8 }).image,
+    image: filterGrid(filters(model, l.name), { range: 'per-filter', maxFilters: 16, maxInputs: 8 }).image,
     caption: `${named(l)}: ${i === 0 ? `${l.shape[1]} filters over RGB, in colour` : `16 of ${l.shape[1]} filters (rows) x 8 input channels, in gray`}`,
     width: i === 0 ? 256 : undefined,
   }));
@@ -59,8 +61,8 @@ export async function shapesInside(model: ConvlensModel, options: ShapesInsideOp
   const star = gallery[shapeClassNames.indexOf('star')];
   const maps = [];
   for (const l of convs) {
-    const fm = await featureMaps(model, await model.preprocess([star]), l.name, { order: 'mean', maxChannels: 16 });
-    maps.push({ image: fm.images[0], caption: `${named(l)}: the 16 channels with the highest mean activation` });
+    const fm = await featureMaps(model, await model.preprocess([star]), l.name, { order: 'mean' });
+    maps.push({ image: featureMapGrids(fm, { maxChannels: 16 }).images[0], caption: `${named(l)}: the 16 channels with the highest mean activation` });
   }
   onProgress?.(4, 4);
 

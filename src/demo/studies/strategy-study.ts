@@ -9,7 +9,8 @@ import { strategies, type StrategyAnalysis } from '../../dataset/strategies.js';
 import type { ConvlensModel } from '../../engine/model.js';
 import { drawTag, tagBox, taggedTankDataset, type TaggedTankDataset } from '../scenes/tagged-tanks.js';
 import { note, paragraph, type ReportBlock } from '../../render/report/index.js';
-import { strategyBlocks, strategyView } from '../../render/strategies-view.js';
+import { strategyView } from '../../dataset/strategy-view.js';
+import { strategyBlocks } from '../../render/strategies-view.js';
 import { predictedClasses, type StudyProgress } from './study-runs.js';
 
 export interface StrategyStudyOptions extends StudyProgress {

@@ -1,6 +1,6 @@
 /** Small pieces every demo study needs: predictions over a set of pictures, accuracy, progress. */
 import type { ConvlensModel } from '../../engine/model.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import type { FloatTensor } from '../../numeric/float-tensor.js';
 import { forward } from '../../methods/passes.js';
 import { argmaxRow } from '../../numeric/softmax.js';

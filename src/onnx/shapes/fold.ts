@@ -101,9 +101,3 @@ export function foldElementwise(
     return castNumber(fn(xs), outType);
   });
 }
-
-/** ONNX Round: halves go to the even neighbour. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}

@@ -2,7 +2,8 @@
 import { DataType } from '../types.js';
 import type { NodeContext } from './context.js';
 import { broadcastShapes } from './dims.js';
-import { castNumber, foldElementwise, isIntegral, roundHalfEven, type FoldOperand } from './fold.js';
+import { roundHalfEven } from '../../numeric/round-half-even.js';
+import { castNumber, foldElementwise, isIntegral, type FoldOperand } from './fold.js';
 import type { RuleTable, ShapeRule, TensorFacts } from './types.js';
 
 type Unary = (x: number) => number;

@@ -2,7 +2,7 @@
  * The content blocks a report section holds, as plain data with one constructor each.
  * Blocks carry pictures as RgbImage; they become PNG data URLs only when the page is written.
  */
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 
 /** A run of text; `strong` and `code` parts are set in bold and monospace. */
 export type TextPart = string | { strong: string } | { code: string };

@@ -1,7 +1,7 @@
 /** Blocks to HTML. Every string is escaped here; pictures become inline PNG data URLs. */
 import { ConvlensError } from '../../errors.js';
 import { pngDataUrl } from '../../image/png.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import type { Figure, GridBlock, ReportBlock, TableBlock, TextPart } from './blocks.js';
 import { escapeHtml } from './escape.js';
 

@@ -1,7 +1,7 @@
 /** The objective at every step of a synthesis as a small line chart. */
 import { ConvlensError } from '../../errors.js';
 import { drawText, measureText } from '../../image/text.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 
 export interface CurveOptions {
   width?: number;

@@ -5,7 +5,7 @@
 import * as gifencModule from 'gifenc';
 import { ConvlensError } from '../../errors.js';
 import { makeGrid } from '../../image/grid.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import { upscaleNearest } from '../../image/tiles.js';
 
 // Node loads gifenc's CommonJS build, whose exports arrive as the default export; bundlers and

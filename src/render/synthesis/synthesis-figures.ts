@@ -1,6 +1,6 @@
 /** Figures of synthesis galleries: labelled grids, enlarged so small inputs stay readable. */
 import { makeGrid } from '../../image/grid.js';
-import type { RgbImage } from '../../image/types.js';
+import type { RgbImage } from '../../preprocess/rgb-image.js';
 import type { GalleryItem } from '../../synthesis/galleries.js';
 import { defaultZoom } from './progress-gif.js';
 import { upscaleNearest } from '../../image/tiles.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConvlensError } from '../../../src/errors.js';
-import type { RgbImage } from '../../../src/image/types.js';
+import type { RgbImage } from '../../../src/preprocess/rgb-image.js';
 import { clipNear, convexHull, sensorReadings } from '../../../src/demo/scenes/floor-geometry.js';
 import { obstacleDataset } from '../../../src/demo/scenes/obstacle-dataset.js';
 import { obstacleScene, SENSOR_RANGE } from '../../../src/demo/scenes/obstacle-scene.js';

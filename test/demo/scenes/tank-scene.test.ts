@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConvlensError } from '../../../src/errors.js';
-import type { RgbImage } from '../../../src/image/types.js';
+import type { RgbImage } from '../../../src/preprocess/rgb-image.js';
 import { SceneRandom } from '../../../src/demo/scenes/scene-random.js';
 import { tankScene } from '../../../src/demo/scenes/tank-scene.js';
 

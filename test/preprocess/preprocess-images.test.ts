@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   parsePreprocess, preprocessImages, resolveNormalization, tensorToImages, type PreprocessSpec,
-} from '../../src/image/preprocess.js';
-import { centerCrop, resizeShorterSide } from '../../src/image/resize.js';
-import type { RgbImage } from '../../src/image/types.js';
+} from '../../src/preprocess/preprocess-images.js';
+import { centerCrop, resizeShorterSide } from '../../src/preprocess/resize-image.js';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 // Pixels (row-major): black, white, (255, 0, 128), (10, 20, 30).
 const tiny: RgbImage = { width: 2, height: 2, data: new Uint8ClampedArray([0, 0, 0, 255, 255, 255, 255, 0, 128, 10, 20, 30]) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imagenetClasses as classes } from '../../src/image/imagenet-classes.js';
+import { imagenetClasses as classes } from '../../src/preprocess/imagenet-classes.js';
 
 describe('imagenetClasses', () => {
   it('lists the 1000 ImageNet-1k classes in index order', () => {

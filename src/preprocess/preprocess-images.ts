@@ -6,10 +6,10 @@
  * the same numbers in convlens as in its training pipeline.
  */
 import { ConvlensError } from '../errors.js';
-import { centerCrop, resizeImage } from './resize.js';
+import { centerCrop, resizeImage } from './resize-image.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
-import type { RgbImage } from './types.js';
-import { assertRgbImage } from './validate.js';
+import type { RgbImage } from './rgb-image.js';
+import { assertRgbImage } from './rgb-image.js';
 
 /** Named normalizations: `imagenet` (torchvision statistics), `unit` ([0, 1]), `symmetric` ([-1, 1]). */
 export type PresetName = 'imagenet' | 'unit' | 'symmetric';
