@@ -153,11 +153,7 @@ export class LayerSummary {
           at = zeroAt;
         }
         if (!Number.isFinite(sum)) throw new ConvlensError('RUNTIME', `Layer "${this.tensor}" gave a NaN or infinite activation; the model produced invalid values for image ${images[n]}.`);
-        for (let k = 0; k < count; k++) {
-          const i = nonzero[k];
-          const v = data[i];
-          if (v > 0) sketch.addPositive(v, bits[i]); else sketch.addNegative(v, bits[i]);
-        }
+        sketch.addGathered(data, bits, nonzero, count);
         sketch.addZeros(plane - count);
         at -= base;
         this.fires[c] += fired;
