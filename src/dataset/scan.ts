@@ -89,7 +89,7 @@ const READ_AHEAD = 2;
  * the scan folds and decodes on the main thread, and spinning onnxruntime threads would take
  * the cores that work needs (and the CPU of every other process) for nothing.
  */
-const SCAN_SESSION: ForwardOptions['sessionOptions'] = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
+export const SCAN_SESSION: ForwardOptions['sessionOptions'] = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
 
 async function readBatch(model: ConvlensModel, data: DatasetSource, indices: number[], strict: boolean): Promise<Batch> {
   const loaded = await Promise.all(indices.map((i) => data.load(i).then((image): RgbImage | Error => image, (e: unknown) => e as Error)));

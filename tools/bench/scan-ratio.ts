@@ -9,8 +9,8 @@
  */
 import { parseArgs } from 'node:util';
 import { scanDataset } from '../../src/dataset/scan.js';
-import { median } from './timing.js';
 import { SCAN_LAYERS, scanBenchSetup } from './scan.js';
+import { wallAndCpuRounds } from './scan-profile.js';
 
 const { values } = parseArgs({ options: { reps: { type: 'string', default: '5' }, batch: { type: 'string', default: '32' } } });
 const [reps, batch] = [Number(values.reps), Number(values.batch)];
@@ -20,21 +20,7 @@ const runs: [string, () => Promise<unknown>][] = [
   ['plain forward, threads not spinning', setup.forwardQuiet],
   [`scan, batch ${batch}`, () => scanDataset(setup.model, setup.folder, { layers: SCAN_LAYERS, batchSize: batch })],
 ];
-const wall: number[][] = runs.map(() => []);
-const cpu: number[][] = runs.map(() => []);
-for (let r = -2; r < reps; r++) {
-  for (const [i, [, run]] of runs.entries()) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await run();
-    const w = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    if (r >= 0) { wall[i].push(w); cpu[i].push((c.user + c.system) / 1000); }
-  }
-}
-const ratio = (xs: number[][], i: number) => median(xs[i].map((x, r) => x / xs[0][r])).toFixed(2);
-console.table(runs.map(([name], i) => ({
-  run: name, 'wall ms': Math.round(median(wall[i])), 'x plain (wall)': ratio(wall, i), 'cpu ms': Math.round(median(cpu[i])), 'x plain (cpu)': ratio(cpu, i),
-})));
-console.log(`scan: ${(1000 / (median(wall[2]) / 1000)).toFixed(0)} images/s (median round), ${reps} rounds`);
+const rows = await wallAndCpuRounds(runs, reps, 2);
+console.table(rows);
+console.log(`scan: ${(1000 / (rows[2]['wall ms'] / 1000)).toFixed(0)} images/s (median round), ${reps} rounds`);
 await setup.release();
