@@ -30,6 +30,9 @@ const SKETCH_ZERO_BITS = (() => {
   return u[0];
 })();
 
+/** The float64 view of a batch whose floats do not start on an 8-byte boundary: every read is out of bounds, so no pair is skipped. */
+const NO_PAIRS = new Float64Array(0);
+
 export interface LayerSummaryOptions {
   k: number;
   rank: RankBy;
@@ -110,20 +113,31 @@ export class LayerSummary {
     }
     const { data } = batch;
     const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
+    // Two float32 +0s read as one float64 are 0 (so is a +0 followed by a -0): ReLU maps are
+    // mostly zeros, so pairs of them are skipped with one test. A zero adds nothing to a sum,
+    // fires no count and is no sketch key; only the first one's place matters, for the maximum.
+    const pairs = data.byteOffset % 8 === 0 ? new Float64Array(data.buffer, data.byteOffset, data.length >> 1) : NO_PAIRS;
     const nonzero = this.nonzero;
     for (let n = 0; n < images.length; n++) {
       for (let c = 0; c < this.channels; c++) {
         const base = n * item + c * plane;
+        const end = base + plane;
         const sketch = this.sketches[c];
         let sum = 0;
         let best = -Infinity;
         let at = base;
+        let zeroAt = -1;
         let count = 0;
         let fired = 0;
-        // ReLU maps are mostly exact zeros in no pattern a branch predictor could learn, so the
-        // values the sketch must key are gathered without a branch on them (integer tests on
-        // the float32 bits) and keyed in a second loop.
-        for (let i = base; i < base + plane; i++) {
+        // The zeros left are in no pattern a branch predictor could learn, so the values the
+        // sketch must key are gathered without a branch on them (integer tests on the float32
+        // bits) and keyed in a second loop.
+        for (let i = base; i < end; i++) {
+          if ((i & 1) === 0 && i + 1 < end && pairs[i >> 1] === 0) {
+            if (zeroAt < 0) zeroAt = i;
+            i++;
+            continue;
+          }
           const v = data[i];
           sum += v;
           if (v > best) { best = v; at = i; }
@@ -133,12 +147,13 @@ export class LayerSummary {
           count += (SKETCH_ZERO_BITS - 1 - magnitude) >>> 31;
           fired += (~b >>> 31) & ((0 - magnitude) >>> 31);
         }
-        if (!Number.isFinite(sum)) throw new ConvlensError('RUNTIME', `Layer "${this.tensor}" gave a NaN or infinite activation; the model produced invalid values for image ${images[n]}.`);
-        for (let k = 0; k < count; k++) {
-          const i = nonzero[k];
-          const v = data[i];
-          if (v > 0) sketch.addPositive(v, bits[i]); else sketch.addNegative(v, bits[i]);
+        // A skipped +0 is the maximum where nothing positive came, and where no zero came before it.
+        if (zeroAt >= 0 && (best < 0 || (best === 0 && zeroAt < at))) {
+          best = 0;
+          at = zeroAt;
         }
+        if (!Number.isFinite(sum)) throw new ConvlensError('RUNTIME', `Layer "${this.tensor}" gave a NaN or infinite activation; the model produced invalid values for image ${images[n]}.`);
+        sketch.addGathered(data, bits, nonzero, count);
         sketch.addZeros(plane - count);
         at -= base;
         this.fires[c] += fired;

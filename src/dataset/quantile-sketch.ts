@@ -26,7 +26,8 @@ class Buckets {
 
   add(key: number, count = 1): void {
     let i = key - this.first;
-    if (i < 0 || i >= this.counts.length) {
+    // Negated so that a NaN key (from a NaN value) goes to grow, which refuses it, instead of vanishing.
+    if (!(i >= 0 && i < this.counts.length)) {
       this.grow(key);
       i = key - this.first;
     }
@@ -83,11 +84,12 @@ export class QuantileSketch {
     this.keys = BucketKeys.for(this.logGamma);
   }
 
+  /** Adds one value; NaN and infinities are refused (`RUNTIME`) and leave the sketch as it was. */
   add(value: number): void {
-    this.count++;
     const m = Math.abs(value);
-    if (!(m >= SKETCH_ZERO)) {
-      if (Number.isNaN(value)) throw new ConvlensError('RUNTIME', 'An activation is NaN; the model produced invalid values for this input.');
+    if (!(m < Infinity)) throw new ConvlensError('RUNTIME', `An activation is ${value}; the model produced invalid values for this input.`);
+    this.count++;
+    if (m < SKETCH_ZERO) {
       this.zeros++;
       return;
     }
@@ -95,19 +97,19 @@ export class QuantileSketch {
   }
 
   /**
-   * The parts of {@link add} for float32 values whose sign the caller has already tested (a
-   * scan's per-activation loop): `addPositive` and `addNegative` take a value of magnitude at
-   * least {@link SKETCH_ZERO} with its float32 bit pattern, `addZeros` counts values of
-   * smaller magnitude. The counts equal `add`'s.
+   * {@link add} for a scan's per-activation loop: adds `values[at[k]]` for `k < count`, float32
+   * values of magnitude at least {@link SKETCH_ZERO} whose bit patterns are `bits` (a view of
+   * the same floats); `addZeros` counts values of smaller magnitude. The counts equal `add`'s.
    */
-  addPositive(value: number, bits: number): void {
-    this.count++;
-    this.positive.increment(this.keys.key(value, bits));
-  }
-
-  addNegative(value: number, bits: number): void {
-    this.count++;
-    this.negative.increment(this.keys.key(-value, bits));
+  addGathered(values: Float32Array, bits: Uint32Array, at: Int32Array, count: number): void {
+    this.count += count;
+    const { keys, positive, negative } = this;
+    for (let k = 0; k < count; k++) {
+      const i = at[k];
+      const b = bits[i];
+      if (b >>> 31) negative.increment(keys.key(-values[i], b));
+      else positive.increment(keys.key(values[i], b));
+    }
   }
 
   addZeros(n: number): void {

@@ -10,7 +10,7 @@ import { ConvlensError } from '../errors.js';
 import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { defaultCamLayer } from '../methods/method-skeleton.js';
-import { forward, itemShapeOf } from '../methods/passes.js';
+import { forward, itemShapeOf, type ForwardOptions } from '../methods/passes.js';
 import { LayerSummary, type RankBy } from './layer-summary.js';
 import { PredictionSummary } from './prediction-summary.js';
 import type { DatasetSource } from './source.js';
@@ -83,6 +83,13 @@ interface Batch { images: number[]; x: FloatTensor | null; skipped: SkippedImage
  * in this thread's turns between runs, so one batch ahead is often not ready in time.
  */
 const READ_AHEAD = 2;
+
+/**
+ * Scan sessions' intra-op threads sleep between their tasks instead of spinning: between runs
+ * the scan folds and decodes on the main thread, and spinning onnxruntime threads would take
+ * the cores that work needs (and the CPU of every other process) for nothing.
+ */
+export const SCAN_SESSION: ForwardOptions['sessionOptions'] = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
 
 async function readBatch(model: ConvlensModel, data: DatasetSource, indices: number[], strict: boolean): Promise<Batch> {
   const loaded = await Promise.all(indices.map((i) => data.load(i).then((image): RgbImage | Error => image, (e: unknown) => e as Error)));
@@ -165,7 +172,7 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
   for (let from = start; from < end; from += batchSize) {
     const batch: Batch = await reads.shift()!;
     readAhead();
-    const running = batch.x ? forward(model, padItems(batch.x, full), tensors, { signal: options.signal }) : Promise.resolve(null);
+    const running = batch.x ? forward(model, padItems(batch.x, full), tensors, { signal: options.signal, sessionOptions: SCAN_SESSION }) : Promise.resolve(null);
     running.catch(() => undefined);
     if (previous) fold(...previous);
     previous = [batch, await running, Math.min(from + batchSize, end) - start];

@@ -19,6 +19,22 @@ describe('QuantileSketch', () => {
     }
   });
 
+  it('refuses NaN and infinite values without allocating for them, and stays as it was', () => {
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      const sketch = new QuantileSketch();
+      for (const v of values.slice(0, 1000)) sketch.add(v);
+      const before = sketch.toJSON();
+      expect(() => sketch.add(bad)).toThrow(expect.objectContaining({ code: 'RUNTIME', message: expect.stringMatching(/activation is (-?Infinity|NaN)/) }));
+      expect(sketch.toJSON()).toEqual(before);
+    }
+    // The largest float32 values key into finite buckets and are counted.
+    const sketch = new QuantileSketch();
+    sketch.add(3.4e38);
+    sketch.add(-3.4e38);
+    expect(sketch.quantile(1) / 3.4e38).toBeCloseTo(1, 2);
+    expect(sketch.quantile(0) / -3.4e38).toBeCloseTo(1, 2);
+  });
+
   it('merges shards in any order into the one-pass sketch', () => {
     const whole = new QuantileSketch();
     for (const v of values) whole.add(v);

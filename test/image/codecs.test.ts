@@ -115,18 +115,22 @@ describe('decodeImageBytes with sharp', () => {
 });
 
 describe('decodeImageFile and errors', () => {
-  it('reads a file from disk', async () => {
+  it('reads a file from disk, with a blocking read or not', async () => {
     const file = join(dir, 'pic.png');
     await writeFile(file, await raw(picture()).png().toBuffer());
-    expect(Array.from((await decodeImageFile(file)).data)).toEqual(Array.from(picture().data));
+    for (const blockingRead of [false, true]) {
+      expect(Array.from((await decodeImageFile(file, { blockingRead })).data)).toEqual(Array.from(picture().data));
+    }
   });
 
-  it('reports a missing file or a directory as IMAGE_NOT_FOUND', async () => {
+  it('reports a missing file or a directory as IMAGE_NOT_FOUND, with a blocking read or not', async () => {
     const missing = join(dir, 'nope.jpg');
-    await expect(decodeImageFile(missing)).rejects.toMatchObject({
-      code: 'IMAGE_NOT_FOUND', message: expect.stringContaining(`${missing}: no such file`),
-    });
-    await expect(decodeImageFile(dir)).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND', message: expect.stringContaining('directory') });
+    for (const blockingRead of [false, true]) {
+      await expect(decodeImageFile(missing, { blockingRead })).rejects.toMatchObject({
+        code: 'IMAGE_NOT_FOUND', message: expect.stringContaining(`${missing}: no such file`),
+      });
+      await expect(decodeImageFile(dir, { blockingRead })).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND', message: expect.stringContaining('directory') });
+    }
   });
 
   it('reports garbage, empty and truncated data as IMAGE_UNDECODABLE naming the file and the formats', async () => {

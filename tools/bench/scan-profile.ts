@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { LayerSummary } from '../../src/dataset/layer-summary.js';
-import { scanDataset } from '../../src/dataset/scan.js';
+import { SCAN_SESSION, scanDataset } from '../../src/dataset/scan.js';
 import type { DatasetSource } from '../../src/dataset/source.js';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import type { RgbImage } from '../../src/preprocess/rgb-image.js';
@@ -41,17 +41,26 @@ export async function scanStages({ model, folder, x, plain, batch, layers }: Sca
     ['plain forward (reference)', plain],
     ['decode PNGs', async () => { images = await Promise.all(folder.entries.map((_, i) => folder.load(i))); }],
     ['preprocess', () => model.preprocess(images)],
-    ['tapped forward', async () => { outs = []; for (const b of batches) outs.push(await forward(model, b, tensors)); }],
+    ['tapped forward', async () => { outs = []; for (const b of batches) outs.push(await forward(model, b, tensors, { sessionOptions: SCAN_SESSION })); }],
     ['layer summaries', async () => {
       const summaries = layers.map((_, i) => new LayerSummary(tensors[i], itemShapeOf(model, tensors[i]), { k: 9, rank: 'mean' }));
       outs.forEach((o, b) => summaries.forEach((s, i) => s.add(o[tensors[i]], Array.from({ length: o[tensors[i]].shape[0] }, (_, k) => b * batch + k))));
     }],
     ['scan', () => scanDataset(model, folder, { layers, batchSize: batch })],
   ];
-  const wall: number[][] = stages.map(() => []);
-  const cpu: number[][] = stages.map(() => []);
-  for (let r = -1; r < rounds; r++) {
-    for (const [i, [, run]] of stages.entries()) {
+  console.log(`scan stages over ${count} PNGs, batch ${batch}, ${availableParallelism()} threads, ${rounds} rounds (median; ratios per round against the plain forward)`);
+  console.table(await wallAndCpuRounds(stages, rounds, 1));
+}
+
+/**
+ * Times each run in `rounds` interleaved rounds after `warmUps` untimed ones, as wall time and
+ * CPU time of the whole process; ratios are taken per round against the first run.
+ */
+export async function wallAndCpuRounds(runs: [string, () => Promise<unknown>][], rounds: number, warmUps: number) {
+  const wall: number[][] = runs.map(() => []);
+  const cpu: number[][] = runs.map(() => []);
+  for (let r = -warmUps; r < rounds; r++) {
+    for (const [i, [, run]] of runs.entries()) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await run();
@@ -60,12 +69,11 @@ export async function scanStages({ model, folder, x, plain, batch, layers }: Sca
       if (r >= 0) { wall[i].push(w); cpu[i].push((c.user + c.system) / 1000); }
     }
   }
-  console.log(`scan stages over ${count} PNGs, batch ${batch}, ${availableParallelism()} threads, ${rounds} rounds (median; ratios per round against the plain forward)`);
-  console.table(stages.map(([name], i) => ({
-    stage: name,
+  return runs.map(([name], i) => ({
+    run: name,
     'wall ms': Math.round(median(wall[i])),
     'x plain (wall)': Number(median(wall[i].map((w, r) => w / wall[0][r])).toFixed(2)),
     'cpu ms': Math.round(median(cpu[i])),
     'x plain (cpu)': Number(median(cpu[i].map((c, r) => c / cpu[0][r])).toFixed(2)),
-  })));
+  }));
 }
