@@ -78,3 +78,4 @@ export { strategies, areaDownsample, MAX_STRATEGY_IMAGES, type StrategyOptions, 
 export { spectralClustering, clusterAffinity, knnAffinity, eigengapClusters, type SpectralClusteringOptions, type SpectralClusters } from './dataset/spectral-clustering.js';
 export { kMeans, type KMeansOptions, type KMeansResult } from './dataset/k-means.js';
 export { strategyView, strategiesFigure, eigenvalueChart, strategyBlocks, strategiesPage, type StrategyView, type StrategyRow } from './render/strategies-view.js';
+export { imagesOf } from './synthesis/image-frames.js';

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import type { RgbImage } from '../../src/image/types.js';
 import { demoModelsDir, startAppServer, type AppServer } from '../../src/cli/app-server.js';
 import { bundleApp } from '../../tools/app/bundle-app.js';
 import { openPage, type TestPage } from '../browser/chromium.js';
@@ -52,4 +53,16 @@ export async function settled(page: Page): Promise<string> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });
+}
+
+/** The pixels of a canvas on the page, as RGB. */
+export async function canvasPixels(page: Page, selector: string): Promise<RgbImage> {
+  const { width, height, rgba } = await page.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: d.width, height: d.height, rgba: Array.from(d.data) };
+  });
+  const data = new Uint8ClampedArray(width * height * 3);
+  for (let i = 0; i < width * height; i++) data.set(rgba.slice(i * 4, i * 4 + 3), i * 3);
+  return { width, height, data };
 }

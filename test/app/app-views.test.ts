@@ -15,10 +15,9 @@ import { tankStudy } from '../../src/demo/studies/tank-study.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
 import { tensorToImages } from '../../src/image/preprocess.js';
-import type { RgbImage } from '../../src/image/types.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { fixtureModel } from '../cli/cli-harness.js';
-import { openApp, screenshot, settled, type AppPage } from './app-page.js';
+import { canvasPixels, openApp, screenshot, settled, type AppPage } from './app-page.js';
 
 /** A float32 .npy file as a tensor (the page writes little-endian C-order arrays). */
 function readNpy(bytes: Uint8Array): FloatTensor {
@@ -50,18 +49,6 @@ async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<vo
     data.items.add(new File([new Uint8Array(bytes)], name));
     document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   }, { name, bytes: Array.from(bytes) });
-}
-
-/** The pixels of a canvas on the page, as RGB. */
-async function canvasPixels(page: Page, selector: string): Promise<RgbImage> {
-  const { width, height, rgba } = await page.$eval(selector, (c) => {
-    const canvas = c as HTMLCanvasElement;
-    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    return { width: d.width, height: d.height, rgba: Array.from(d.data) };
-  });
-  const data = new Uint8ClampedArray(width * height * 3);
-  for (let i = 0; i < width * height; i++) data.set(rgba.slice(i * 4, i * 4 + 3), i * 3);
-  return { width, height, data };
 }
 
 describe('the web app against Node', () => {
