@@ -116,8 +116,8 @@ function softmax(v: Float32Array): Float64Array {
 /** The top-5 classes with softmax probabilities, or every output value of a regression model. */
 export async function predict(state: WorkerState, slot: Slot, signal: AbortSignal): Promise<Prediction[]> {
   const model = state.model(slot);
-  const x = await model.preprocess([state.currentPicture().image]);
-  const scores = (await forward(model, x, [model.outputName], { signal }))[model.outputName].data;
+  const image = state.currentPicture().image;
+  const scores = await state.outputScores(slot, async () => (await forward(model, await model.preprocess([image]), [model.outputName], { signal }))[model.outputName].data);
   const name = (i: number) => model.labels?.[i] ?? (readAnnotations(model.onnxModel).outputs === 'values' ? `output ${i}` : `class ${i}`);
   if (readAnnotations(model.onnxModel).outputs === 'values') return Array.from(scores, (score, index) => ({ index, label: name(index), score }));
   const probs = softmax(scores);

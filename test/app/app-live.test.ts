@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoModelPath } from '../../src/cli/demo-command.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
 import { encodePng, forward, imagesOf, loadModel, visualize, type ConvlensModel } from '../../src/node/index.js';
-import { canvasPixels, openApp, screenshot, settled, type AppPage } from './app-page.js';
+import { canvasPixels, maxAbsDiff, openApp, screenshot, settled, type AppPage } from './app-page.js';
 
 /** Records, in the page, the pixels of every live synthesis picture as it appears. */
 async function recordLivePictures(page: Page): Promise<void> {
@@ -32,14 +32,6 @@ async function recordLivePictures(page: Page): Promise<void> {
 }
 
 const livePictures = (page: Page) => page.evaluate(() => (window as unknown as { livePictures: { step: number; rgb: number[] }[] }).livePictures);
-
-/** Largest difference, in 8-bit levels, between two RGB pixel arrays. */
-function maxLevelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 describe('the web app: live synthesis, paste, cancelling the tank study', () => {
   let app: AppPage;
@@ -90,7 +82,7 @@ describe('the web app: live synthesis, paste, cancelling the tank study', () => 
     // Up to 128 steps show a picture at every step.
     expect(live.map((p) => p.step)).toEqual(Array.from({ length: 48 }, (_, k) => k + 1));
     const result = await canvasPixels(page, '#synthesis-out .frames figure:last-child canvas');
-    expect(maxLevelDiff(live.at(-1)!.rgb, result.data)).toBe(0);
+    expect(maxAbsDiff(live.at(-1)!.rgb, result.data)).toBe(0);
     const node = await visualize(model, 'class:1', { steps: 48, seed: 0 });
     // Adam amplifies float differences between the backends at the network's kinks; the run stays close.
     const diffs = live.at(-1)!.rgb.map((v, i) => Math.abs(v - node.images[0].data[i]));
@@ -119,7 +111,7 @@ describe('the web app: live synthesis, paste, cancelling the tank study', () => 
     const shown = await canvasPixels(page, '#synthesis-live canvas');
     const live = await livePictures(page);
     expect(live.at(-1)!.step).toBe(step);
-    expect(maxLevelDiff(live.at(-1)!.rgb, shown.data)).toBe(0);
+    expect(maxAbsDiff(live.at(-1)!.rgb, shown.data)).toBe(0);
     const [node] = imagesOf((await visualize(model, 'class:1', { steps: step, seed: 0 })).image);
     const diffs = Array.from(shown.data, (v, i) => Math.abs(v - node.data[i]));
     console.log(`stopped synthesis: mean difference to Node after ${step} steps ${(diffs.reduce((a, b) => a + b, 0) / diffs.length).toFixed(3)} levels`);

@@ -17,30 +17,9 @@ import { tankScene } from '../../src/demo/scenes/index.js';
 import { tensorToImages } from '../../src/image/preprocess.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { fixtureModel } from '../cli/cli-harness.js';
-import { canvasPixels, openApp, screenshot, settled, type AppPage } from './app-page.js';
+import { canvasPixels, download, maxAbsDiff, openApp, readNpy, screenshot, settled, type AppPage } from './app-page.js';
 
-/** A float32 .npy file as a tensor (the page writes little-endian C-order arrays). */
-function readNpy(bytes: Uint8Array): FloatTensor {
-  const headerLength = bytes[8] | (bytes[9] << 8);
-  const header = new TextDecoder().decode(bytes.subarray(10, 10 + headerLength));
-  expect(header).toMatch(/'descr': '<f4'/);
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').filter((s) => s.trim()).map(Number);
-  const start = 10 + headerLength;
-  return { data: new Float32Array(bytes.slice(start).buffer), shape };
-}
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-};
 const largest = (t: FloatTensor) => t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-
-async function download(page: Page, selector: string): Promise<Uint8Array> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return new Uint8Array(readFileSync((await file.path())!));
-}
 
 /** Drops a file on the page as a person dragging it from the desktop would. */
 async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
