@@ -6,7 +6,17 @@ import type { Backend, MethodInfo, ModelInfo, Prediction, Slot } from './protoco
 import type { WorkerState } from './worker-state.js';
 
 /** onnxruntime-web's WebAssembly files are served by the app itself, next to the worker. */
-const wasmPaths = new URL('./ort/', import.meta.url).href;
+const ortFolder = new URL('./ort/', import.meta.url).href;
+
+/**
+ * The onnxruntime-web build per backend. WebGPU needs the JSEP build, whose WebAssembly is
+ * instrumented for asynchronous calls (Asyncify) and so runs the CPU kernels markedly
+ * slower; WASM runs the plain build.
+ */
+function ortBuild(provider: Backend['name']): { mjs: string; wasm: string } {
+  const stem = provider === 'webgpu' ? 'ort-wasm-simd-threaded.jsep' : 'ort-wasm-simd-threaded';
+  return { mjs: `${ortFolder}${stem}.mjs`, wasm: `${ortFolder}${stem}.wasm` };
+}
 
 let backend: Backend | null = null;
 
@@ -29,7 +39,7 @@ function warmUpModel(): Uint8Array {
  * running a one-op model, so the first model the user opens pays only for itself.
  */
 async function warmUp(provider: Backend['name']): Promise<void> {
-  const model = await loadModel(warmUpModel(), { wasmPaths, executionProvider: provider, preprocess: 'unit', labels: ['y'] });
+  const model = await loadModel(warmUpModel(), { wasmPaths: ortBuild(provider), executionProvider: provider, preprocess: 'unit', labels: ['y'] });
   try {
     await forward(model, { data: new Float32Array([1]), shape: [1, 1, 1, 1] }, [model.outputName]);
   } finally {
@@ -93,7 +103,7 @@ export async function openModel(
   const { name: provider } = await probeBackend();
   const label = source.name ?? source.url ?? 'the model file';
   progress(0, 2, `reading ${label}`);
-  const model = await loadModel(source.file ?? source.url!, { wasmPaths, executionProvider: provider, signal });
+  const model = await loadModel(source.file ?? source.url!, { wasmPaths: ortBuild(provider), executionProvider: provider, signal });
   try {
     progress(1, 2, 'listing layers');
     const info = describeModel(model, label);

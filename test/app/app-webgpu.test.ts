@@ -45,6 +45,10 @@ describe('the app on software WebGPU', () => {
     })).toBe('adapter');
     expect(await gpu.page.textContent('#backend')).toBe('WEBGPU');
     expect(await wasm.page.textContent('#backend')).toMatch(/^WASM/);
+    // Each backend loads its own onnxruntime-web build: WebGPU the JSEP one, WASM the plain (faster on the CPU) one.
+    const builds = (requests: string[]) => requests.map((u) => /\/ort\/([^/?]+\.wasm)$/.exec(u)?.[1]).filter(Boolean);
+    expect(builds(gpu.requests)).toEqual(['ort-wasm-simd-threaded.jsep.wasm']);
+    expect(builds(wasm.requests)).toEqual(['ort-wasm-simd-threaded.wasm']);
   });
 
   it('Grad-CAM through WebGPU equals the WASM map and Node\'s within 1e-5 of the map\'s largest value', async () => {
