@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { startAppServer } from '../../src/cli/app-server.js';
 import { openPage } from '../../test/browser/chromium.js';
+import { dropModelToFirstGradCam } from './app-steps.js';
 import { benchChoice, exportedModelBytes } from './models.js';
 import { median } from './timing.js';
 
@@ -37,21 +38,7 @@ async function openBuild(dir: string) {
   await chrome.page.evaluate('window.__name = (f) => f');
   await chrome.page.click('button.scene[data-scene="tank-bright"]');
   await chrome.page.waitForSelector('#picture canvas');
-  const first = await chrome.page.evaluate(async (url) => {
-    const file = new File([await (await fetch(url)).blob()], url.split('/').pop()!);
-    const t0 = performance.now();
-    const data = new DataTransfer();
-    data.items.add(file);
-    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    while (!document.getElementById('model-name')!.textContent!.startsWith(file.name)) await new Promise((r) => setTimeout(r, 5));
-    for (const box of Array.from(document.querySelectorAll<HTMLInputElement>('.method input.use'))) box.checked = box.id === 'use-gradcam';
-    document.getElementById('run-explain')!.click();
-    while (!document.querySelector('#explain-results .card[data-method="gradcam"] canvas')) {
-      if (!document.getElementById('error')!.hidden) throw new Error(document.getElementById('error')!.textContent!);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return performance.now() - t0;
-  }, `/bench/${basename(path)}`);
+  const first = await dropModelToFirstGradCam(chrome.page, `/bench/${basename(path)}`);
   return { ...chrome, server, first, close: async () => { await chrome.browser.close(); await server.close(); } };
 }
 

@@ -26,6 +26,7 @@ import { forward, gradCam, loadModel, saliency } from '../../src/node/index.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
 import { openPage } from '../../test/browser/chromium.js';
 import { bundleApp } from '../app/bundle-app.js';
+import { dropModelToFirstGradCam } from './app-steps.js';
 import { benchChoice, exportedModelBytes } from './models.js';
 import { median, timeMs } from './timing.js';
 
@@ -67,26 +68,7 @@ try {
   await page.click('button.scene[data-scene="tank-bright"]');
   await page.waitForSelector('#picture canvas');
   const seed = Number(/seed (\d+)/.exec((await page.textContent('#picture .hint'))!)![1]);
-  // The file is fetched into the page first: a dropped file is already on the user's disk.
-  const firstMs = await page.evaluate(async (url) => {
-    const file = new File([await (await fetch(url)).blob()], url.split('/').pop()!);
-    const t0 = performance.now();
-    const data = new DataTransfer();
-    data.items.add(file);
-    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    const name = document.getElementById('model-name')!;
-    while (!name.textContent!.startsWith(file.name)) {
-      if (!document.getElementById('error')!.hidden) throw new Error(document.getElementById('error')!.textContent!);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    for (const box of Array.from(document.querySelectorAll<HTMLInputElement>('.method input.use'))) box.checked = box.id === 'use-gradcam';
-    document.getElementById('run-explain')!.click();
-    while (!document.querySelector('#explain-results .card[data-method="gradcam"] canvas')) {
-      if (!document.getElementById('error')!.hidden) throw new Error(document.getElementById('error')!.textContent!);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return performance.now() - t0;
-  }, `/bench/${basename(path)}`);
+  const firstMs = await dropModelToFirstGradCam(page, `/bench/${basename(path)}`);
 
   // Node's own cold path for scale: open, predict (forward), first Grad-CAM.
   const coldStart = performance.now();
