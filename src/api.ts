@@ -82,3 +82,4 @@ export { spectralClustering, clusterAffinity, knnAffinity, eigengapClusters, typ
 export { kMeans, type KMeansOptions, type KMeansResult } from './dataset/k-means.js';
 export { strategyView, type StrategyView, type StrategyRow } from './dataset/strategy-view.js';
 export { strategiesFigure, eigenvalueChart, strategyBlocks, strategiesPage } from './render/strategies-view.js';
+export { imagesOf } from './synthesis/image-frames.js';

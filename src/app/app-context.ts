@@ -4,7 +4,7 @@
  * milliseconds, and errors shown as the library words them.
  */
 import { ComputeClient, WorkerError } from './client.js';
-import type { Backend, ModelInfo, PictureReply, Replies, Request, Slot, ViewOptions } from './protocol.js';
+import type { Backend, ModelInfo, Picture, PictureReply, Replies, Request, Slot, ViewOptions } from './protocol.js';
 
 export interface Status {
   busy(label: string, cancel: () => void): void;
@@ -32,8 +32,8 @@ export class AppContext extends EventTarget {
   }
 
   /** Runs a request with progress and cancel; returns null (after showing why) when it failed or was cancelled. */
-  async run<R extends Request>(request: R, label: string): Promise<Replies[R['kind']] | null> {
-    const running = this.client.send(request);
+  async run<R extends Request>(request: R, label: string, onImage?: (image: Picture, step: number) => void): Promise<Replies[R['kind']] | null> {
+    const running = this.client.send(request, onImage);
     this.status.busy(label, () => this.client.cancel(running.id));
     try {
       const { value, ms } = await running.result;

@@ -1,5 +1,5 @@
 /** The page's side of the worker protocol: typed requests that resolve with the reply and the milliseconds the worker spent. */
-import type { ErrorInfo, FromWorker, Replies, Request, ToWorker } from './protocol.js';
+import type { ErrorInfo, FromWorker, Picture, Replies, Request, ToWorker } from './protocol.js';
 
 /** A failed request, carrying the worker's ConvlensError code when there was one. */
 export class WorkerError extends Error {
@@ -29,13 +29,17 @@ export class ComputeClient {
     this.worker.addEventListener('message', (e: MessageEvent<FromWorker>) => this.listeners.get(e.data.id)?.(e.data));
   }
 
-  /** Sends a request; the promise rejects with a {@link WorkerError}. */
-  send<R extends Request>(request: R): Running<Replies[R['kind']]> {
+  /** Sends a request; the promise rejects with a {@link WorkerError}. `onImage` receives the pictures a long run shows while it runs. */
+  send<R extends Request>(request: R, onImage?: (image: Picture, step: number) => void): Running<Replies[R['kind']]> {
     const id = this.nextId++;
     const result = new Promise<{ value: Replies[R['kind']]; ms: number }>((resolve, reject) => {
       this.listeners.set(id, (message) => {
         if (message.type === 'progress') {
           this.onProgress(id, message.done, message.total, message.label);
+          return;
+        }
+        if (message.type === 'image') {
+          onImage?.(message.image, message.step);
           return;
         }
         this.listeners.delete(id);

@@ -99,7 +99,7 @@ export type Request =
   | { kind: 'filters'; slot: Slot; layer: string; range: 'shared' | 'per-filter' }
   | { kind: 'tankStudy' }
   | { kind: 'receptiveField'; slot: Slot; layer: string; y: number; x: number }
-  | { kind: 'synthesize'; slot: Slot; objective: string; steps: number; seed: number; lr: number | null; param: 'fft' | 'pixels'; transforms: 'standard' | 'none'; reg: string }
+  | { kind: 'synthesize'; slot: Slot; objective: string; steps: number; seed: number; lr: number | null; param: 'fft' | 'pixels'; transforms: 'standard' | 'none'; reg: string; liveEvery: number }
   | { kind: 'evaluate'; slot: Slot; method: string; target: number | null; metrics: string[] };
 
 export type RequestKind = Request['kind'];
@@ -162,5 +162,7 @@ export type ToWorker = { id: number; request: Request; cancelFlag?: Int32Array }
 /** Worker to page. */
 export type FromWorker =
   | { id: number; type: 'progress'; done: number; total: number; label: string }
+  /** The current picture of a long run (a synthesis), sent while it runs. */
+  | { id: number; type: 'image'; step: number; image: Picture }
   | { id: number; type: 'done'; value: unknown; ms: number }
   | { id: number; type: 'error'; error: ErrorInfo };

@@ -1,10 +1,15 @@
 /**
  * The Synthesis tab: activation maximization of an objective (a class, a channel, a layer,
- * as `convlens visualize --objective` takes it), with the step count as progress and the
- * status bar's Cancel as the stop button; the result, its objective curve and snapshots.
+ * as `convlens visualize --objective` takes it), with the step count as progress, the current
+ * picture shown live, and the status bar's Cancel as the stop button (which keeps the picture
+ * last shown); the result, its objective curve and snapshots.
  */
 import type { AppContext } from './app-context.js';
 import { el, pictureCanvas, selectBox } from './dom.js';
+import type { Picture } from './protocol.js';
+
+/** Live pictures per run at most; each costs one run of the image graph, a fraction of a step. */
+const LIVE_PICTURES = 128;
 
 export function buildSynthesisView(ctx: AppContext): HTMLElement {
   const objective = el('input', { type: 'text', id: 'objective', size: 28, value: '', placeholder: 'class being explained' });
@@ -19,18 +24,30 @@ export function buildSynthesisView(ctx: AppContext): HTMLElement {
   async function run(): Promise<void> {
     if (!ctx.models.a) return;
     if (!objective.value.trim()) objective.value = defaultObjective();
-    out.replaceChildren();
+    const total = Number(steps.value);
+    const holder = el('div', { class: 'figure' });
+    const caption = el('span', { class: 'hint' }, 'starting…');
+    const live = el('figure', { class: 'card wide-card', id: 'synthesis-live' }, el('figcaption', {}, el('strong', {}, objective.value), caption), holder);
+    out.replaceChildren(live);
+    const show = (image: Picture, step: number) => {
+      holder.replaceChildren(pictureCanvas(image, Math.max(192, image.width), `synthesized picture at step ${step}`));
+      live.dataset.step = String(step);
+      caption.textContent = `step ${step} / ${total}`;
+    };
     const reply = await ctx.run({
-      kind: 'synthesize', slot: 'a', objective: objective.value.trim(), steps: Number(steps.value), seed: Number(seed.value),
-      lr: lr.value.trim() ? Number(lr.value) : null, param, transforms, reg: reg.value,
-    }, 'synthesis');
-    if (!reply) return;
-    const size = Math.max(192, reply.image.width);
+      kind: 'synthesize', slot: 'a', objective: objective.value.trim(), steps: total, seed: Number(seed.value),
+      lr: lr.value.trim() ? Number(lr.value) : null, param, transforms, reg: reg.value, liveEvery: Math.max(1, Math.ceil(total / LIVE_PICTURES)),
+    }, 'synthesis', show);
+    if (!reply) {
+      caption.textContent = live.dataset.step ? `stopped at step ${live.dataset.step} of ${total}` : 'stopped';
+      live.dataset.stopped = 'true';
+      return;
+    }
+    live.id = 'synthesis-result';
+    live.dataset.objective = String(reply.finalObjective);
+    caption.textContent = `objective ${reply.finalObjective.toPrecision(4)} after ${total} steps · ${Math.round(ctx.lastMs)} ms`
+      + (reply.recognized === null ? '' : ` · classified as the class in ${Math.round(100 * reply.recognized)} % of transformed samples`);
     out.append(
-      el('figure', { class: 'card wide-card', id: 'synthesis-result', 'data-objective': reply.finalObjective }, el('figcaption', {}, el('strong', {}, objective.value),
-        el('span', { class: 'hint' }, `objective ${reply.finalObjective.toPrecision(4)} after ${steps.value} steps · ${Math.round(ctx.lastMs)} ms`
-          + (reply.recognized === null ? '' : ` · classified as the class in ${Math.round(100 * reply.recognized)} % of transformed samples`))),
-      pictureCanvas(reply.image, size, 'synthesized picture')),
       el('figure', { class: 'card wide-card' }, el('figcaption', {}, el('strong', {}, 'objective per step')), pictureCanvas(reply.curve, undefined, 'objective curve')),
       el('div', { class: 'frames' }, ...reply.frames.map((f) => el('figure', {}, pictureCanvas(f.image, 96, `step ${f.step}`), el('figcaption', { class: 'hint' }, `step ${f.step}`)))),
       ...reply.warnings.map((w) => el('p', { class: 'warning' }, w)));

@@ -46,13 +46,26 @@ export function renderResult(stored: StoredResult, view: ViewOptions): RgbImage 
   return box ? drawBox(picture, box, [255, 40, 40]) : picture;
 }
 
+/**
+ * The class the method explains: the one asked for, else the top prediction when the
+ * predictions of this picture are known (or being computed), which spares the method its
+ * own forward pass to find it; else undefined, for the method's own top-1.
+ */
+async function targetOf(state: WorkerState, req: ExplainRequest): Promise<number | undefined> {
+  if (req.target !== null) return req.target;
+  const scores = await state.knownScores(req.slot)?.catch(() => null);
+  // The highest score, the lowest index among equals: the library's top-1.
+  return scores ? scores.reduce((best, v, i) => (v > scores[best] ? i : best), 0) : undefined;
+}
+
 export async function explain(state: WorkerState, req: ExplainRequest, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<ExplainResult> {
   const model = state.model(req.slot);
   const picture = state.currentPicture();
   const x = await model.preprocess([picture.image]);
+  const target = await targetOf(state, req);
   const options: MethodOptions = {
     ...parseOptions(req.method, req.options),
-    ...(req.target !== null && { target: req.target }),
+    ...(target !== undefined && { target }),
     ...(req.layer && findMethod(req.method).usesLayer && { layer: req.layer }),
     signal, onProgress,
   };

@@ -6,7 +6,17 @@ import type { Backend, MethodInfo, ModelInfo, Prediction, Slot } from './protoco
 import type { WorkerState } from './worker-state.js';
 
 /** onnxruntime-web's WebAssembly files are served by the app itself, next to the worker. */
-const wasmPaths = new URL('./ort/', import.meta.url).href;
+const ortFolder = new URL('./ort/', import.meta.url).href;
+
+/**
+ * The onnxruntime-web build per backend. WebGPU needs the JSEP build, whose WebAssembly is
+ * instrumented for asynchronous calls (Asyncify) and so runs the CPU kernels markedly
+ * slower; WASM runs the plain build.
+ */
+function ortBuild(provider: Backend['name']): { mjs: string; wasm: string } {
+  const stem = provider === 'webgpu' ? 'ort-wasm-simd-threaded.jsep' : 'ort-wasm-simd-threaded';
+  return { mjs: `${ortFolder}${stem}.mjs`, wasm: `${ortFolder}${stem}.wasm` };
+}
 
 let backend: Backend | null = null;
 
@@ -29,7 +39,7 @@ function warmUpModel(): Uint8Array {
  * running a one-op model, so the first model the user opens pays only for itself.
  */
 async function warmUp(provider: Backend['name']): Promise<void> {
-  const model = await loadModel(warmUpModel(), { wasmPaths, executionProvider: provider, preprocess: 'unit', labels: ['y'] });
+  const model = await loadModel(warmUpModel(), { wasmPaths: ortBuild(provider), executionProvider: provider, preprocess: 'unit', labels: ['y'] });
   try {
     await forward(model, { data: new Float32Array([1]), shape: [1, 1, 1, 1] }, [model.outputName]);
   } finally {
@@ -93,7 +103,7 @@ export async function openModel(
   const { name: provider } = await probeBackend();
   const label = source.name ?? source.url ?? 'the model file';
   progress(0, 2, `reading ${label}`);
-  const model = await loadModel(source.file ?? source.url!, { wasmPaths, executionProvider: provider, signal });
+  const model = await loadModel(source.file ?? source.url!, { wasmPaths: ortBuild(provider), executionProvider: provider, signal });
   try {
     progress(1, 2, 'listing layers');
     const info = describeModel(model, label);
@@ -116,8 +126,8 @@ function softmax(v: Float32Array): Float64Array {
 /** The top-5 classes with softmax probabilities, or every output value of a regression model. */
 export async function predict(state: WorkerState, slot: Slot, signal: AbortSignal): Promise<Prediction[]> {
   const model = state.model(slot);
-  const x = await model.preprocess([state.currentPicture().image]);
-  const scores = (await forward(model, x, [model.outputName], { signal }))[model.outputName].data;
+  const image = state.currentPicture().image;
+  const scores = await state.outputScores(slot, async () => (await forward(model, await model.preprocess([image]), [model.outputName], { signal }))[model.outputName].data);
   const name = (i: number) => model.labels?.[i] ?? (readAnnotations(model.onnxModel).outputs === 'values' ? `output ${i}` : `class ${i}`);
   if (readAnnotations(model.onnxModel).outputs === 'values') return Array.from(scores, (score, index) => ({ index, label: name(index), score }));
   const probs = softmax(scores);

@@ -36,8 +36,8 @@ export async function setPicture(state: WorkerState, req: { file?: Blob; scene?:
  * The demo's tank study on the two open models (slot a as the shortcut model, b as the
  * fixed one): the same pictures and seeds as `convlens demo`, so the same shares.
  */
-export async function runTankStudy(state: WorkerState, onProgress: (done: number, total: number) => void): Promise<TankStudyReply> {
+export async function runTankStudy(state: WorkerState, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<TankStudyReply> {
   const models = { shortcut: state.model('a'), fixed: state.model('b') };
-  const study = await tankStudy(models, { onProgress: (done, total) => onProgress(done, total) });
+  const study = await tankStudy(models, { signal, onProgress });
   return { accuracy: study.accuracy, share: study.share, boxArea: study.boxArea };
 }

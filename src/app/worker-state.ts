@@ -14,6 +14,13 @@ export interface StoredResult {
   box: PixelBox | null;
 }
 
+/** The model's output for one picture, computed once: the predictions and the explanations of that picture share it. */
+interface KnownOutput {
+  model: ConvlensModel;
+  image: RgbImage;
+  scores: Promise<Float32Array>;
+}
+
 /** Results kept for re-rendering; older ones are dropped (the page asks for a rerun). */
 const KEPT_RESULTS = 64;
 
@@ -21,6 +28,7 @@ export class WorkerState {
   readonly models = new Map<Slot, ConvlensModel>();
   picture: { image: RgbImage; box: PixelBox | null } | null = null;
   private readonly results = new Map<number, StoredResult>();
+  private readonly outputs = new Map<Slot, KnownOutput>();
   private nextResult = 1;
 
   model(slot: Slot): ConvlensModel {
@@ -38,6 +46,28 @@ export class WorkerState {
   currentPicture(): { image: RgbImage; box: PixelBox | null } {
     if (!this.picture) throw new Error('Pick a picture first (drop one, paste one, open a file, or choose a demo scene).');
     return this.picture;
+  }
+
+  /**
+   * The model's output for the current picture: computed by `compute` the first time, then
+   * the same (also while that first computation still runs); a failed one is forgotten.
+   */
+  outputScores(slot: Slot, compute: () => Promise<Float32Array>): Promise<Float32Array> {
+    const model = this.model(slot);
+    const { image } = this.currentPicture();
+    const known = this.outputs.get(slot);
+    if (known && known.model === model && known.image === image) return known.scores;
+    const scores = compute();
+    const entry = { model, image, scores };
+    this.outputs.set(slot, entry);
+    scores.catch(() => { if (this.outputs.get(slot) === entry) this.outputs.delete(slot); });
+    return scores;
+  }
+
+  /** The model's output for the current picture if it is known or being computed, else null. */
+  knownScores(slot: Slot): Promise<Float32Array> | null {
+    const known = this.outputs.get(slot);
+    return known && known.model === this.models.get(slot) && known.image === this.picture?.image ? known.scores : null;
   }
 
   store(result: StoredResult): number {

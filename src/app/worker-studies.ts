@@ -4,24 +4,29 @@
  * check of one method's map of the current picture.
  */
 import {
-  evaluate, findMethod, metricNames, objectiveCurve, visualize, type FloatTensor, type MetricName,
+  evaluate, findMethod, imagesOf, metricNames, objectiveCurve, visualize, type FloatTensor, type MetricName,
 } from '../browser/index.js';
-import type { EvaluationReply, Slot, SynthesisReply } from './protocol.js';
+import type { EvaluationReply, Picture, Slot, SynthesisReply } from './protocol.js';
 import type { WorkerState } from './worker-state.js';
 
 export interface SynthesisRequest {
   slot: Slot; objective: string; steps: number; seed: number; lr: number | null; param: 'fft' | 'pixels'; transforms: 'standard' | 'none'; reg: string;
+  /** Steps between two live pictures. */
+  liveEvery: number;
 }
 
 /** Snapshots shown as a strip under the result. */
 const FRAMES = 8;
 
-export async function synthesize(state: WorkerState, req: SynthesisRequest, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<SynthesisReply> {
+export async function synthesize(
+  state: WorkerState, req: SynthesisRequest, signal: AbortSignal, onProgress: (done: number, total: number) => void,
+  onImage: (image: Picture, step: number) => void,
+): Promise<SynthesisReply> {
   const model = state.model(req.slot);
   const r = await visualize(model, req.objective, {
     steps: req.steps, seed: req.seed, param: req.param, transforms: req.transforms, frames: FRAMES,
     ...(req.lr !== null && { lr: req.lr }), ...(req.reg.trim() && { reg: req.reg.trim() }),
-    signal, onProgress,
+    signal, onProgress, imageEvery: req.liveEvery, onImage: (image, step) => onImage(imagesOf(image)[0], step),
   });
   return {
     image: r.images[0],

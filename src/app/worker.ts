@@ -4,7 +4,7 @@
  * button aborts it) and reports progress; errors travel back with their ConvlensError code.
  */
 import { ConvlensError } from '../browser/index.js';
-import type { ErrorInfo, FromWorker, Request, ToWorker } from './protocol.js';
+import type { ErrorInfo, FromWorker, Picture, Request, ToWorker } from './protocol.js';
 import { explain, exportResult, renderResult } from './worker-explain.js';
 import { layerFeatureMaps, layerFilters, unitField } from './worker-inside.js';
 import { openModel, predict, probeBackend } from './worker-models.js';
@@ -21,8 +21,9 @@ const state = new WorkerState();
 const running = new Map<number, AbortController>();
 
 type Progress = (done: number, total: number, label?: string) => void;
+type ShowImage = (image: Picture, step: number) => void;
 
-function handle(request: Request, signal: AbortSignal, progress: Progress): Promise<unknown> | unknown {
+function handle(request: Request, signal: AbortSignal, progress: Progress, showImage: ShowImage): Promise<unknown> | unknown {
   switch (request.kind) {
     case 'probe': return probeBackend(request.backend);
     case 'open': return openModel(state, request.slot, request, signal, progress);
@@ -34,8 +35,8 @@ function handle(request: Request, signal: AbortSignal, progress: Progress): Prom
     case 'featureMaps': return layerFeatureMaps(state, request, signal);
     case 'filters': return layerFilters(state, request);
     case 'receptiveField': return unitField(state, request);
-    case 'tankStudy': return runTankStudy(state, (d, t) => progress(d, t, 'tank study'));
-    case 'synthesize': return synthesize(state, request, signal, (d, t) => progress(d, t, 'synthesis step'));
+    case 'tankStudy': return runTankStudy(state, signal, (d, t) => progress(d, t, 'tank study'));
+    case 'synthesize': return synthesize(state, request, signal, (d, t) => progress(d, t, 'synthesis step'), showImage);
     case 'evaluate': return evaluateMap(state, request, signal, progress);
   }
 }
@@ -60,8 +61,10 @@ scope.addEventListener('message', async (event) => {
     if (cancelFlag && Atomics.load(cancelFlag, 0) === 1) controller.abort();
     scope.postMessage({ id, type: 'progress', done, total, label });
   };
+  // The picture's pixels move to the page rather than being copied.
+  const showImage: ShowImage = (image, step) => scope.postMessage({ id, type: 'image', step, image }, [image.data.buffer]);
   try {
-    const value = await handle(request, controller.signal, progress);
+    const value = await handle(request, controller.signal, progress, showImage);
     if (controller.signal.aborted) throw new ConvlensError('ABORTED', 'Cancelled.');
     scope.postMessage({ id, type: 'done', value, ms: performance.now() - started });
   } catch (e) {

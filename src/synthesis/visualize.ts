@@ -46,6 +46,14 @@ export interface VisualizeOptions extends ProgressOptions {
   frames?: number;
   /** Input `[height, width]` for models whose spatial size is free (default: the model's). */
   size?: [number, number];
+  /**
+   * Called with the current images every `imageEvery` steps and after the last step (whose
+   * images are the result's), for showing a run live. The images are computed only for this
+   * call, and only at those steps.
+   */
+  onImage?: (image: FloatTensor, step: number) => void;
+  /** Steps between two `onImage` calls (default 16). */
+  imageEvery?: number;
 }
 
 export interface VisualizeResult {
@@ -104,6 +112,8 @@ function throwIfAborted(signal?: AbortSignal): void {
  * r.images;              // two RGB pictures
  * r.recognized?.share;   // share of re-sampled transformations classified as class 3, per image
  * const ch = await visualize(model, 'channel:layer3:12+50*diversity:layer3', { batch: 4, param: 'fft' });
+ * // Live: the current picture every 8 steps; an AbortSignal stops the run after the last one shown.
+ * await visualize(model, 'class:3', { steps: 256, imageEvery: 8, onImage: (image, step) => show(imagesOf(image)[0], step) });
  */
 export async function visualize(model: ConvlensModel, objective: Objective, options: VisualizeOptions = {}): Promise<VisualizeResult> {
   const steps = positiveInteger(options.steps ?? 512, 'steps');
@@ -117,6 +127,7 @@ export async function visualize(model: ConvlensModel, objective: Objective, opti
   const reg = typeof options.reg === 'string' ? parseRegularizers(options.reg) : (options.reg ?? {});
   const frames = options.frames ?? 0;
   const redirected = options.redirectedReluSteps ?? 16;
+  const imageEvery = options.onImage ? positiveInteger(options.imageEvery ?? 16, 'imageEvery') : 0;
   const item = synthesisItemShape(model, options.size);
   const terms = resolveObjective(model, objective, item);
   const imageShape = [batch, ...item];
@@ -139,8 +150,10 @@ export async function visualize(model: ConvlensModel, objective: Objective, opti
       optimizer.step(param, e.gradient);
       if (reg.blur && (s + 1) % reg.blur.every === 0) param.set(step.param.blur(param, reg.blur.sigma));
       options.onProgress?.(s + 1, steps);
+      if (imageEvery && (s + 1) % imageEvery === 0 && s + 1 < steps) options.onImage!(await step.param.image(param), s + 1);
     }
     const image = await step.param.image(param);
+    options.onImage?.(image, steps);
     const images = imagesOf(image);
     if (frameEvery) kept.push({ step: steps, images });
     const classes = new Set(terms.map((t) => t.classIndex));

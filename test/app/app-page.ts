@@ -4,11 +4,14 @@
  * the demo models and test fixtures, and opened in headless Chromium with every console
  * problem, failed request and request URL recorded.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { RgbImage } from '../../src/preprocess/rgb-image.js';
+import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { demoModelsDir, startAppServer, type AppServer } from '../../src/cli/app-server.js';
 import { bundleApp } from '../../tools/app/bundle-app.js';
 import { openPage, type TestPage } from '../browser/chromium.js';
@@ -29,12 +32,12 @@ export interface AppPage extends TestPage {
   close(): Promise<void>;
 }
 
-/** Serves the built app (or `dir`, e.g. a static build) and opens it once the page says it is ready. */
-export async function openApp(query = '', dir?: string, viewport = { width: 1280, height: 800 }): Promise<AppPage> {
+/** Serves the built app (or `dir`, e.g. a static build) and opens it once the page says it is ready; `launch.webgpu` gives Chromium software WebGPU. */
+export async function openApp(query = '', dir?: string, viewport = { width: 1280, height: 800 }, launch: { webgpu?: boolean } = {}): Promise<AppPage> {
   const root = dir ?? await builtApp();
   const server = await startAppServer(dir ? { '/': root, '/fixtures/': fixturesDir } : { '/': root, '/models/': demoModelsDir, '/fixtures/': fixturesDir });
   try {
-    const chrome = await openPage(`${server.url}${query}`, { what: 'the app', test: () => document.body.dataset.ready === 'true' });
+    const chrome = await openPage(`${server.url}${query}`, { what: 'the app', test: () => document.body.dataset.ready === 'true' }, launch);
     await chrome.page.setViewportSize(viewport);
     return { ...chrome, server, close: async () => { await chrome.browser.close(); await server.close(); } };
   } catch (e) {
@@ -52,4 +55,40 @@ export async function settled(page: Page): Promise<string> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });
+}
+
+/** The pixels of a canvas on the page, as RGB. */
+export async function canvasPixels(page: Page, selector: string): Promise<RgbImage> {
+  const { width, height, rgba } = await page.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: d.width, height: d.height, rgba: Array.from(d.data) };
+  });
+  const data = new Uint8ClampedArray(width * height * 3);
+  for (let i = 0; i < width * height; i++) data.set(rgba.slice(i * 4, i * 4 + 3), i * 3);
+  return { width, height, data };
+}
+
+/** A float32 .npy file as a tensor (the page writes little-endian C-order arrays). */
+export function readNpy(bytes: Uint8Array): FloatTensor {
+  const headerLength = bytes[8] | (bytes[9] << 8);
+  const header = new TextDecoder().decode(bytes.subarray(10, 10 + headerLength));
+  expect(header).toMatch(/'descr': '<f4'/);
+  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').filter((s) => s.trim()).map(Number);
+  const start = 10 + headerLength;
+  return { data: new Float32Array(bytes.slice(start).buffer), shape };
+}
+
+/** Largest absolute difference between two equally long arrays. */
+export const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+};
+
+/** Clicks a download button and returns the bytes of the file the page saved. */
+export async function download(page: Page, selector: string): Promise<Uint8Array> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return new Uint8Array(readFileSync((await file.path())!));
 }

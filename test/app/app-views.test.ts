@@ -15,33 +15,11 @@ import { tankStudy } from '../../src/demo/studies/tank-study.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
 import { tensorToImages } from '../../src/preprocess/preprocess-images.js';
-import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { fixtureModel } from '../cli/cli-harness.js';
-import { openApp, screenshot, settled, type AppPage } from './app-page.js';
+import { canvasPixels, download, maxAbsDiff, openApp, readNpy, screenshot, settled, type AppPage } from './app-page.js';
 
-/** A float32 .npy file as a tensor (the page writes little-endian C-order arrays). */
-function readNpy(bytes: Uint8Array): FloatTensor {
-  const headerLength = bytes[8] | (bytes[9] << 8);
-  const header = new TextDecoder().decode(bytes.subarray(10, 10 + headerLength));
-  expect(header).toMatch(/'descr': '<f4'/);
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').filter((s) => s.trim()).map(Number);
-  const start = 10 + headerLength;
-  return { data: new Float32Array(bytes.slice(start).buffer), shape };
-}
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-};
 const largest = (t: FloatTensor) => t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-
-async function download(page: Page, selector: string): Promise<Uint8Array> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return new Uint8Array(readFileSync((await file.path())!));
-}
 
 /** Drops a file on the page as a person dragging it from the desktop would. */
 async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
@@ -50,18 +28,6 @@ async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<vo
     data.items.add(new File([new Uint8Array(bytes)], name));
     document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   }, { name, bytes: Array.from(bytes) });
-}
-
-/** The pixels of a canvas on the page, as RGB. */
-async function canvasPixels(page: Page, selector: string): Promise<RgbImage> {
-  const { width, height, rgba } = await page.$eval(selector, (c) => {
-    const canvas = c as HTMLCanvasElement;
-    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    return { width: d.width, height: d.height, rgba: Array.from(d.data) };
-  });
-  const data = new Uint8ClampedArray(width * height * 3);
-  for (let i = 0; i < width * height; i++) data.set(rgba.slice(i * 4, i * 4 + 3), i * 3);
-  return { width, height, data };
 }
 
 describe('the web app against Node', () => {

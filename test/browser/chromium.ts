@@ -45,13 +45,20 @@ export interface TestPage {
 }
 
 /**
- * Launches headless Chromium and opens `url`, recording requests and what goes wrong in the
- * page; with `ready`, also waits until that predicate holds in the page.
+ * Chromium's WebGPU on its CPU implementation (SwiftShader's Vulkan), for machines without a
+ * GPU: `--disable-gpu` stays off and WebGPU is switched on.
  */
-export async function openPage(url: string, ready?: { what: string; test: () => boolean }): Promise<TestPage> {
+export const softwareWebGpuFlags = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+
+/**
+ * Launches headless Chromium and opens `url`, recording requests and what goes wrong in the
+ * page; with `ready`, also waits until that predicate holds in the page. `webgpu` launches it
+ * with {@link softwareWebGpuFlags} instead of `--disable-gpu`.
+ */
+export async function openPage(url: string, ready?: { what: string; test: () => boolean }, options: { webgpu?: boolean } = {}): Promise<TestPage> {
   const browser = await chromium.launch({
     executablePath: findChromium(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    args: ['--headless', '--no-sandbox', ...(options.webgpu ? softwareWebGpuFlags : ['--disable-gpu']), '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const page = await browser.newPage();

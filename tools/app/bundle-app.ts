@@ -12,8 +12,11 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const defaultAppDir = `${root}dist/webapp/`;
 
-/** The onnxruntime-web files the bundled runtime loads (its WebGPU-capable WASM build). */
-export const ortFiles = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+/**
+ * The onnxruntime-web builds the worker loads (src/app/worker-models.ts): the plain WASM one
+ * on the WASM backend, the WebGPU-capable (JSEP) one on WebGPU.
+ */
+export const ortFiles = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
 
 /** Writes the app to `outDir` (emptied first) and returns it. */
 export async function bundleApp(outDir = defaultAppDir): Promise<string> {
@@ -29,6 +32,8 @@ export async function bundleApp(outDir = defaultAppDir): Promise<string> {
     minify: true,
     sourcemap: true,
     logLevel: 'error',
+    // onnxruntime-web's variant that loads its WebAssembly module from wasmPaths, so the worker picks the build per backend.
+    conditions: ['onnxruntime-web-use-extern-wasm'],
   });
   for (const file of ['index.html', 'app.css']) await copyFile(`${root}src/app/${file}`, `${outDir}${file}`);
   for (const file of ortFiles) await copyFile(`${root}node_modules/onnxruntime-web/dist/${file}`, `${outDir}ort/${file}`);

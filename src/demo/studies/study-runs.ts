@@ -8,16 +8,18 @@ import { argmaxRow } from '../../numeric/softmax.js';
 export interface StudyProgress {
   /** Called after each step of a study with the steps done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Stops the study (with an `ABORTED` ConvlensError) between its steps and inside its runs; studies that take one say so. */
+  signal?: AbortSignal;
 }
 
 /** The model's output for each picture, `[N, K]`. */
-export async function outputsOf(model: ConvlensModel, images: RgbImage[]): Promise<FloatTensor> {
-  return (await forward(model, await model.preprocess(images), [model.outputName]))[model.outputName];
+export async function outputsOf(model: ConvlensModel, images: RgbImage[], signal?: AbortSignal): Promise<FloatTensor> {
+  return (await forward(model, await model.preprocess(images), [model.outputName], { signal }))[model.outputName];
 }
 
 /** The class with the highest score for each picture. */
-export async function predictedClasses(model: ConvlensModel, images: RgbImage[]): Promise<number[]> {
-  const out = await outputsOf(model, images);
+export async function predictedClasses(model: ConvlensModel, images: RgbImage[], signal?: AbortSignal): Promise<number[]> {
+  const out = await outputsOf(model, images, signal);
   return images.map((_, n) => argmaxRow(out.data, n, out.shape[1]));
 }
 

@@ -5,6 +5,7 @@
  * Grad-CAM inside the tank's box shows where each model looks.
  */
 import type { ConvlensModel } from '../../engine/model.js';
+import { ConvlensError } from '../../errors.js';
 import { drawBox } from '../../image/mask.js';
 import type { RgbImage } from '../../preprocess/rgb-image.js';
 import { meanAttributionShareInBoxes } from '../box-share.js';
@@ -64,9 +65,11 @@ function pickExamples(data: TankDataset, count: number): number[] {
  * const study = await tankStudy({ shortcut, fixed });
  * study.accuracy.shortcut.balanced; // about 0.5: it learned the sky
  * study.share.fixed.gradcam > study.share.shortcut.gradcam; // true
+ * // Stoppable: rejects with an ABORTED ConvlensError once the signal fires.
+ * await tankStudy({ shortcut, fixed }, { signal: AbortSignal.timeout(5000) });
  */
 export async function tankStudy(models: TankModels, options: TankStudyOptions = {}): Promise<TankStudy> {
-  const { testCount = 200, seed = 9001, examples = 4, onProgress } = options;
+  const { testCount = 200, seed = 9001, examples = 4, onProgress, signal } = options;
   const size = models.fixed.itemShape[1];
   const biased = tankDataset({ split: 'biased', count: testCount, seed, size });
   const balanced = tankDataset({ split: 'balanced', count: testCount, seed: seed + 1, size });
@@ -74,7 +77,10 @@ export async function tankStudy(models: TankModels, options: TankStudyOptions = 
   const shown = pickExamples(balanced, examples);
   const steps = 2 * (2 + shareMethods.length + shownMethods.length);
   let done = 0;
-  const step = () => onProgress?.(++done, steps);
+  const step = () => {
+    if (signal?.aborted) throw new ConvlensError('ABORTED', 'The tank study was aborted by its AbortSignal.');
+    onProgress?.(++done, steps);
+  };
 
   const shownImages = shown.map((i) => balanced.images[i]);
   const named = [['shortcut', models.shortcut], ['fixed', models.fixed]] as const;
@@ -83,20 +89,20 @@ export async function tankStudy(models: TankModels, options: TankStudyOptions = 
   const columns: string[] = ['input (box: the tank)'];
   const cells: GridCell[][] = shown.map((i) => [{ image: drawBox(balanced.images[i], balanced.boxes[i]!, [255, 40, 40]), caption: `${balanced.sky[i]} sky` }]);
   for (const [name, model] of named) {
-    acc[name] = { biased: accuracy(await predictedClasses(model, biased.images), biased.labels), balanced: 0 };
+    acc[name] = { biased: accuracy(await predictedClasses(model, biased.images, signal), biased.labels), balanced: 0 };
     step();
-    const predicted = await predictedClasses(model, balanced.images);
+    const predicted = await predictedClasses(model, balanced.images, signal);
     acc[name].balanced = accuracy(predicted, balanced.labels);
     step();
     const x = await model.preprocess(tanks.images);
     share[name] = {} as Record<ShareMethod, number>;
     for (const method of shareMethods) {
-      share[name][method] = meanAttributionShareInBoxes((await findMethod(method).run(model, x, { target: TANK })).map, tanks.boxes);
+      share[name][method] = meanAttributionShareInBoxes((await findMethod(method).run(model, x, { target: TANK, signal })).map, tanks.boxes);
       step();
     }
     const xs = await model.preprocess(shownImages);
     for (const method of shownMethods) {
-      const r = await findMethod(method).run(model, xs, { target: TANK });
+      const r = await findMethod(method).run(model, xs, { target: TANK, signal });
       const captioned = method === shownMethods[0];
       shown.forEach((i, k) => cells[k].push({ image: methodImage(r, k, shownImages), caption: captioned ? `says ${predicted[i] === TANK ? 'tank' : 'no tank'}` : undefined }));
       columns.push(`${name}: ${method}`);
