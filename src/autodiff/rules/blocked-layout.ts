@@ -15,11 +15,11 @@ const FLT_MAX = 3.4028234663852886e38;
 const blockable = (shape: number[]) => shape.length >= 3 && shape[1] % 8 === 0;
 
 /** A depthwise Conv of `x` ([N, C, ...]) by `value` in every tap of a kernel of `kernel` taps per axis. */
-function depthwise(ctx: VjpContext, x: string, channels: number, kernel: number[], value: number, pads?: number[]): string {
+function depthwise(ctx: VjpContext, x: string, channels: number, kernel: number[], value: number): string {
   const { b } = ctx;
   const taps = kernel.reduce((s, k) => s * k, 1);
   const w = b.constF(new Float32Array(channels * taps).fill(value), [channels, 1, ...kernel]);
-  return b.op('Conv', [x, w], { group: channels, pads });
+  return b.op('Conv', [x, w], { group: channels });
 }
 
 /**
@@ -43,20 +43,4 @@ export function positiveMask(ctx: VjpContext, y: string): string {
  */
 export function intoBlockedLayout(ctx: VjpContext, x: string, shape: number[]): string {
   return blockable(shape) ? depthwise(ctx, x, shape[1], shape.slice(2).map(() => 1), 1) : x;
-}
-
-/**
- * gy ([N, C, 1, ...]) times `scale`, repeated over the spatial `shape` of the pooled input:
- * for small maps a depthwise Conv whose kernel covers the map, padded so that each output
- * position sees the single input once (sums with zeros are exact), which onnxruntime runs
- * blocked; Expand otherwise.
- */
-export function spreadOverMap(ctx: VjpContext, gy: string, shape: number[], scale: number): string {
-  const { b } = ctx;
-  const spatial = shape.slice(2);
-  if (!blockable(shape) || spatial.reduce((s, d) => s * d, 1) > 64) {
-    return b.op('Expand', [b.op('Mul', [gy, b.scalarF(scale)]), b.constI(shape)]);
-  }
-  const pads = [...spatial.map((d) => d - 1), ...spatial.map((d) => d - 1)];
-  return depthwise(ctx, b.reshape(gy, [shape[0], shape[1], ...spatial.map(() => 1)]), shape[1], spatial, scale, pads);
 }

@@ -8,7 +8,6 @@
 import { float } from '../builder.js';
 import type { VjpContext, VjpEntry } from '../vjp.js';
 import { attrInt, attrInts } from '../../onnx/attributes.js';
-import { spreadOverMap } from './blocked-layout.js';
 import { scatterAttrs, windowAxes, type WindowAxis } from './window.js';
 
 const LOWEST_FLOAT = -3.4028234663852886e38;
@@ -96,9 +95,10 @@ export const poolRules: Record<string, VjpEntry> = {
   AveragePool: { rule: (ctx) => [averagePool(ctx)] },
   GlobalAveragePool: {
     rule: (ctx) => {
+      const { b } = ctx;
       const shape = ctx.shape(ctx.node.inputs[0]);
       const size = shape.slice(2).reduce((s, d) => s * d, 1);
-      return [spreadOverMap(ctx, ctx.gy[0]!, shape, 1 / size)];
+      return [b.op('Expand', [b.op('Mul', [ctx.gy[0]!, b.scalarF(1 / size)]), b.constI(shape)])];
     },
   },
   GlobalMaxPool: {
