@@ -28,6 +28,8 @@ export interface GridOptions extends FigureStyle {
   columns?: number;
   /** Caption under each tile, in tile order; missing entries leave the caption empty. */
   labels?: string[];
+  /** Widen the cells to the longest caption instead of cutting captions to the tile width. */
+  fitLabels?: boolean;
 }
 
 interface Style { padding: number; background: Rgb; labelColor: Rgb; size: number }
@@ -88,7 +90,8 @@ export function makeGrid(images: RgbImage[], options: GridOptions = {}): RgbImag
   const labels = options.labels;
   const cols = Math.min(columns, images.length);
   const rows = Math.ceil(images.length / cols);
-  const cellW = Math.max(...images.map((im) => im.width));
+  const widest = options.fitLabels && labels ? Math.max(0, ...labels.map((l) => (l ? measureText(l, style.size).width + 2 : 0))) : 0;
+  const cellW = Math.max(widest, ...images.map((im) => im.width));
   const cellH = Math.max(...images.map((im) => im.height));
   // Caption band: a line of text and a small gap above it.
   const labelH = labels && labels.length ? lineHeight(style.size) + 2 : 0;

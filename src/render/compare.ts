@@ -50,7 +50,7 @@ function cell(column: ComparisonColumn, i: number, options: ComparisonFigureOpti
 export function comparisonFigure(comparison: Comparison, options: ComparisonFigureOptions = {}): ComparisonFigure {
   const { columns, rowLabels } = comparison;
   const captions = rowLabels.map((_, r) => columns.map((c) => caption(c, r)));
-  const cells = rowLabels.map((_, r) => columns.map((c, k) => makeGrid([enlargeTo(cell(c, r, options), 128)], { columns: 1, labels: [captions[r][k]] })));
+  const cells = rowLabels.map((_, r) => columns.map((c, k) => makeGrid([enlargeTo(cell(c, r, options), 128)], { columns: 1, labels: [captions[r][k]], fitLabels: true })));
   const columnLabels = columns.map((c) => c.label);
   const regression = columns.some((c) => c.values);
   const along = { model: 'models', layer: 'layers', class: regression ? 'outputs' : 'classes', input: 'inputs' }[comparison.by];
