@@ -14,12 +14,12 @@ export interface TiedProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Kills it outright and waits for the watching shell to end. */
   stop(): Promise<void>;
-  /** Resolves when it has ended by itself. */
+  /** Resolves when it has ended, by itself or by `stop`. */
   ended: Promise<void>;
 }
 
 // The reader runs beside the wait so that both the test's end and the process's own end are seen; it reads fd 3 because a background job's stdin is /dev/null.
-const WATCH = 'exec 3<&0; "$@" </dev/null & p=$!; echo "tied-pid $p"; { read _ <&3; kill -KILL $p 2>/dev/null; } & k=$!; wait $p; echo "tied-exit"; kill $k 2>/dev/null; exit 0';
+const WATCH = 'exec 3<&0; "$@" </dev/null & p=$!; echo "tied-pid $p"; { read _ <&3; kill -KILL $p 2>/dev/null; } & k=$!; wait $p; kill $k 2>/dev/null; exit 0';
 
 export function startTied(command: string, args: string[]): TiedProcess {
   // The command line would re-run itself under tuned malloc settings; without them the pid a
@@ -51,7 +51,7 @@ export function startTied(command: string, args: string[]): TiedProcess {
     output: () => text,
     waitFor,
     stop: async () => { shell.stdin.end(); await exited; },
-    ended: waitFor(/tied-exit/, 24 * 3600_000).then(() => undefined),
+    ended: exited,
   };
 }
 
