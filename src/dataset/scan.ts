@@ -30,6 +30,32 @@ export interface ScanOptions extends ProgressOptions {
   strict?: boolean;
   /** The range is one shard of a larger scan: a range with no readable image is returned (the merge checks the whole). */
   shard?: boolean;
+  /**
+   * Where batches are folded into the summaries; default on the calling thread. Given the
+   * scan's empty summary, returns the folding that fills it (Node's `threadFolding` folds
+   * on a worker thread while the next batch runs).
+   */
+  folding?: (empty: ScanSummary) => ScanFolding;
+  /**
+   * Reads the batch of images `indices` as {@link readScanBatch} does (with the model's
+   * preprocessing and the `strict` option); default on the calling thread. Node's
+   * `ReadingThread` reads on a worker thread.
+   */
+  reader?: (indices: number[]) => Promise<ScanBatch>;
+}
+
+/** Folds batches of a scan's outputs into its layer and prediction summaries, in order. */
+export interface ScanFolding {
+  /**
+   * Folds one batch: `outputs` holds the scan's tapped tensors for the batch's readable
+   * images, which may be taken over (buffers moved to another thread). Resolves when the
+   * next batch may be given, so batches waiting to be folded stay few.
+   */
+  add(outputs: Record<string, FloatTensor>, images: number[], labels: (number | null)[]): Promise<void> | void;
+  /** The summaries with every added batch in. */
+  finish(): Promise<Pick<ScanSummary, 'layers' | 'predictions'>> | Pick<ScanSummary, 'layers' | 'predictions'>;
+  /** Frees what the folding holds; called once, whether the scan finished or failed. */
+  close(): Promise<void> | void;
 }
 
 export interface SkippedImage { image: number; id: string; reason: string }
@@ -75,7 +101,24 @@ export function mergeScans(a: ScanSummary, b: ScanSummary): ScanSummary {
   return a;
 }
 
-interface Batch { images: number[]; x: FloatTensor | null; skipped: SkippedImage[] }
+/**
+ * Adds one batch of a scan's outputs (the tapped layers and the model output, one item per
+ * image of `images`) into `summary`.
+ */
+export function foldOutputs(summary: Pick<ScanSummary, 'layers' | 'predictions'>, outputName: string, outputs: Record<string, FloatTensor>, images: number[], labels: (number | null)[]): void {
+  for (const { summary: layer } of summary.layers) layer.add(outputs[layer.tensor], images);
+  summary.predictions.add(outputs[outputName].data, images, labels);
+}
+
+/** The default folding: into the scan's own summary, on this thread. */
+const foldHere = (outputName: string) => (summary: ScanSummary): ScanFolding => ({
+  add: (outputs, images, labels) => foldOutputs(summary, outputName, outputs, images, labels),
+  finish: () => summary,
+  close: () => undefined,
+});
+
+/** One batch of a scan, read: the readable images' indices, their input tensor (null when none was readable), the unreadable ones. */
+export interface ScanBatch { images: number[]; x: FloatTensor | null; skipped: SkippedImage[] }
 
 /**
  * Batches being read while the current one runs. Two, because onnxruntime-node runs on the
@@ -91,7 +134,11 @@ const READ_AHEAD = 2;
  */
 export const SCAN_SESSION: ForwardOptions['sessionOptions'] = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
 
-async function readBatch(model: ConvlensModel, data: DatasetSource, indices: number[], strict: boolean): Promise<Batch> {
+/**
+ * Reads, decodes and preprocesses the images `indices` of `data`; unreadable ones are
+ * skipped and listed, or thrown when `strict`.
+ */
+export async function readScanBatch(data: DatasetSource, indices: number[], preprocess: (images: RgbImage[]) => Promise<FloatTensor> | FloatTensor, strict: boolean): Promise<ScanBatch> {
   const loaded = await Promise.all(indices.map((i) => data.load(i).then((image): RgbImage | Error => image, (e: unknown) => e as Error)));
   const images: number[] = [];
   const pictures: RgbImage[] = [];
@@ -102,7 +149,7 @@ async function readBatch(model: ConvlensModel, data: DatasetSource, indices: num
     if (!readable || strict) throw r;
     skipped.push({ image: indices[k], id: data.entries[indices[k]].id, reason: r.message });
   });
-  return { images, skipped, x: pictures.length ? await model.preprocess(pictures) : null };
+  return { images, skipped, x: pictures.length ? await preprocess(pictures) : null };
 }
 
 /** `x` with zero items appended up to `size` items. */
@@ -141,24 +188,22 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
   // Every forward call gets the same batch size, so one compiled session serves the whole
   // scan: a short last batch, or one with unreadable images left out, is padded.
   const full = Math.min(batchSize, end - start);
-  const read = (from: number) => {
-    const indices = Array.from({ length: Math.min(batchSize, end - from) }, (_, i) => from + i);
-    return readBatch(model, data, indices, options.strict ?? false);
-  };
+  const readIndices = options.reader ?? ((indices: number[]) => readScanBatch(data, indices, (images) => model.preprocess(images), options.strict ?? false));
+  const read = (from: number) => readIndices(Array.from({ length: Math.min(batchSize, end - from) }, (_, i) => from + i));
   // Batch i is folded into the summaries after batch i + 1 has been handed to onnxruntime,
   // while batches i + 2 and i + 3 are being read. Where runs are asynchronous (onnxruntime-web's
-  // proxy worker) the fold overlaps the run; onnxruntime-node runs on this thread, so there
-  // only file reads and the decoders' thread pool overlap it.
-  const fold = (batch: Batch, out: Record<string, FloatTensor> | null, done: number) => {
+  // proxy worker) or the folding is on another thread, the fold overlaps the run.
+  const folding = (options.folding ?? foldHere(model.outputName))(summary);
+  const fold = async (batch: ScanBatch, out: Record<string, FloatTensor> | null, done: number) => {
     summary.skipped.push(...batch.skipped);
     if (out) {
       const n = batch.images.length;
-      for (const { summary: layer } of summary.layers) layer.add(firstItems(out[layer.tensor], n), batch.images);
-      summary.predictions.add(firstItems(out[model.outputName], n).data, batch.images, batch.images.map((i) => data.entries[i].label));
+      const outputs = Object.fromEntries(tensors.map((t) => [t, firstItems(out[t], n)]));
+      await folding.add(outputs, batch.images, batch.images.map((i) => data.entries[i].label));
     }
     options.onProgress?.(done, end - start);
   };
-  const reads: Promise<Batch>[] = [];
+  const reads: Promise<ScanBatch>[] = [];
   let requested = start;
   const readAhead = () => {
     for (; reads.length < READ_AHEAD && requested < end; requested += batchSize) {
@@ -167,17 +212,22 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
       reads.push(batch);
     }
   };
-  readAhead();
-  let previous: Parameters<typeof fold> | null = null;
-  for (let from = start; from < end; from += batchSize) {
-    const batch: Batch = await reads.shift()!;
+  try {
     readAhead();
-    const running = batch.x ? forward(model, padItems(batch.x, full), tensors, { signal: options.signal, sessionOptions: SCAN_SESSION }) : Promise.resolve(null);
-    running.catch(() => undefined);
-    if (previous) fold(...previous);
-    previous = [batch, await running, Math.min(from + batchSize, end) - start];
+    let previous: Parameters<typeof fold> | null = null;
+    for (let from = start; from < end; from += batchSize) {
+      const batch: ScanBatch = await reads.shift()!;
+      readAhead();
+      const running = batch.x ? forward(model, padItems(batch.x, full), tensors, { signal: options.signal, sessionOptions: SCAN_SESSION }) : Promise.resolve(null);
+      running.catch(() => undefined);
+      if (previous) await fold(...previous);
+      previous = [batch, await running, Math.min(from + batchSize, end) - start];
+    }
+    if (previous) await fold(...previous);
+    Object.assign(summary, await folding.finish());
+  } finally {
+    await folding.close();
   }
-  if (previous) fold(...previous);
   if (!options.shard && summary.skipped.length === end - start) {
     throw new ConvlensError('IMAGE_UNDECODABLE', `None of the ${end - start} images could be read (first: ${summary.skipped[0].id}: ${summary.skipped[0].reason}).`);
   }

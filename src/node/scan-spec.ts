@@ -4,35 +4,25 @@
  * name, scan settings, and a fingerprint of the dataset's entries that a worker checks before
  * it scans (a worker seeing other files would merge wrong images silently).
  */
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { demoDataset, type DemoDatasetName } from '../dataset/demo-datasets.js';
 import type { RankBy } from '../dataset/layer-summary.js';
 import { scanToJson, type ScanSummaryJson } from '../dataset/scan-shards.js';
 import { scanDataset } from '../dataset/scan.js';
 import type { DatasetSource } from '../dataset/source.js';
 import type { ConvlensModel, ModelOptions } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
-import { openDataset } from './dataset-files.js';
 import { loadModel } from './index.js';
+import { datasetFingerprint, openSpecDataset, type SpecDataset } from './scan-spec-dataset.js';
 
 /** A scan any worker can run a shard of. Paths are absolute; the model may be an http(s) URL. */
 export interface ScanSpec {
   model: { source: string; options: Omit<ModelOptions, 'threads'> };
-  dataset: { path: string } | { demo: DemoDatasetName; count?: number };
+  dataset: SpecDataset;
   scan: { layers?: string[]; top?: number; rank?: RankBy; batchSize?: number; strict?: boolean };
   /** Images in the dataset. */
   images: number;
   /** SHA-256 of the entries' ids and labels. */
   fingerprint: string;
-}
-
-/** The fingerprint {@link ScanSpec} carries: same ids and labels in the same order, same fingerprint. */
-export function datasetFingerprint(data: DatasetSource): string {
-  const hash = createHash('sha256');
-  for (const e of data.entries) hash.update(`${e.id}\u0000${e.label ?? ''}\n`);
-  hash.update(JSON.stringify(data.classNames));
-  return hash.digest('hex');
 }
 
 /**
@@ -49,10 +39,6 @@ export function scanSpec(model: ScanSpec['model'], dataset: ScanSpec['dataset'],
     dataset: 'path' in dataset ? { path: resolve(dataset.path) } : dataset,
     scan, images: data.entries.length, fingerprint: datasetFingerprint(data),
   };
-}
-
-function openSpecDataset(spec: ScanSpec): Promise<DatasetSource> | DatasetSource {
-  return 'path' in spec.dataset ? openDataset(spec.dataset.path) : demoDataset(spec.dataset.demo, { count: spec.dataset.count });
 }
 
 /** What a spec names, checked against its fingerprint; the model runs `threads` CPU threads. */
