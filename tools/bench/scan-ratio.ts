@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { scanDataset } from '../../src/dataset/scan.js';
+import { scanPipelined } from '../../src/node/scan-pipelined.js';
 import { SCAN_LAYERS, scanBenchSetup } from './scan.js';
 import { wallAndCpuRounds } from './scan-profile.js';
 
@@ -18,9 +19,10 @@ const setup = await scanBenchSetup(1000);
 const runs: [string, () => Promise<unknown>][] = [
   ['plain forward (reference, batch 32)', setup.forwardAll],
   ['plain forward, threads not spinning', setup.forwardQuiet],
-  [`scan, batch ${batch}`, () => scanDataset(setup.model, setup.folder, { layers: SCAN_LAYERS, batchSize: batch })],
+  [`scan, batch ${batch}, reading and folding threads`, () => scanPipelined(setup.model, setup.folder, setup.spec, { layers: SCAN_LAYERS, batchSize: batch })],
+  [`scan, batch ${batch}, one thread`, () => scanDataset(setup.model, setup.folder, { layers: SCAN_LAYERS, batchSize: batch })],
 ];
 const rows = await wallAndCpuRounds(runs, reps, 2);
 console.table(rows);
-console.log(`scan: ${(1000 / (rows[2]['wall ms'] / 1000)).toFixed(0)} images/s (median round), ${reps} rounds`);
+for (const row of rows.slice(2)) console.log(`${row.run}: ${(1000 / (row['wall ms'] / 1000)).toFixed(0)} images/s (median round), ${reps} rounds`);
 await setup.release();
