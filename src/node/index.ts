@@ -49,3 +49,6 @@ export { openDataset } from './dataset-files.js';
 export { scanSpec, type ScanSpec } from './scan-spec.js';
 export { scanWithThreads, type ThreadScanOptions } from './scan-threads.js';
 export { scanOnQueue, startQueueWorker, type QueueScanOptions, type QueueWorker, type QueueWorkerOptions } from './queue-api.js';
+export { scanPipelined } from './scan-pipelined.js';
+export { FoldingThread } from './scan-folding.js';
+export { ReadingThread } from './scan-reading.js';
