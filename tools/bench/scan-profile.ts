@@ -6,21 +6,19 @@
  */
 import { availableParallelism } from 'node:os';
 import { LayerSummary } from '../../src/dataset/layer-summary.js';
-import { SCAN_SESSION, scanDataset } from '../../src/dataset/scan.js';
+import { SCAN_SESSION, scanDataset, type ScanOptions } from '../../src/dataset/scan.js';
 import type { DatasetSource } from '../../src/dataset/source.js';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { forward, itemShapeOf } from '../../src/methods/passes.js';
-import { scanPipelined } from '../../src/node/scan-pipelined.js';
-import type { ScanSpec } from '../../src/node/scan-spec.js';
 import { median } from './timing.js';
 
 export interface ScanStagesInput {
   model: ConvlensModel;
   folder: DatasetSource;
-  /** The folder as a scan spec names it (for the reading thread). */
-  spec: ScanSpec;
+  /** The scan of the folder with reading and folding threads. */
+  pipelined: (options: ScanOptions) => Promise<unknown>;
   /** The folder's images, preprocessed. */
   x: FloatTensor;
   /** The plain onnxruntime forward pass of `x` in batches: the reference. */
@@ -30,7 +28,7 @@ export interface ScanStagesInput {
 }
 
 /** Prints the stage table: each stage alone, `rounds` interleaved rounds after one warm-up. */
-export async function scanStages({ model, folder, spec, x, plain, batch, layers }: ScanStagesInput, rounds: number): Promise<void> {
+export async function scanStages({ model, folder, pipelined, x, plain, batch, layers }: ScanStagesInput, rounds: number): Promise<void> {
   const count = x.shape[0];
   const item = x.data.length / count;
   const batches = Array.from({ length: Math.ceil(count / batch) }, (_, b) => {
@@ -51,7 +49,7 @@ export async function scanStages({ model, folder, spec, x, plain, batch, layers 
       outs.forEach((o, b) => summaries.forEach((s, i) => s.add(o[tensors[i]], Array.from({ length: o[tensors[i]].shape[0] }, (_, k) => b * batch + k))));
     }],
     ['scan on one thread', () => scanDataset(model, folder, { layers, batchSize: batch })],
-    ['scan, reading and folding threads', () => scanPipelined(model, folder, spec, { layers, batchSize: batch })],
+    ['scan, reading and folding threads', () => pipelined({ layers, batchSize: batch })],
   ];
   console.log(`scan stages over ${count} PNGs, batch ${batch}, ${availableParallelism()} threads, ${rounds} rounds (median; ratios per round against the plain forward)`);
   console.table(await wallAndCpuRounds(stages, rounds, 1));

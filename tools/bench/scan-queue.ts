@@ -51,7 +51,7 @@ export async function scanQueueSuite(images: number, reps: number): Promise<void
         'worker', '--queue', url, '--threads', String(Math.max(1, Math.floor(cores / 2)))], { stdio: 'ignore' }));
     }
     const rows = await interleaved({ name: `scan ${images} images, one thread, ${cores} onnxruntime threads`, run: () => scanDataset(model, data, settings) }, [
-      { name: 'the same with reading and folding threads (the CLI\'s default)', run: () => scanPipelined(model, data, spec, settings) },
+      { name: 'the same with reading and folding threads, started for each scan (the CLI\'s default)', run: () => scanPipelined(model, data, spec, settings) },
       { name: `2 worker threads, ${Math.max(1, Math.floor(cores / 2))} onnxruntime threads each`, run: () => scanWithThreads(spec, { workers: 2, threads: cores, shardImages: SHARD }) },
       { name: `2 convlens workers over Redis (this machine), shards of ${SHARD}`, run: () => scanOnQueue(url, spec, { shardImages: SHARD }) },
     ], reps);

@@ -9,7 +9,6 @@
  */
 import { parseArgs } from 'node:util';
 import { scanDataset } from '../../src/dataset/scan.js';
-import { scanPipelined } from '../../src/node/scan-pipelined.js';
 import { SCAN_LAYERS, scanBenchSetup } from './scan.js';
 import { wallAndCpuRounds } from './scan-profile.js';
 
@@ -19,7 +18,7 @@ const setup = await scanBenchSetup(1000);
 const runs: [string, () => Promise<unknown>][] = [
   ['plain forward (reference, batch 32)', setup.forwardAll],
   ['plain forward, threads not spinning', setup.forwardQuiet],
-  [`scan, batch ${batch}, reading and folding threads`, () => scanPipelined(setup.model, setup.folder, setup.spec, { layers: SCAN_LAYERS, batchSize: batch })],
+  [`scan, batch ${batch}, reading and folding threads`, () => setup.pipelined({ layers: SCAN_LAYERS, batchSize: batch })],
   [`scan, batch ${batch}, one thread`, () => scanDataset(setup.model, setup.folder, { layers: SCAN_LAYERS, batchSize: batch })],
 ];
 const rows = await wallAndCpuRounds(runs, reps, 2);

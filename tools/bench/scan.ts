@@ -12,10 +12,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { demoDataset } from '../../src/dataset/demo-datasets.js';
-import { scanDataset } from '../../src/dataset/scan.js';
+import { scanDataset, type ScanOptions } from '../../src/dataset/scan.js';
 import { encodePng } from '../../src/image/png.js';
 import { loadModel, openDataset } from '../../src/node/index.js';
-import { scanPipelined } from '../../src/node/scan-pipelined.js';
+import { FoldingThread } from '../../src/node/scan-folding.js';
+import { ReadingThread } from '../../src/node/scan-reading.js';
 import { scanSpec } from '../../src/node/scan-spec.js';
 import { interleaved } from './interleaved.js';
 import { scanStages } from './scan-profile.js';
@@ -55,9 +56,14 @@ export async function scanBenchSetup(count: number) {
       await session.run({ [model.inputName]: new ort.Tensor('float32', x.data.subarray(s * item, (s + n) * item), [n, ...x.shape.slice(1)]) });
     }
   };
-  const release = async () => { await plain.release(); await quiet.release(); await model.dispose(); };
+  // The reading and folding threads start once, as the sessions are created once: each round
+  // times the scan itself (a thread's start is in the first call).
   const spec = scanSpec({ source: 'models/shapes.onnx', options: {} }, { path: join(tmpdir(), `convlens-bench-shapes-${count}`) }, folder, { layers: SCAN_LAYERS, batchSize: BATCH });
-  return { model, folder, spec, x, threads, forwardAll: forwardWith(plain), forwardQuiet: forwardWith(quiet), release };
+  const reading = new ReadingThread(spec, model);
+  const folding = new FoldingThread();
+  const pipelined = (options: ScanOptions) => scanDataset(model, folder, { ...options, reader: reading.reader, folding: folding.folding(model.outputName) });
+  const release = async () => { await Promise.all([reading.close(), folding.close(), plain.release(), quiet.release()]); await model.dispose(); };
+  return { model, folder, x, threads, pipelined, forwardAll: forwardWith(plain), forwardQuiet: forwardWith(quiet), release };
 }
 
 /**
@@ -74,22 +80,22 @@ export async function fasterForward(runs: { name: string; run: () => Promise<unk
 
 export async function scanSuite(reps: number): Promise<void> {
   const count = 1000;
-  const { model, folder, spec, x, threads, forwardAll, forwardQuiet, release } = await scanBenchSetup(count);
+  const { model, folder, x, threads, pipelined, forwardAll, forwardQuiet, release } = await scanBenchSetup(count);
   // The scan's sessions do not spin; on a loaded machine that alone makes a forward pass faster.
   const forwards = [{ name: `forward ${count} decoded images (onnxruntime)`, run: forwardAll }, { name: 'the same forward, threads not spinning', run: forwardQuiet }];
   const reference = await fasterForward(forwards);
   const settings = { layers: SCAN_LAYERS, batchSize: BATCH };
   const rows = await interleaved(reference, [
     ...forwards.filter((f) => f !== reference),
-    { name: `scan ${count} PNGs, top 9, ${SCAN_LAYERS.join('+')}, reading and folding threads (the CLI's default)`, target: 1.15, run: () => scanPipelined(model, folder, spec, settings) },
+    { name: `scan ${count} PNGs, top 9, ${SCAN_LAYERS.join('+')}, reading and folding threads (the CLI's default)`, target: 1.15, run: () => pipelined(settings) },
     { name: 'the same scan on one thread (scanDataset)', run: () => scanDataset(model, folder, settings) },
-    { name: `scan ${count} PNGs, top 100, reading and folding threads`, run: () => scanPipelined(model, folder, spec, { ...settings, top: 100 }) },
+    { name: `scan ${count} PNGs, top 100, reading and folding threads`, run: () => pipelined({ ...settings, top: 100 }) },
   ], reps);
   console.log(`\nscan: shapes demo model (32x32), batch ${BATCH}, ${reps} rounds, ${threads} threads, reference: the faster plain forward of the same images, decoded beforehand (${reference.name})`);
   console.table(rows);
   for (const row of rows.slice(2, 4)) console.log(`${row.case}: ${(count / (row['median ms'] / 1000)).toFixed(0)} images/s on one machine (median round)`);
   console.log('\nwhere the time goes:');
-  await scanStages({ model, folder, spec, x, plain: reference.run, batch: BATCH, layers: SCAN_LAYERS }, reps);
+  await scanStages({ model, folder, pipelined, x, plain: reference.run, batch: BATCH, layers: SCAN_LAYERS }, reps);
   await release();
 
   const script = new URL('./scan-rss.ts', import.meta.url).pathname;
