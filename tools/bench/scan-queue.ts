@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { demoDataset } from '../../src/dataset/demo-datasets.js';
 import { scanDataset } from '../../src/dataset/scan.js';
 import { loadModel } from '../../src/node/index.js';
+import { mallocTuning } from '../../src/node/malloc-tuning.js';
 import { probeRedis } from '../../src/node/redis-connection.js';
 import { scanPipelined } from '../../src/node/scan-pipelined.js';
 import { scanOnQueue } from '../../src/node/scan-queue.js';
@@ -48,7 +49,11 @@ export async function scanQueueSuite(images: number, reps: number): Promise<void
     const cli = new URL('../../src/cli/executable.ts', import.meta.url).href;
     for (let i = 0; i < 2; i++) {
       children.push(spawn(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(cli)}).then((m) => m.runCommandLine(process.argv.slice(1)))`,
-        'worker', '--queue', url, '--threads', String(Math.max(1, Math.floor(cores / 2)))], { stdio: 'ignore' }));
+        'worker', '--queue', url, '--threads', String(Math.max(1, Math.floor(cores / 2)))], {
+        // Already under the command line's malloc settings, so it does not start itself again
+        // (which from an eval'd script would take the command for a script path).
+        stdio: 'ignore', env: { ...process.env, ...mallocTuning },
+      }));
     }
     const rows = await interleaved({ name: `scan ${images} images, one thread, ${cores} onnxruntime threads`, run: () => scanDataset(model, data, settings) }, [
       { name: 'the same with reading and folding threads, started for each scan (the CLI\'s default)', run: () => scanPipelined(model, data, spec, settings) },
