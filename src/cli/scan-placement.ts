@@ -1,23 +1,22 @@
 /**
- * Where `convlens scan` runs: on this thread with reading and folding on two more (default), on worker threads of this machine
+ * Where `convlens scan` runs: in this thread (default), on worker threads of this machine
  * (`--workers N`), or as jobs on a Redis queue (`--queue URL`) done by `convlens worker`s.
  * The result is the same scan in every case.
  */
 import type { DemoDatasetName } from '../dataset/demo-datasets.js';
-import { emptyScan, type ScanOptions, type ScanSummary } from '../dataset/scan.js';
+import { emptyScan, scanDataset, type ScanOptions, type ScanSummary } from '../dataset/scan.js';
 import type { DatasetSource } from '../dataset/source.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { withdrawOnInterrupt } from '../node/interrupts.js';
 import { probeRedis, queueUrl } from '../node/redis-connection.js';
 import { scanSpec, type ScanSpec } from '../node/scan-spec.js';
-import { scanPipelined } from '../node/scan-pipelined.js';
 import { scanWithThreads } from '../node/scan-threads.js';
 import { numberFlag, usageError } from './command-line.js';
 import { modelOptions, type ModelFlags } from './options.js';
 
 /** The flags that place a scan, for the scan command's spec. */
 export const placementFlags = {
-  workers: { type: 'string', value: 'N', help: 'worker threads on this machine, each with its own model session; --threads are split between them (default 1: the model runs on the main thread, reading and folding on two threads of their own)' },
+  workers: { type: 'string', value: 'N', help: 'worker threads on this machine, each with its own model session; --threads are split between them (default 1: no extra threads)' },
   queue: { type: 'string', value: 'redis://HOST:PORT', help: 'run the scan as jobs on this Redis queue, done by `convlens worker --queue` processes on any machines that see DATA and the model at the same paths' },
   shard: { type: 'string', value: 'N', help: 'images per shard with --workers or --queue (default: whole batches, about 1000 for a queue)' },
 } as const;
@@ -65,8 +64,7 @@ export async function placedScan(
     }
   }
   const workers = numberFlag('scan', 'workers', values.workers, { wholeFrom: 1, max: 256 }) ?? 1;
-  // One worker: decoding and folding on threads of their own, overlapping onnxruntime's runs.
-  if (workers === 1) return scanPipelined(model, data, await specFrom(values, positionals, data, settings), options);
+  if (workers === 1) return scanDataset(model, data, options);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   return scanWithThreads(await specFrom(values, positionals, data, settings), { workers, threads, shardImages, onProgress });
 }

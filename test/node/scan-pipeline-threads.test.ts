@@ -14,6 +14,7 @@ import { encodePng } from '../../src/image/png.js';
 import { loadModel, openDataset } from '../../src/node/index.js';
 import { FoldingThread } from '../../src/node/scan-folding.js';
 import { ReadingThread } from '../../src/node/scan-reading.js';
+import { scanPipelined } from '../../src/node/scan-pipelined.js';
 import { scanSpec } from '../../src/node/scan-spec.js';
 
 const modelPath = new URL('../../models/shapes.onnx', import.meta.url).pathname;
@@ -68,6 +69,12 @@ describe('scans read and folded on worker threads', () => {
     const wrong = new ReadingThread(scanSpec({ source: modelPath, options: {} }, { path: dir }, other, settings), model);
     await expect(scanDataset(model, other, { ...settings, reader: wrong.reader })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/changed while the scan started/) });
     await wrong.close();
+  }, 60_000);
+
+  it('equal the scan on one thread on a demo dataset the reading thread generates (scanPipelined)', async () => {
+    const data = demoDataset('shapes', { count: 30 });
+    const spec = scanSpec({ source: modelPath, options: {} }, { demo: 'shapes', count: 30 }, data, settings);
+    expect(state(await scanPipelined(model, data, spec, settings))).toEqual(state(await scanDataset(model, data, settings)));
   }, 60_000);
 
   it('give one folding thread to one scan at a time', async () => {

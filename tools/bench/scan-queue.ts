@@ -1,6 +1,6 @@
 /**
  * Scan throughput on this machine four ways, in interleaved rounds: one thread (one session
- * with every core), the same with reading and folding on two threads (the CLI's default), two worker threads (one core each), and two `convlens worker` processes
+ * with every core), the same with reading and folding on two threads, two worker threads (one core each), and two `convlens worker` processes
  * (one core each) on a local redis-server. The shapes demo model on its demo images, generated
  * while scanning. Run alone: `npx tsx tools/bench/scan-queue.ts [--images 2000] [--reps 3]`,
  * or as part of `npm run bench -- --suite scan`.
@@ -56,7 +56,7 @@ export async function scanQueueSuite(images: number, reps: number): Promise<void
       }));
     }
     const rows = await interleaved({ name: `scan ${images} images, one thread, ${cores} onnxruntime threads`, run: () => scanDataset(model, data, settings) }, [
-      { name: 'the same with reading and folding threads, started for each scan (the CLI\'s default)', run: () => scanPipelined(model, data, spec, settings) },
+      { name: 'the same with reading and folding threads, started for each scan', run: () => scanPipelined(model, data, spec, settings) },
       { name: `2 worker threads, ${Math.max(1, Math.floor(cores / 2))} onnxruntime threads each`, run: () => scanWithThreads(spec, { workers: 2, threads: cores, shardImages: SHARD }) },
       { name: `2 convlens workers over Redis (this machine), shards of ${SHARD}`, run: () => scanOnQueue(url, spec, { shardImages: SHARD }) },
     ], reps);

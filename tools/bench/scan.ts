@@ -1,7 +1,7 @@
 /**
- * The scan suite: `convlens scan`'s streaming pass over a folder of PNGs (read and decoded on
- * a reading thread, folded on a folding thread, while the main thread runs onnxruntime; and
- * the same scan on one thread) against the faster plain onnxruntime forward pass of the same
+ * The scan suite: the streaming scan of a folder of PNGs (read and decoded on a reading thread,
+ * folded on a folding thread, while the main thread runs onnxruntime; and `convlens scan`'s
+ * pass on one thread) against the faster plain onnxruntime forward pass of the same
  * images already decoded in memory, at the same batch size and on every core; then the same stages timed one by one, as wall and CPU time (see
  * scan-profile.ts); then peak RSS of scans of 2k and 20k images in separate processes (it
  * must not grow with the dataset).
@@ -87,8 +87,8 @@ export async function scanSuite(reps: number): Promise<void> {
   const settings = { layers: SCAN_LAYERS, batchSize: BATCH };
   const rows = await interleaved(reference, [
     ...forwards.filter((f) => f !== reference),
-    { name: `scan ${count} PNGs, top 9, ${SCAN_LAYERS.join('+')}, reading and folding threads (the CLI's default)`, target: 1.15, run: () => pipelined(settings) },
-    { name: 'the same scan on one thread (scanDataset)', run: () => scanDataset(model, folder, settings) },
+    { name: `scan ${count} PNGs, top 9, ${SCAN_LAYERS.join('+')}, reading and folding threads`, target: 1.15, run: () => pipelined(settings) },
+    { name: 'the same scan on one thread (scanDataset, the CLI\'s default)', target: 1.15, run: () => scanDataset(model, folder, settings) },
     { name: `scan ${count} PNGs, top 100, reading and folding threads`, run: () => pipelined({ ...settings, top: 100 }) },
   ], reps);
   console.log(`\nscan: shapes demo model (32x32), batch ${BATCH}, ${reps} rounds, ${threads} threads, reference: the faster plain forward of the same images, decoded beforehand (${reference.name})`);
