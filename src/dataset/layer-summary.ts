@@ -22,6 +22,14 @@ export const DISSECTION_QUANTILE = 0.995;
  */
 const FIXED_POINT = 2 ** 32;
 
+/**
+ * The integer sums are kept as two float64 integers, whole 2^32s and the rest, which add
+ * exactly while below 2^53 (a bigint per image and channel was a tenth of a scan's folding);
+ * whole parts from this size up go to a bigint.
+ */
+const SPILL = 2 ** 51;
+const WHOLE = BigInt(FIXED_POINT);
+
 /** Bit pattern of the smallest float32 of magnitude at least {@link SKETCH_ZERO}: a float32 `v` has `|v| >= SKETCH_ZERO` exactly when its magnitude bits are at least this. */
 const SKETCH_ZERO_BITS = (() => {
   const f = new Float32Array([SKETCH_ZERO]);
@@ -83,7 +91,10 @@ export class LayerSummary {
   private readonly sketches: QuantileSketch[];
   private readonly fires: Float64Array;
   private readonly maxima: Float64Array;
-  private readonly sums: bigint[];
+  /** Channel sums in units of 2^-32: `spilled + high * 2^32 + low`, with `0 <= low < 2^32`. */
+  private readonly high: Float64Array;
+  private readonly low: Float64Array;
+  private readonly spilled: bigint[];
   /** Scratch: positions of one plane's values the sketch keys. */
   private readonly nonzero: Int32Array;
   /** Activations seen per channel. */
@@ -100,7 +111,9 @@ export class LayerSummary {
     this.sketches = Array.from({ length: this.channels }, () => new QuantileSketch(options.relativeError));
     this.fires = new Float64Array(this.channels);
     this.maxima = new Float64Array(this.channels).fill(-Infinity);
-    this.sums = new Array<bigint>(this.channels).fill(0n);
+    this.high = new Float64Array(this.channels);
+    this.low = new Float64Array(this.channels);
+    this.spilled = new Array<bigint>(this.channels).fill(0n);
     this.nonzero = new Int32Array(this.height * this.width);
   }
 
@@ -158,13 +171,33 @@ export class LayerSummary {
         at -= base;
         this.fires[c] += fired;
         if (best > this.maxima[c]) this.maxima[c] = best;
-        this.sums[c] += BigInt(Math.round(sum * FIXED_POINT));
+        this.addSum(c, Math.round(sum * FIXED_POINT));
         const score = this.options.rank === 'max' ? best : sum / plane;
         if (this.heaps[c].admits(score)) this.heaps[c].push({ image: images[n], score, y: Math.floor(at / this.width), x: at % this.width });
       }
     }
     this.values += images.length * plane;
     this.images += images.length;
+  }
+
+  /** Adds the integer `units` (a float64 holding an integer) to channel c's sum. */
+  private addSum(c: number, units: number): void {
+    const whole = Math.floor(units / FIXED_POINT);
+    let low = this.low[c] + (units - whole * FIXED_POINT);
+    let carry = 0;
+    if (low >= FIXED_POINT) { low -= FIXED_POINT; carry = 1; }
+    this.low[c] = low;
+    if (Math.abs(whole) < SPILL && Math.abs(this.high[c]) < SPILL) {
+      this.high[c] += whole + carry;
+    } else {
+      this.spilled[c] += (BigInt(this.high[c]) + BigInt(whole) + BigInt(carry)) * WHOLE;
+      this.high[c] = 0;
+    }
+  }
+
+  /** Channel c's sum in units of 2^-32. */
+  private sum(c: number): bigint {
+    return this.spilled[c] + BigInt(this.high[c]) * WHOLE + BigInt(this.low[c]);
   }
 
   /** Adds another summary of the same layer (other images). */
@@ -177,7 +210,7 @@ export class LayerSummary {
       this.sketches[c].merge(other.sketches[c]);
       this.fires[c] += other.fires[c];
       this.maxima[c] = Math.max(this.maxima[c], other.maxima[c]);
-      this.sums[c] += other.sums[c];
+      this.spilled[c] += other.sum(c);
     }
     this.values += other.values;
     this.images += other.images;
@@ -188,7 +221,7 @@ export class LayerSummary {
     return Array.from({ length: this.channels }, (_, c) => ({
       channel: c,
       threshold: this.sketches[c].quantile(DISSECTION_QUANTILE),
-      mean: Number(this.sums[c]) / FIXED_POINT / this.values,
+      mean: Number(this.sum(c)) / FIXED_POINT / this.values,
       max: this.maxima[c],
       fireRate: this.fires[c] / this.values,
       top: this.heaps[c].sorted(),
@@ -196,7 +229,8 @@ export class LayerSummary {
   }
 
   statistics(): LayerStatistics {
-    const total = this.sums.reduce((a, b) => a + b, 0n);
+    let total = 0n;
+    for (let c = 0; c < this.channels; c++) total += this.sum(c);
     let dead = 0;
     let saturated = 0;
     for (let c = 0; c < this.channels; c++) {
@@ -212,7 +246,7 @@ export class LayerSummary {
       tensor: this.tensor, shape: [this.channels, this.height, this.width], options: this.options, images: this.images, values: this.values,
       heaps: this.heaps.map((h) => h.sorted()), sketches: this.sketches.map((s) => s.toJSON()),
       // JSON has no -Infinity: null stands for a channel that has seen no value yet.
-      fires: [...this.fires], maxima: [...this.maxima].map((m) => (m === -Infinity ? null : m)), sums: this.sums.map(String),
+      fires: [...this.fires], maxima: [...this.maxima].map((m) => (m === -Infinity ? null : m)), sums: Array.from({ length: this.channels }, (_, c) => String(this.sum(c))),
     };
   }
 
@@ -223,7 +257,7 @@ export class LayerSummary {
     json.sketches.forEach((s, c) => { summary.sketches[c] = QuantileSketch.fromJSON(s); });
     json.fires.forEach((f, c) => { summary.fires[c] = f; });
     json.maxima.forEach((m, c) => { summary.maxima[c] = m ?? -Infinity; });
-    json.sums.forEach((s, c) => { summary.sums[c] = BigInt(s); });
+    json.sums.forEach((s, c) => { summary.spilled[c] = BigInt(s); });
     summary.values = json.values;
     summary.images = json.images;
     return summary;

@@ -121,6 +121,24 @@ describe('LayerSummary.add', () => {
     }
   });
 
+  it('sums exactly where channel sums pass 2^53 units of 2^-32, and merges such sums exactly', () => {
+    // Per-image sums near 2^30 and 2^60 and of either sign, across many images: the
+    // fixed-point totals go far past what a float64 holds exactly.
+    const huge = (seed: number) => activations(seed).map((v, i) => v * 2 ** (i % 3 === 0 ? 30 : i % 3 === 1 ? 60 : 0) * (i % 4 === 0 ? -1 : 1));
+    const batches = Array.from({ length: 40 }, (_, b) => huge(b + 20));
+    const images = batches.map((_, b) => Array.from({ length: N }, (_, n) => b * N + n));
+    const whole = new LayerSummary('t', [C, H, W], { k: 2, rank: 'mean' });
+    const first = new LayerSummary('t', [C, H, W], { k: 2, rank: 'mean' });
+    const second = new LayerSummary('t', [C, H, W], { k: 2, rank: 'mean' });
+    batches.forEach((data, b) => {
+      whole.add({ data, shape: [N, C, H, W] }, images[b]);
+      (b < 17 ? first : second).add({ data, shape: [N, C, H, W] }, images[b]);
+    });
+    expectLikeReference(whole, reference(batches, images, [C, H, W], 2, 'mean'), 40 * N * H * W);
+    second.merge(first);
+    expect(second.toJSON().sums).toEqual(whole.toJSON().sums);
+  });
+
   it('refuses NaN and infinite activations, naming the layer', () => {
     for (const bad of [NaN, Infinity, -Infinity]) {
       const data = activations(3);
