@@ -9,12 +9,12 @@ import type { WorkerState } from './worker-state.js';
 const ortFolder = new URL('./ort/', import.meta.url).href;
 
 /**
- * The onnxruntime-web build per backend. WebGPU needs the JSEP build, whose WebAssembly is
- * instrumented for asynchronous calls (Asyncify) and so runs the CPU kernels markedly
+ * The onnxruntime-web build per backend. WebGPU needs the WebGPU build, whose WebAssembly
+ * is instrumented for asynchronous calls (Asyncify) and so runs the CPU kernels markedly
  * slower; WASM runs the plain build.
  */
 function ortBuild(provider: Backend['name']): { mjs: string; wasm: string } {
-  const stem = provider === 'webgpu' ? 'ort-wasm-simd-threaded.jsep' : 'ort-wasm-simd-threaded';
+  const stem = provider === 'webgpu' ? 'ort-wasm-simd-threaded.asyncify' : 'ort-wasm-simd-threaded';
   return { mjs: `${ortFolder}${stem}.mjs`, wasm: `${ortFolder}${stem}.wasm` };
 }
 

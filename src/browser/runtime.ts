@@ -1,11 +1,16 @@
 /**
  * onnxruntime-web as convlens's runtime: WebAssembly kernels by default, WebGPU on request.
+ * WebGPU runs on onnxruntime-web's WebGPU build (its C++ WebGPU provider), not on the
+ * JavaScript kernels of its default build: those fail on Convs without kernel_shape,
+ * misplace ConvTranspose outputs under a larger begin pad, and reuse one ArgMax shader for
+ * every reduced length, all forms gradient graphs contain.
  * WASM threads need SharedArrayBuffer, which browsers give only to cross-origin isolated
  * pages (served with `Cross-Origin-Opener-Policy: same-origin` and
  * `Cross-Origin-Embedder-Policy: require-corp`); elsewhere onnxruntime-web runs one thread,
  * slower but with the same numbers.
  */
 import * as ort from 'onnxruntime-web';
+import * as ortWebGpu from 'onnxruntime-web/webgpu';
 import { ConvlensError } from '../errors.js';
 import { MiB, type OrtModule, type Runtime } from '../engine/runtime.js';
 import { threadCount } from '../engine/threads.js';
@@ -88,15 +93,15 @@ export function configureRuntime(options: BrowserRuntimeOptions): void {
   // onnxruntime-web's own default is at most half the cores; convlens uses them all.
   else ort.env.wasm.numThreads ??= browserThreading().threads;
   const paths = options.wasmPaths;
-  if (paths === undefined) return;
-  if (typeof paths === 'string' || paths instanceof URL) {
-    ort.env.wasm.wasmPaths = absolute(paths);
-  } else {
-    ort.env.wasm.wasmPaths = {
+  if (paths !== undefined) {
+    ort.env.wasm.wasmPaths = typeof paths === 'string' || paths instanceof URL ? absolute(paths) : {
       ...(paths.wasm !== undefined && { wasm: absolute(paths.wasm) }),
       ...(paths.mjs !== undefined && { mjs: absolute(paths.mjs) }),
     };
   }
+  // The WebGPU build has its own settings; each build finds its own files in a folder.
+  ortWebGpu.env.wasm.numThreads = ort.env.wasm.numThreads;
+  if (ort.env.wasm.wasmPaths !== undefined) ortWebGpu.env.wasm.wasmPaths = ort.env.wasm.wasmPaths;
 }
 
 /**
@@ -109,28 +114,34 @@ function startupError(e: unknown): unknown {
   const where = typeof ort.env.wasm.wasmPaths === 'string' ? ` (looked in ${ort.env.wasm.wasmPaths})` : '';
   return new ConvlensError('RUNTIME',
     `onnxruntime-web could not load its WebAssembly files${where}: ${message}. Serve the ort-wasm-simd-threaded.wasm and `
-    + 'ort-wasm-simd-threaded.mjs files of node_modules/onnxruntime-web/dist/ (the .jsep.wasm and .jsep.mjs ones too for WebGPU) '
+    + 'ort-wasm-simd-threaded.mjs files of node_modules/onnxruntime-web/dist/ (the .asyncify.wasm and .asyncify.mjs ones too for WebGPU) '
     + 'from one folder, and give that folder as wasmPaths to loadModel or configureRuntime.', { cause: e });
 }
 
-/** onnxruntime-web with session creation failures explained. */
-const explainedOrt: OrtModule = {
-  Tensor: ort.Tensor,
-  InferenceSession: {
-    create: async (...args: unknown[]) => {
-      try {
-        return await (ort.InferenceSession.create as (...a: unknown[]) => Promise<unknown>)(...args);
-      } catch (e) {
-        throw startupError(e);
-      }
-    },
-  } as unknown as OrtModule['InferenceSession'],
-};
+/** An onnxruntime-web build with session creation failures explained. */
+function explained(build: typeof ort): OrtModule {
+  return {
+    Tensor: build.Tensor,
+    InferenceSession: {
+      create: async (...args: unknown[]) => {
+        try {
+          return await (build.InferenceSession.create as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (e) {
+          throw startupError(e);
+        }
+      },
+    } as unknown as OrtModule['InferenceSession'],
+  };
+}
 
 const runtimes: Record<BrowserExecutionProvider, Runtime> = {
-  wasm: { ort: explainedOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB },
-  // Nodes WebGPU has no kernel for fall back to the WASM CPU kernels inside onnxruntime-web.
-  webgpu: { ort: explainedOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['webgpu'] }, memoryBudget: 512 * MiB },
+  wasm: { ort: explained(ort), sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB },
+  // Nodes WebGPU has no kernel for (shape arithmetic, mostly) fall back to the WASM CPU kernels
+  // inside onnxruntime-web, which it reports as a warning on the console for every such graph:
+  // only errors are logged.
+  webgpu: {
+    ort: explained(ortWebGpu), sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['webgpu'], logSeverityLevel: 3 }, memoryBudget: 512 * MiB,
+  },
 };
 
 /** The runtime for an execution provider; `BAD_OPTION` for an unknown one or WebGPU where the browser lacks it. */

@@ -1,29 +1,45 @@
 /**
  * WebGPU in the app, on Chromium's software WebGPU (SwiftShader's Vulkan on the CPU), so it
- * runs on machines without a GPU: the backend probe picks WebGPU, and a Grad-CAM map computed
- * through onnxruntime-web's WebGPU execution provider equals the one its WASM backend gives
- * (on a second page forced to WASM) and Node's.
+ * runs on machines without a GPU: the backend probe picks WebGPU, and Grad-CAM, saliency and
+ * guided backpropagation maps computed through onnxruntime-web's WebGPU execution provider
+ * equal the ones its WASM backend gives (on a second page forced to WASM) and Node's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoModelPath } from '../../src/cli/demo-command.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
-import { gradCam, loadModel } from '../../src/node/index.js';
+import { gradCam, loadModel, saliency, type ConvlensModel } from '../../src/node/index.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { download, maxAbsDiff, openApp, readNpy, screenshot, settled, type AppPage } from './app-page.js';
 
-/** Opens the tank model and the first bright-sky tank scene, runs Grad-CAM, returns the raw map and the picture's seed. */
-async function gradCamOnPage(app: AppPage): Promise<{ raw: FloatTensor; seed: number }> {
+/** Opens the first bright-sky tank scene on a page with the tank model open and returns the picture's seed. */
+async function openScene(app: AppPage): Promise<number> {
   const { page } = app;
   await page.click('button.scene[data-scene="tank-bright"]');
   await page.waitForSelector('#predictions .prediction');
   await settled(page);
-  const seed = Number(/seed (\d+)/.exec((await page.textContent('#picture .hint'))!)![1]);
+  return Number(/seed (\d+)/.exec((await page.textContent('#picture .hint'))!)![1]);
+}
+
+/** Runs `method` alone on the open picture and returns its raw map. */
+async function mapOnPage(app: AppPage, method: string): Promise<FloatTensor> {
+  const { page } = app;
   for (const box of await page.$$('.method input.use')) if (await box.isChecked()) await box.uncheck();
-  await page.check('#use-gradcam');
+  await page.check(`#use-${method}`);
   await page.click('#run-explain');
-  await page.waitForSelector('#explain-results .card[data-method="gradcam"]', { timeout: 120_000 });
+  await page.waitForSelector(`#explain-results .card[data-method="${method}"]`, { timeout: 120_000 });
   await settled(page);
-  return { raw: readNpy(await download(page, '.card[data-method="gradcam"] button:text("raw .npy")')), seed };
+  return readNpy(await download(page, `.card[data-method="${method}"] button:text("raw .npy")`));
+}
+
+/** Largest |WebGPU - WASM| and |WebGPU - Node| of one method's raw map, checked against 1e-5 of the map's largest value. */
+function expectSameMaps(what: string, gpu: FloatTensor, wasm: FloatTensor, node: FloatTensor): void {
+  const scale = node.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  expect(scale).toBeGreaterThan(0.001);
+  expect(gpu.shape).toEqual(node.shape.slice(1));
+  const [gpuWasm, gpuNode] = [maxAbsDiff(gpu.data, wasm.data), maxAbsDiff(gpu.data, node.data)];
+  console.log(`${what} raw map, largest value ${scale.toPrecision(4)}: WebGPU - WASM ${gpuWasm.toExponential(2)}, WebGPU - Node ${gpuNode.toExponential(2)}`);
+  expect(gpuWasm).toBeLessThanOrEqual(1e-5 * scale);
+  expect(gpuNode).toBeLessThanOrEqual(1e-5 * scale);
 }
 
 describe('the app on software WebGPU', () => {
@@ -45,31 +61,33 @@ describe('the app on software WebGPU', () => {
     })).toBe('adapter');
     expect(await gpu.page.textContent('#backend')).toBe('WEBGPU');
     expect(await wasm.page.textContent('#backend')).toMatch(/^WASM/);
-    // Each backend loads its own onnxruntime-web build: WebGPU the JSEP one, WASM the plain (faster on the CPU) one.
+    // Each backend loads its own onnxruntime-web build: WebGPU its WebGPU one, WASM the plain (faster on the CPU) one.
     const builds = (requests: string[]) => requests.map((u) => /\/ort\/([^/?]+\.wasm)$/.exec(u)?.[1]).filter(Boolean);
-    expect(builds(gpu.requests)).toEqual(['ort-wasm-simd-threaded.jsep.wasm']);
+    expect(builds(gpu.requests)).toEqual(['ort-wasm-simd-threaded.asyncify.wasm']);
     expect(builds(wasm.requests)).toEqual(['ort-wasm-simd-threaded.wasm']);
   });
 
-  it('Grad-CAM through WebGPU equals the WASM map and Node\'s within 1e-5 of the map\'s largest value', async () => {
-    const [onGpu, onWasm] = [await gradCamOnPage(gpu), await gradCamOnPage(wasm)];
-    expect(onGpu.seed).toBe(onWasm.seed);
-    await screenshot(gpu.page, 'explain-webgpu-1280');
-    const model = await loadModel(demoModelPath('tank-fixed.onnx'), { threads: 1 });
+  it('Grad-CAM, saliency and guided backprop through WebGPU equal the WASM maps and Node\'s within 1e-5 of the map\'s largest value', async () => {
+    const [seed, wasmSeed] = [await openScene(gpu), await openScene(wasm)];
+    expect(seed).toBe(wasmSeed);
+    let model: ConvlensModel | undefined;
     try {
-      const x = await model.preprocess([tankScene(onGpu.seed, { tank: true, sky: 'bright', size: 64 }).image]);
-      const node = (await gradCam(model, x)).raw;
-      const scale = node.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      expect(scale).toBeGreaterThan(0.01);
-      expect(onGpu.raw.shape).toEqual(node.shape.slice(1));
-      const [gpuWasm, gpuNode] = [maxAbsDiff(onGpu.raw.data, onWasm.raw.data), maxAbsDiff(onGpu.raw.data, node.data)];
-      console.log(`Grad-CAM raw map, largest value ${scale.toPrecision(4)}: WebGPU - WASM ${gpuWasm.toExponential(2)}, WebGPU - Node ${gpuNode.toExponential(2)}`);
-      expect(gpuWasm).toBeLessThanOrEqual(1e-5 * scale);
-      expect(gpuNode).toBeLessThanOrEqual(1e-5 * scale);
+      model = await loadModel(demoModelPath('tank-fixed.onnx'), { threads: 1 });
+      const x = await model.preprocess([tankScene(seed, { tank: true, sky: 'bright', size: 64 }).image]);
+      const node = {
+        gradcam: (await gradCam(model, x)).raw,
+        saliency: (await saliency(model, x)).raw,
+        guided: (await saliency(model, x, { rule: 'guided' })).raw,
+      };
+      for (const method of ['gradcam', 'saliency', 'guided'] as const) {
+        const onGpu = await mapOnPage(gpu, method);
+        if (method === 'guided') await screenshot(gpu.page, 'explain-webgpu-1280');
+        expectSameMaps(method, onGpu, await mapOnPage(wasm, method), node[method]);
+      }
     } finally {
-      await model.dispose();
+      await model?.dispose();
     }
     expect(gpu.problems).toEqual([]);
     expect(wasm.problems).toEqual([]);
-  });
+  }, 300_000);
 });

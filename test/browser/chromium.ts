@@ -80,8 +80,8 @@ export async function openPage(url: string, ready?: { what: string; test: () => 
 }
 
 /** {@link openPage} for a page that loads the convlens browser bundle, once the bundle is ready. */
-export function openTestPage(url: string): Promise<TestPage> {
-  return openPage(url, { what: 'the convlens bundle', test: () => 'convlens' in window });
+export function openTestPage(url: string, options: { webgpu?: boolean } = {}): Promise<TestPage> {
+  return openPage(url, { what: 'the convlens bundle', test: () => 'convlens' in window }, options);
 }
 
 /** A static server holding the test page, the browser bundle and onnxruntime-web's files, plus `routes`, with the page open in Chromium. */
@@ -92,13 +92,14 @@ export interface BundlePage extends TestPage {
 
 /**
  * Bundles the browser entry, serves it with the test page and onnxruntime-web's WASM files
- * (and `routes`: URL prefix to folder), and opens the page once the bundle is ready.
+ * (and `routes`: URL prefix to folder), and opens the page once the bundle is ready;
+ * `options.webgpu` as for {@link openPage}.
  *
  * @example
  * const chrome = await openBundlePage({ '/models/': modelsFolder });
  * try { await chrome.page.evaluate(...); } finally { await chrome.close(); }
  */
-export async function openBundlePage(routes: Record<string, string> = {}): Promise<BundlePage> {
+export async function openBundlePage(routes: Record<string, string> = {}, options: { webgpu?: boolean } = {}): Promise<BundlePage> {
   await bundleBrowserEntry();
   const server = await startStaticServer({
     '/': fileURLToPath(new URL('page/', import.meta.url)),
@@ -107,7 +108,7 @@ export async function openBundlePage(routes: Record<string, string> = {}): Promi
     ...routes,
   });
   try {
-    const chrome = await openTestPage(server.url);
+    const chrome = await openTestPage(server.url, options);
     return { ...chrome, server, close: async () => { await chrome.browser.close(); await server.close(); } };
   } catch (e) {
     await server.close();

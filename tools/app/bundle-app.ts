@@ -14,9 +14,9 @@ export const defaultAppDir = `${root}dist/webapp/`;
 
 /**
  * The onnxruntime-web builds the worker loads (src/app/worker-models.ts): the plain WASM one
- * on the WASM backend, the WebGPU-capable (JSEP) one on WebGPU.
+ * on the WASM backend, the WebGPU one (src/browser/runtime.ts says why not JSEP) on WebGPU.
  */
-export const ortFiles = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+export const ortFiles = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 
 /** Writes the app to `outDir` (emptied first) and returns it. */
 export async function bundleApp(outDir = defaultAppDir): Promise<string> {

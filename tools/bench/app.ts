@@ -12,6 +12,9 @@
  *    Node as a user calls it (top-1 target resolved by its own forward pass), and Node given
  *    the class explicitly (the app knows the top class from the picture's predictions, so
  *    this is the same work on both sides).
+ * 3. Saliency's gradient graph run by bare onnxruntime-web on the page (tools/bench/app-raw-ort.ts),
+ *    interleaved with the rest: what the app adds to onnxruntime-web, and onnxruntime-web's
+ *    WASM against onnxruntime-node on the same graph.
  *
  *   npx tsx tools/bench/app.ts [--model resnet18] [--exporter legacy|dynamo] [--reps 5] [--app DIR]
  *
@@ -26,6 +29,7 @@ import { forward, gradCam, loadModel, saliency } from '../../src/node/index.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
 import { openPage } from '../../test/browser/chromium.js';
 import { bundleApp } from '../app/bundle-app.js';
+import { rawSaliencyRun, ortDist, ortRoute } from './app-raw-ort.js';
 import { dropModelToFirstGradCam } from './app-steps.js';
 import { benchChoice, exportedModelBytes } from './models.js';
 import { median, timeMs } from './timing.js';
@@ -44,7 +48,7 @@ const choice = benchChoice(values.model, values.exporter);
 const { path } = await exportedModelBytes(choice.model, choice.exporter, 224);
 
 const appDir = values.app ? `${values.app.replace(/\/$/, '')}/` : await bundleApp(new URL('../../.cache/bench-app/', import.meta.url).pathname);
-const server = await startAppServer({ '/': appDir, '/models/': demoModelsDir, '/bench/': `${dirname(path)}/` });
+const server = await startAppServer({ '/': appDir, '/models/': demoModelsDir, '/bench/': `${dirname(path)}/`, [ortRoute]: ortDist });
 const chrome = await openPage(server.url, { what: 'the app', test: () => document.body.dataset.ready === 'true' });
 const { page } = chrome;
 
@@ -92,6 +96,9 @@ try {
     // Warm-up: Node compiles its sessions; the page compiles saliency's gradient graph.
     for (const run of [...Object.values(nodeRuns), ...Object.values(nodeKnownTarget)]) await run();
     await explainOnly(page, ['saliency']);
+    const rawRun = await rawSaliencyRun(page, node, await node.preprocess([image]), target, `${dirname(path)}/saliency-graph.onnx`, '/bench/saliency-graph.onnx');
+    await rawRun();
+    const [rawMs, appOverRaw, rawOverNode] = [[] as number[], [] as number[], [] as number[]];
     const series = () => ({ gradcam: [] as number[], saliency: [] as number[] });
     const [ratios, knownRatios, webMs, nodeMs, knownMs] = [series(), series(), series(), series(), series()];
     for (let r = 0; r < reps; r++) {
@@ -104,6 +111,12 @@ try {
         knownMs[method].push(known);
         ratios[method].push(web / ms);
         knownRatios[method].push(web / known);
+        if (method === 'saliency') {
+          const raw = await rawRun();
+          rawMs.push(raw);
+          appOverRaw.push(web / raw);
+          rawOverNode.push(raw / known);
+        }
       }
     }
     const threads = await page.textContent('#backend');
@@ -113,6 +126,8 @@ try {
       console.log(`${method}: page ${median(webMs[method]).toFixed(0)} ms, Node ${median(nodeMs[method]).toFixed(0)} ms, median ratio page / Node ${median(ratios[method]).toFixed(2)}x (target <= 2.5x); `
         + `Node given the class ${median(knownMs[method]).toFixed(0)} ms, ratio ${median(knownRatios[method]).toFixed(2)}x`);
     }
+    console.log(`saliency's graph on bare onnxruntime-web in the page: ${median(rawMs).toFixed(0)} ms; app / bare ${median(appOverRaw).toFixed(2)}x (what the app adds), `
+      + `bare onnxruntime-web / Node given the class ${median(rawOverNode).toFixed(2)}x (WASM kernels against native ones)`);
   } finally {
     await node.dispose();
   }
