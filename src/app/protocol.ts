@@ -55,6 +55,8 @@ export interface ModelInfo {
   camLayer: string | null;
   differentiable: boolean;
   methods: MethodInfo[];
+  /** Why this model runs on WASM although the page's backend is WebGPU; null when it does not. */
+  notice: string | null;
 }
 
 export interface Prediction { index: number; label: string; score: number }

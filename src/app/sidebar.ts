@@ -47,6 +47,7 @@ function fileButton(label: string, accept: string, onFile: (f: File) => void): H
 
 export function buildSidebar(ctx: AppContext): HTMLElement {
   const modelName = el('p', { class: 'model-name', id: 'model-name' }, 'No model open.');
+  const modelNotice = el('p', { class: 'warning', id: 'model-notice', hidden: true });
   const urlInput = el('input', { type: 'url', placeholder: 'https://…/model.onnx', 'aria-label': 'model URL' });
   const urlForm = el('form', { class: 'row', onsubmit: (e: Event) => { e.preventDefault(); if (urlInput.value) void openModelInto(ctx, 'a', { url: urlInput.value }); } },
     urlInput, el('button', { type: 'submit' }, 'Open URL'));
@@ -54,7 +55,7 @@ export function buildSidebar(ctx: AppContext): HTMLElement {
     el('h2', { id: 'model-h' }, 'Model'),
     el('div', { class: 'buttons' }, ...demoModels.map((m) => el('button', { class: 'demo-model', 'data-file': m.file, onclick: () => void openModelInto(ctx, 'a', { url: demoModelUrl(m.file) }) }, m.title))),
     el('div', { class: 'row' }, fileButton('Open .onnx file…', '.onnx', (f) => void openModelInto(ctx, 'a', { file: f })), el('span', { class: 'hint' }, 'or drop it here')),
-    urlForm, modelName);
+    urlForm, modelName, modelNotice);
 
   const pictureBox = el('div', { class: 'picture', id: 'picture' }, el('p', { class: 'hint' }, 'No picture yet.'));
   let seed = 1;
@@ -70,6 +71,8 @@ export function buildSidebar(ctx: AppContext): HTMLElement {
   ctx.on('model', () => {
     const m = ctx.models.a;
     modelName.textContent = m ? `${m.label} · input ${m.itemShape.join('×')} · ${m.layers.length} layers` : 'No model open.';
+    modelNotice.textContent = m?.notice ?? '';
+    modelNotice.hidden = !m?.notice;
     void refreshPredictions(ctx, predictions);
   });
   ctx.on('picture', () => {

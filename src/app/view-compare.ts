@@ -96,7 +96,7 @@ export function buildCompareView(ctx: AppContext): HTMLElement {
   const studyButton = el('button', { id: 'run-study', onclick: () => void runStudy(), disabled: true }, 'Run the tank study on A and B');
   const modelsChanged = () => {
     const b = ctx.models.b;
-    bName.textContent = b ? `B: ${b.label} · ${b.layers.length} layers` : 'No second model open.';
+    bName.textContent = b ? `B: ${b.label} · ${b.layers.length} layers${b.notice ? ` · ${b.notice}` : ''}` : 'No second model open.';
     const isTank = (m: ModelInfo | null) => !!m && /tank-(shortcut|fixed)\.onnx$/.test(m.label);
     studyButton.disabled = !(isTank(ctx.models.a) && isTank(ctx.models.b));
     study.replaceChildren();

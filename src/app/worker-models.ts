@@ -1,6 +1,6 @@
 /** Worker side of opening models: the backend probe, loading with progress, top-5 predictions. */
 import {
-  browserThreading, defaultCamLayer, encodeModel, forward, loadModel, methodRegistry, readAnnotations, type ConvlensModel,
+  browserThreading, checkWebGpu, defaultCamLayer, encodeModel, forward, loadModel, methodRegistry, readAnnotations, type ConvlensModel,
 } from '../browser/index.js';
 import type { Backend, MethodInfo, ModelInfo, Prediction, Slot } from './protocol.js';
 import type { WorkerState } from './worker-state.js';
@@ -81,7 +81,7 @@ function camLayerOf(model: ConvlensModel): string | null {
 }
 
 /** What the page shows of a model; layers are named by their tensors in requests. */
-export function describeModel(model: ConvlensModel, label: string): ModelInfo {
+export function describeModel(model: ConvlensModel, label: string, notice: string | null = null): ModelInfo {
   const convs = new Set(model.onnxModel.graph.nodes.filter((n) => n.opType === 'Conv').map((n) => n.name));
   return {
     label,
@@ -92,6 +92,7 @@ export function describeModel(model: ConvlensModel, label: string): ModelInfo {
     camLayer: camLayerOf(model),
     differentiable: model.differentiable,
     methods: methodInfo(),
+    notice,
   };
 }
 
@@ -102,13 +103,18 @@ export async function openModel(
 ): Promise<ModelInfo> {
   const { name: provider } = await probeBackend();
   const label = source.name ?? source.url ?? 'the model file';
-  progress(0, 2, `reading ${label}`);
-  const model = await loadModel(source.file ?? source.url!, { wasmPaths: ortBuild(provider), executionProvider: provider, signal });
+  progress(0, 3, `reading ${label}`);
+  let model = await loadModel(source.file ?? source.url!, { wasmPaths: ortBuild(provider), executionProvider: provider, signal });
   try {
-    progress(1, 2, 'listing layers');
-    const info = describeModel(model, label);
+    let notice: string | null = null;
+    if (provider === 'webgpu') {
+      progress(1, 3, 'checking WebGPU against the CPU kernels');
+      ({ model, notice } = await checkWebGpu(model, {}, signal));
+    }
+    progress(2, 3, 'listing layers');
+    const info = describeModel(model, label, notice);
     await state.replaceModel(slot, model);
-    progress(2, 2, 'ready');
+    progress(3, 3, 'ready');
     return info;
   } catch (e) {
     await model.dispose();

@@ -16,6 +16,7 @@ import { readModelSource, type BrowserModelSourceOptions } from './model-source.
 import { browserRuntime, configureRuntime, type BrowserExecutionProvider, type BrowserRuntimeOptions } from './runtime.js';
 
 export * from '../api.js';
+export { checkWebGpu, type WebGpuCheck } from './webgpu-check.js';
 export { browserThreading, configureRuntime, type BrowserExecutionProvider, type BrowserRuntimeOptions, type BrowserThreading } from './runtime.js';
 
 export interface BrowserModelOptions extends ModelOptions, BrowserRuntimeOptions, BrowserModelSourceOptions {

@@ -144,6 +144,15 @@ const runtimes: Record<BrowserExecutionProvider, Runtime> = {
   },
 };
 
+/**
+ * The WebGPU build's own WebAssembly CPU kernels: the reference a model opened on WebGPU is
+ * checked against (see webgpu-check.ts), and what it runs on when WebGPU disagrees, without
+ * starting a second onnxruntime-web build in the page.
+ */
+export const webGpuBuildCpu: Runtime = {
+  ort: explained(ortWebGpu), sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB,
+};
+
 /** The runtime for an execution provider; `BAD_OPTION` for an unknown one or WebGPU where the browser lacks it. */
 export function browserRuntime(executionProvider: BrowserExecutionProvider = 'wasm'): Runtime {
   if (!Object.hasOwn(runtimes, executionProvider)) {

@@ -2,14 +2,17 @@
  * WebGPU in the app, on Chromium's software WebGPU (SwiftShader's Vulkan on the CPU), so it
  * runs on machines without a GPU: the backend probe picks WebGPU, and Grad-CAM, saliency and
  * guided backpropagation maps computed through onnxruntime-web's WebGPU execution provider
- * equal the ones its WASM backend gives (on a second page forced to WASM) and Node's.
+ * equal the ones its WASM backend gives (on a second page forced to WASM) and Node's. A model
+ * whose forward pass WebGPU gets wrong (onnxruntime-web 1.30's WebGPU Conv fails GoogLeNet's
+ * 3 x 3 layer of 6 input channels) is caught by the check on opening and runs on WebAssembly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoModelPath } from '../../src/cli/demo-command.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
-import { gradCam, loadModel, saliency, type ConvlensModel } from '../../src/node/index.js';
+import { encodePng } from '../../src/image/png.js';
+import { forward, gradCam, loadModel, saliency, type ConvlensModel } from '../../src/node/index.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
-import { download, maxAbsDiff, openApp, readNpy, screenshot, settled, type AppPage } from './app-page.js';
+import { download, fixturesDir, maxAbsDiff, openApp, readNpy, screenshot, settled, type AppPage } from './app-page.js';
 
 /** Opens the first bright-sky tank scene on a page with the tank model open and returns the picture's seed. */
 async function openScene(app: AppPage): Promise<number> {
@@ -89,5 +92,35 @@ describe('the app on software WebGPU', () => {
     }
     expect(gpu.problems).toEqual([]);
     expect(wasm.problems).toEqual([]);
+  }, 300_000);
+
+  it('a model WebGPU computes wrongly is caught when it opens and runs on WebAssembly, with the predictions Node gives', async () => {
+    expect(await gpu.page.isHidden('#model-notice')).toBe(true);
+    const app = await openApp('?model=fixtures/models/googlenet.legacy.onnx', undefined, undefined, { webgpu: true });
+    let model: ConvlensModel | undefined;
+    try {
+      const { page } = app;
+      await page.waitForSelector('#model-notice:not([hidden])');
+      expect(await page.textContent('#backend')).toBe('WEBGPU');
+      expect(await page.textContent('#model-notice')).toMatch(/differs from the CPU kernels.*runs this model on WebAssembly/);
+      const scene = tankScene(5, { tank: true, sky: 'bright', size: 64 });
+      await page.evaluate((bytes) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], 'scene.png', { type: 'image/png' }));
+        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      }, Array.from(encodePng(scene.image)));
+      await page.waitForFunction(() => /scene\.png/.test(document.querySelector('#picture .hint')?.textContent ?? ''));
+      await page.waitForSelector('#predictions .prediction');
+      await settled(page);
+      await screenshot(page, 'webgpu-model-notice-1280');
+      const shown = await page.$$eval('#predictions .prediction', (rows) => rows.map((r) => Number((r as HTMLElement).dataset.index)));
+      model = await loadModel(`${fixturesDir}models/googlenet.legacy.onnx`, { threads: 1 });
+      const scores = (await forward(model, await model.preprocess([scene.image]), [model.outputName]))[model.outputName].data;
+      expect(shown).toEqual(Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]).slice(0, 5));
+      expect(app.problems).toEqual([]);
+    } finally {
+      await model?.dispose();
+      await app.close();
+    }
   }, 300_000);
 });
