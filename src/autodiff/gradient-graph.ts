@@ -17,6 +17,11 @@ export interface GradientSeed {
   output: string;
   /** Name of the new graph input that carries the seed; it has the output's shape. */
   seed: string;
+  /**
+   * Computed inside the graph instead of fed: each item's one-hot of its highest output value
+   * (the first, on ties), so explaining the top class needs no forward pass of its own.
+   */
+  topClass?: boolean;
 }
 
 export interface GradientRequest {
@@ -137,7 +142,11 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
     grads.set(name, [g]);
     return g;
   };
-  for (const s of request.seeds) if (relevant.has(s.output)) push(s.output, s.seed);
+  for (const s of request.seeds) {
+    if (!relevant.has(s.output)) continue;
+    if (s.topClass) topClassSeed(b, s.output, gradShape(s.output), s.seed);
+    push(s.output, s.seed);
+  }
 
   const relu = request.relu ?? 'vanilla';
   for (const index of path) {
@@ -180,7 +189,7 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
     outputs.push(valueInfo(out, DataType.FLOAT, shape));
   });
 
-  const seedInputs = request.seeds.map((s) => valueInfo(s.seed, DataType.FLOAT, gradShape(s.output)));
+  const seedInputs = request.seeds.filter((s) => !s.topClass).map((s) => valueInfo(s.seed, DataType.FLOAT, gradShape(s.output)));
   const initializers = new Map([...graph.initializers, ...b.initializers]);
   const gradModel = assembleVariant(model, info, {
     nodes: [...order.map((i) => graph.nodes[i]), ...b.nodes],
@@ -190,6 +199,15 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
     name: `${graph.name}_grad`,
   });
   return { model: gradModel, gradients };
+}
+
+/** `name` := one-hot over each item's flattened `output` of its highest value; ArgMax takes the first on ties. */
+function topClassSeed(b: GraphBuilder, output: string, shape: number[], name: string): void {
+  const size = shape.slice(1).reduce((a, c) => a * c, 1);
+  const flat = shape.length === 2 ? output : b.reshape(output, [shape[0], size]);
+  const index = b.op('ArgMax', [flat], { axis: 1, keepdims: 0 });
+  const hot = b.op('OneHot', [index, b.constI([size]), b.constF([0, 1])], { axis: -1 });
+  b.node('Reshape', [hot, b.constI(shape)], {}, [name]);
 }
 
 /**

@@ -98,13 +98,19 @@ export interface BackwardResult {
 
 /** Gradients of the target with respect to `wrt`, plus taps and scores, from one batched run. */
 export async function backward(model: ConvlensModel, x: FloatTensor, req: BackwardRequest): Promise<BackwardResult> {
-  const { output, targets } = await targetPass(model, x, req);
-  const perImage = targets.image.length / x.shape[0];
-  const uniform = Number.isInteger(perImage) && targets.image.every((img, m) => img === Math.floor(m / perImage));
+  // The top class is picked inside the gradient graph from its own forward values, so it
+  // costs no forward pass of its own; the scores it returns resolve the targets afterwards.
+  const topClass = req.target === undefined || req.target === 'top1';
+  const { output, targets: given } = topClass
+    ? { output: selectOutput(model, req.output), targets: null }
+    : await targetPass(model, x, req);
+  if (topClass) model.checkInput(x);
+  const perImage = given ? given.image.length / x.shape[0] : 1;
+  const uniform = given !== null && Number.isInteger(perImage) && given.image.every((img, m) => img === Math.floor(m / perImage));
   // Several targets per image share one forward pass when every batch-dependent tensor keeps the batch in dim 0.
   const repeats = perImage > 1 && uniform && !model.engine.fixedBatch
     && batchedTensors(model, model.engine.shapeInfo([1, ...model.itemShape])) !== null ? perImage : 1;
-  const items = repeats > 1 ? x : gatherItems(x, targets.image);
+  const items = repeats > 1 || !given ? x : gatherItems(x, given.image);
   const weights = req.wrt.filter((w) => model.onnxModel.graph.initializers.has(w));
   const taps = [...new Set([...(req.taps ?? []), output])];
   const relu = req.relu ?? 'vanilla';
@@ -112,24 +118,25 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
   for (const w of req.wrt) results[`d:${w}`] = weights.includes(w) ? 'sum' : 'concat';
   for (const t of taps) results[`t:${t}`] = 'concat';
   const out = await model.engine.run({
-    key: `gradient|${relu}|${repeats}|${req.wrt.join(',')}|${taps.join(',')}|${(req.spatialMeans ?? []).join(',')}`,
+    key: `gradient|${relu}|${topClass ? 'top' : repeats}|${req.wrt.join(',')}|${taps.join(',')}|${(req.spatialMeans ?? []).join(',')}`,
     compile: (info) => {
       const batched = repeats > 1 ? batchedTensors(model, info) : null;
       const g = buildGradientGraph(model.onnxModel, info, {
-        wrt: req.wrt, seeds: [{ output, seed: SEED }], relu, taps, repeats: batched ? { count: repeats, batched } : undefined, spatialMeans: req.spatialMeans,
+        wrt: req.wrt, seeds: [{ output, seed: SEED, topClass }], relu, taps, repeats: batched ? { count: repeats, batched } : undefined, spatialMeans: req.spatialMeans,
       });
       const outputs: Record<string, string> = {};
       for (const w of req.wrt) outputs[`d:${w}`] = g.gradients.get(w)!;
       for (const t of taps) outputs[`t:${t}`] = t;
       return { model: g.model, outputs };
     },
-    batched: { [model.inputName]: items, [SEED]: targets.seeds },
+    batched: given ? { [model.inputName]: items, [SEED]: given.seeds } : { [model.inputName]: items },
     results,
     signal: req.signal,
     onProgress: req.onProgress,
   });
-  const perItem = (t: FloatTensor) => (repeats > 1 ? gatherItems(t, targets.image) : t);
   await checkFiniteScores(model, items, out[`t:${output}`], output);
+  const targets = given ?? resolveTargets('top1', { images: x.shape[0], outputShape: itemShapeOf(model, output), scores: out[`t:${output}`], labels: model.labels });
+  const perItem = (t: FloatTensor) => (repeats > 1 ? gatherItems(t, targets.image) : t);
   return {
     targets,
     gradients: Object.fromEntries(req.wrt.map((w) => [w, out[`d:${w}`]])),

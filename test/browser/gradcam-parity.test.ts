@@ -51,8 +51,10 @@ describe('browser build (Chromium, onnxruntime-web WASM) against Node', () => {
         const target = { perImage: targets };
         const cam = await convlens.gradCam(model, x, { layer, target });
         const sal = await convlens.saliency(model, x, { target, rule: 'guided' });
+        // No target: the top class is picked inside the gradient graph.
+        const top = await convlens.saliency(model, x);
         const plain = (t: { data: Float32Array; shape: number[] }) => ({ data: Array.from(t.data), shape: t.shape });
-        return { raw: plain(cam.raw), map: plain(cam.map), saliency: plain(sal.raw) };
+        return { raw: plain(cam.raw), map: plain(cam.map), saliency: plain(sal.raw), top: plain(top.raw), topClasses: top.target };
       } finally {
         await model.dispose();
       }
@@ -63,6 +65,9 @@ describe('browser build (Chromium, onnxruntime-web WASM) against Node', () => {
       const target = { perImage: targets };
       const cam = await gradCam(model, x, { layer, target });
       const sal = await saliency(model, x, { target, rule: 'guided' });
+      const top = await saliency(model, x);
+      expect(web.topClasses).toEqual(top.target);
+      expect(maxAbsDiff(web.top, top.raw, 'top-class saliency')).toBeLessThanOrEqual(TOL);
       const raw = maxAbsDiff(web.raw, cam.raw, 'Grad-CAM raw');
       const map = maxAbsDiff(web.map, cam.map, 'Grad-CAM map');
       const sali = maxAbsDiff(web.saliency, sal.raw, 'guided saliency');
