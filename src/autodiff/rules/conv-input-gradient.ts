@@ -10,8 +10,11 @@
  * than ConvTranspose: DepthToSpace and the crop leave the blocked layout. So dense strided
  * layers keep ConvTranspose, except unpadded 1 x 1 ones, which need no phases. Strided
  * depthwise layers spread gy out with zeros and convolve it with stride 1: four times the
- * products of ConvTranspose at stride 2, in a kernel that runs them far faster; MobileNetV3's
- * vanilla saliency went from 3.58x to 3.10x a plain forward pass, batch 8, interleaved.)
+ * products of ConvTranspose at stride 2, in a kernel that runs them far faster. MobileNetV3's
+ * vanilla saliency graph went from 3.55x to 3.26x a plain forward pass (2 threads, batch 8,
+ * interleaved; CPU time 3.74x to 3.15x). The same for dense strided layers made ResNet-50's
+ * saliency graph slower, 2.29x to 3.08x in CPU time on one thread: a dense kernel pays
+ * fully for the four times as many products.)
  */
 import type { VjpContext } from '../vjp.js';
 import { intoBlockedLayout } from './blocked-layout.js';
