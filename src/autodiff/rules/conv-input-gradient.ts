@@ -42,11 +42,11 @@ function swapChannelsPerGroup(ctx: VjpContext, w: string, group: number): string
  */
 function pointwiseStridedGradient(ctx: VjpContext, axes: WindowAxis[], group: number): string {
   const { node, b } = ctx;
-  const dense = b.op('Conv', [ctx.gy[0]!, swapChannelsPerGroup(ctx, node.inputs[1], group)], { group });
+  const dense = b.conv('Conv', [ctx.gy[0]!, swapChannelsPerGroup(ctx, node.inputs[1], group)], axes.map(() => 1), { group });
   const xShape = ctx.shape(node.inputs[0]);
   const cin = xShape[1];
   const ones = b.constF(new Float32Array(cin).fill(1), [cin, 1, ...axes.map(() => 1)]);
-  const spread = b.op('ConvTranspose', [dense, ones], { ...scatterAttrs(axes), group: cin });
+  const spread = b.conv('ConvTranspose', [dense, ones], axes.map(() => 1), { ...scatterAttrs(axes), group: cin });
   return intoBlockedLayout(ctx, spread, xShape);
 }
 
@@ -61,7 +61,7 @@ function spreadStridedGradient(ctx: VjpContext, axes: WindowAxis[]): string {
   const { b } = ctx;
   const cout = ctx.shape(ctx.node.inputs[1])[0];
   const ones = b.constF(new Float32Array(cout).fill(1), [cout, 1, ...axes.map(() => 1)]);
-  return b.op('ConvTranspose', [ctx.gy[0]!, ones], { strides: axes.map((a) => a.stride), group: cout });
+  return b.conv('ConvTranspose', [ctx.gy[0]!, ones], axes.map(() => 1), { strides: axes.map((a) => a.stride), group: cout });
 }
 
 /** dx as Conv, or undefined for dense strided layers wider than 1 x 1 and paddings wider than the kernel (ConvTranspose then). */
@@ -82,5 +82,5 @@ export function inputGradientAsConv(ctx: VjpContext, axes: WindowAxis[], group: 
   const w = swapChannelsPerGroup(ctx, node.inputs[1], group);
   const flipped = b.slice(w, axes.map(() => -1), axes.map((a) => -a.kernel - 1), spatial, axes.map(() => -1));
   const gy = strided ? spreadStridedGradient(ctx, axes) : ctx.gy[0]!;
-  return b.op('Conv', [gy, flipped], { dilations: axes.map((a) => a.dilation), pads: [...begins, ...ends], group });
+  return b.conv('Conv', [gy, flipped], axes.map((a) => a.kernel), { dilations: axes.map((a) => a.dilation), pads: [...begins, ...ends], group });
 }
