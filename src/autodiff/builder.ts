@@ -52,6 +52,21 @@ export class GraphBuilder {
     return this.node(opType, inputs, attrs)[0];
   }
 
+  /**
+   * A Conv or ConvTranspose with `kernel_shape`, `strides`, `dilations` and `pads` written out
+   * (`attrs` overrides them): onnxruntime-web's WebGPU kernels take the spatial rank from
+   * kernel_shape and fail on a 2-D node without it ("dilations should be 2D").
+   *
+   * @example
+   * b.conv('Conv', [x, w], [3, 3], { pads: [1, 1, 1, 1], group: 8 });
+   */
+  conv(opType: 'Conv' | 'ConvTranspose', inputs: string[], kernel: number[], attrs: Record<string, AttrInput | undefined> = {}): string {
+    const ones = kernel.map(() => 1);
+    const defaults = { kernel_shape: kernel, strides: ones, dilations: ones, pads: [...kernel, ...kernel].map(() => 0) };
+    const given = Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined));
+    return this.op(opType, inputs, { ...defaults, ...given });
+  }
+
   private cachedConst(key: string, make: (name: string) => Tensor): string {
     const hit = this.constCache.get(key);
     if (hit) return hit;

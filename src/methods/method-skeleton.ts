@@ -8,7 +8,7 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
-import { normalizeItems, upsampleItems } from './maps.js';
+import { normalizeItemsInPlace, upsampleItems } from './maps.js';
 import type { ResolvedTargets, Target } from './targets.js';
 
 /** What to explain, and in which output: the options every method takes. */
@@ -75,7 +75,7 @@ export interface CamMap {
  */
 export function camMap(model: ConvlensModel, layer: string, raw: FloatTensor): CamMap {
   const [H, W] = model.itemShape.slice(1);
-  return { layer, raw, map: normalizeItems(upsampleItems(raw, H, W)) };
+  return { layer, raw, map: normalizeItemsInPlace(upsampleItems(raw, H, W)) };
 }
 
 /** The last layer with a spatial `[N, C, h, w]` output larger than 1 x 1: Grad-CAM's usual choice. */

@@ -3,7 +3,7 @@ import type { ReluRule } from '../autodiff/vjp.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
-import { maxAbsOverChannels, normalizeItems } from './maps.js';
+import { maxAbsOverChannels, normalizeItemsInPlace } from './maps.js';
 import { explainedItems, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { backward } from './passes.js';
 
@@ -42,5 +42,5 @@ export async function saliency(model: ConvlensModel, x: FloatTensor, options: Sa
   const relu = checkSaliencyRule(options.rule ?? 'vanilla', 'saliency');
   const r = await backward(model, x, { ...options, relu, wrt: [model.inputName] });
   const raw = r.gradients[model.inputName];
-  return { raw, map: normalizeItems(maxAbsOverChannels(raw)), ...explainedItems(r.targets, r.scores) };
+  return { raw, map: normalizeItemsInPlace(maxAbsOverChannels(raw)), ...explainedItems(r.targets, r.scores) };
 }

@@ -89,5 +89,13 @@ describe('Conv VJP', () => {
     });
     expect(gradModel.graph.nodes.filter((n) => n.name.startsWith('convlens.grad')).map((n) => n.opType))
       .toEqual(['Reshape', 'Transpose', 'Reshape', 'Slice', 'Conv', 'Identity']);
+    // Strided depthwise: gy spread out with zeros by a 1x1 ConvTranspose of ones, then a stride-1 Conv.
+    const { gradModel: spread } = await caseGradients({
+      inputs: { x: { shape: [1, 4, 6, 6] }, w: { shape: [4, 1, 3, 3], initializer: true } },
+      nodes: [{ op: 'Conv', inputs: ['x', 'w'], attrs: { group: 4, strides: [2, 2], pads: [1, 1, 1, 1] } }],
+      wrt: ['x'],
+    });
+    expect(spread.graph.nodes.filter((n) => n.name.startsWith('convlens.grad')).map((n) => n.opType))
+      .toEqual(['Reshape', 'Transpose', 'Reshape', 'Slice', 'ConvTranspose', 'Conv', 'Identity']);
   });
 });

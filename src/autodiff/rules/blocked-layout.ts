@@ -19,7 +19,7 @@ function depthwise(ctx: VjpContext, x: string, channels: number, kernel: number[
   const { b } = ctx;
   const taps = kernel.reduce((s, k) => s * k, 1);
   const w = b.constF(new Float32Array(channels * taps).fill(value), [channels, 1, ...kernel]);
-  return b.op('Conv', [x, w], { group: channels });
+  return b.conv('Conv', [x, w], kernel, { group: channels });
 }
 
 /**

@@ -29,7 +29,7 @@ function weightGradient(ctx: VjpContext, axes: WindowAxis[], group: number): str
   const rest = range(3, 3 + spatial.length);
   const xg = b.reshape(b.transpose(b.reshape(x, [n, group, c / group, ...spatial]), [2, 1, 0, ...rest]), [ci, group * n, ...spatial]);
   const gyg = b.reshape(b.transpose(b.reshape(ctx.gy[0]!, [n, group, co, ...outSpatial]), [1, 2, 0, ...rest]), [cout, n, ...outSpatial]);
-  const dw = b.op('Conv', [xg, gyg], {
+  const dw = b.conv('Conv', [xg, gyg], outSpatial, {
     group,
     strides: axes.map((a) => a.dilation),
     dilations: axes.map((a) => a.stride),
@@ -54,7 +54,7 @@ export const convRules: Record<string, VjpEntry> = {
       const axes = windowAxes(node, xShape, ctx.shape(node.outputs[0]), kernel, false);
       const group = attrInt(node, 'group', 1);
       const dx = ctx.needs(0)
-        ? (inputGradientAsConv(ctx, axes, group) ?? intoBlockedLayout(ctx, b.op('ConvTranspose', [gy, w], { ...scatterAttrs(axes), group }), xShape))
+        ? (inputGradientAsConv(ctx, axes, group) ?? intoBlockedLayout(ctx, b.conv('ConvTranspose', [gy, w], kernel, { ...scatterAttrs(axes), group }), xShape))
         : undefined;
       const dw = ctx.needs(1) ? weightGradient(ctx, axes, group) : undefined;
       const db = optionalInput(node, 2) && ctx.needs(2) ? b.reduceSum(gy, [0, ...range(2, xShape.length)], false) : undefined;

@@ -23,7 +23,7 @@ function poolAxes(ctx: VjpContext): WindowAxis[] {
  * adjoint of gathering the windows with a Conv by `weight` ([cells, 1, ...kernel]).
  */
 function scatter(ctx: VjpContext, cells: string, weight: string, axes: WindowAxis[]): string {
-  const dx = ctx.b.op('ConvTranspose', [cells, weight], scatterAttrs(axes));
+  const dx = ctx.b.conv('ConvTranspose', [cells, weight], axes.map((a) => a.kernel), scatterAttrs(axes));
   return ctx.b.reshape(dx, ctx.shape(ctx.node.inputs[0]));
 }
 
@@ -53,7 +53,7 @@ function maxPool(ctx: VjpContext): string {
   for (let k = 0; k < cells; k++) oneHot[k * cells + k] = 1;
   const weight = b.constF(oneHot, [cells, 1, ...axes.map((a) => a.kernel)]);
   const images = b.reshape(padded, [n * c, 1, ...axes.map((a) => a.input + a.begin + Math.max(0, a.reach))]);
-  const windows = b.op('Conv', [images, weight], { strides: axes.map((a) => a.stride), dilations: axes.map((a) => a.dilation) });
+  const windows = b.conv('Conv', [images, weight], axes.map((a) => a.kernel), { strides: axes.map((a) => a.stride), dilations: axes.map((a) => a.dilation) });
   const winner = firstMax(ctx, windows, 1, cells, axes.length + 2);
   const gy = b.reshape(ctx.gy[0]!, [n * c, 1, ...axes.map((a) => a.output)]);
   return scatter(ctx, b.op('Where', [winner, gy, b.scalarF(0)]), weight, axes);

@@ -42,14 +42,22 @@ export function windowAxes(node: OnnxNode, x: number[], y: number[], kernel: num
 /**
  * Attributes of the ConvTranspose that is the adjoint of the forward window: output
  * position o of kernel cell i lands on input position o*stride + i*dilation - begin.
- * Rows the windows never read come back as output_padding (always < stride).
+ * Rows the windows never read come back as output_padding (always < stride). Where it
+ * can, the crop after the input end is written as padding equal to the one before plus
+ * output_padding: onnxruntime-web's WebGPU ConvTranspose returns wrong values for unequal
+ * begin and end pads (a stride-2 3 x 3 layer with pads 1 on an even input has [1, 0]).
  */
 export function scatterAttrs(axes: WindowAxis[]): Record<string, AttrInput | undefined> {
+  const begins = axes.map((a) => a.begin);
+  const ends = axes.map((a) => Math.max(0, a.reach));
   const leftover = axes.map((a) => Math.max(0, -a.reach));
+  const balanced = axes.map((a, i) => leftover[i] + begins[i] - ends[i]);
+  const even = balanced.every((p, i) => p >= 0 && p < Math.max(axes[i].stride, axes[i].dilation));
+  const [pads, padding] = even ? [[...begins, ...begins], balanced] : [[...begins, ...ends], leftover];
   return {
     strides: axes.map((a) => a.stride),
     dilations: axes.map((a) => a.dilation),
-    pads: [...axes.map((a) => a.begin), ...axes.map((a) => Math.max(0, a.reach))],
-    output_padding: leftover.some((p) => p > 0) ? leftover : undefined,
+    pads,
+    output_padding: padding.some((p) => p > 0) ? padding : undefined,
   };
 }
