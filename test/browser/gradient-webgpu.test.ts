@@ -2,9 +2,10 @@
  * Gradient graphs on onnxruntime-web's WebGPU provider (Chromium's software WebGPU, so no
  * GPU is needed): the input gradients of PyTorch-exported CNNs under each ReLU rule equal
  * PyTorch's own (test/fixtures/refs), across the forms gradient graphs use (input gradients
- * as Convs by in-graph flipped weights without kernel_shape, unit depthwise ReLU masks,
- * ConvTransposes with a larger begin pad, MaxPool windows gathered and ArgMax-ed, ceil_mode
- * pools, depthwise and grouped layers), and the page loads the WebGPU build's WebAssembly.
+ * as Convs of in-graph flipped weights, unit depthwise ReLU masks, ConvTransposes that crop
+ * one side, MaxPool windows gathered and ArgMax-ed, ceil_mode pools, strided depthwise,
+ * squeeze-excitation, hard-swish and grouped layers), and the page loads the WebGPU build's
+ * WebAssembly.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { openBundlePage, type BundlePage } from './chromium.js';
 const REL = 1e-4;
 // In this order on one page: onnxruntime-web's JavaScript WebGPU kernels reused AlexNet's 3 x 3 ArgMax shader for VGG's 2 x 2 windows.
 // Not GoogLeNet: onnxruntime-web 1.30's WebGPU Conv computes wrong forward outputs for its 3 x 3 layer of 6 input channels (18 too).
-const models = ['resnet_basic', 'mobilenet_v2', 'densenet', 'alexnet', 'vgg', 'squeezenet'];
+const models = ['tiny_cnn', 'resnet_basic', 'mobilenet_v2', 'mobilenet_v3', 'densenet', 'alexnet', 'vgg', 'squeezenet'];
 const rules = [['vanilla', 'grad_input'], ['guided', 'grad_input_guided'], ['deconvnet', 'grad_input_deconvnet']] as const;
 
 describe('gradient graphs on WebGPU (Chromium software WebGPU) against PyTorch', () => {
