@@ -9,9 +9,9 @@
  *    own cold path (open, predict, first Grad-CAM) is printed for scale.
  * 2. Each later explanation as the worker timed it (preprocessing, method, drawing), as a
  *    ratio to the same call in Node (preprocessing and method) run in interleaved rounds:
- *    Node as a user calls it (top-1 target resolved by its own forward pass), and Node given
- *    the class explicitly (the app knows the top class from the picture's predictions, so
- *    this is the same work on both sides).
+ *    Node as a user calls it (no target: the top class is picked inside the gradient graph),
+ *    and Node given the class explicitly, as the app passes the top class it knows from the
+ *    picture's predictions. Both are one run of the same gradient graph, as on the page.
  * 3. Saliency's gradient graph run by bare onnxruntime-web on the page (tools/bench/app-raw-ort.ts),
  *    interleaved with the rest: what the app adds to onnxruntime-web, and onnxruntime-web's
  *    WASM against onnxruntime-node on the same graph.
