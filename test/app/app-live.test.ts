@@ -8,8 +8,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoModelPath } from '../../src/cli/demo-command.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
-import { encodePng, forward, loadModel, visualize, type ConvlensModel } from '../../src/node/index.js';
-import { canvasPixels, maxAbsDiff, openApp, screenshot, settled, type AppPage } from './app-page.js';
+import { forward, loadModel, visualize, type ConvlensModel } from '../../src/node/index.js';
+import { canvasPixels, maxAbsDiff, openApp, pastePicture, screenshot, settled, type AppPage } from './app-page.js';
 
 /** Records, in the page, the pixels of every live synthesis picture as it appears. */
 async function recordLivePictures(page: Page): Promise<void> {
@@ -57,14 +57,7 @@ describe('the web app: live synthesis, paste, cancelling the tank study', () => 
   it('paste: a PNG pasted from the clipboard becomes the picture, with the predictions Node gives', async () => {
     const { page } = app;
     const scene = tankScene(77, { tank: true, sky: 'overcast', size: 64 });
-    await page.evaluate((bytes) => {
-      const data = new DataTransfer();
-      data.items.add(new File([new Uint8Array(bytes)], 'clipboard.png', { type: 'image/png' }));
-      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    }, Array.from(encodePng(scene.image)));
-    await page.waitForFunction(() => /clipboard\.png/.test(document.querySelector('#picture .hint')?.textContent ?? ''));
-    await page.waitForSelector('#predictions .prediction');
-    await settled(page);
+    await pastePicture(page, scene.image, 'clipboard.png');
     // The picture shown is the pasted one, pixel for pixel.
     expect(Buffer.from((await canvasPixels(page, '#picture canvas')).data).equals(Buffer.from(scene.image.data))).toBe(true);
     const web = await page.$$eval('#predictions .prediction', (buttons) => buttons.map((b) => ({

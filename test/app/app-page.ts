@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { encodePng } from '../../src/image/png.js';
 import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 import { demoModelsDir, startAppServer, type AppServer } from '../../src/cli/app-server.js';
@@ -91,4 +92,16 @@ export const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 export async function download(page: Page, selector: string): Promise<Uint8Array> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   return new Uint8Array(readFileSync((await file.path())!));
+}
+
+/** Pastes `image` as a PNG file named `name` from the clipboard and waits until the page shows it as the picture, with its predictions. */
+export async function pastePicture(page: Page, image: RgbImage, name: string): Promise<void> {
+  await page.evaluate(({ bytes, name }) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, { bytes: Array.from(encodePng(image)), name });
+  await page.waitForFunction((name) => document.querySelector('#picture .hint')?.textContent?.includes(name) ?? false, name);
+  await page.waitForSelector('#predictions .prediction');
+  await settled(page);
 }

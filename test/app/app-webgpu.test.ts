@@ -9,10 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoModelPath } from '../../src/cli/demo-command.js';
 import { tankScene } from '../../src/demo/scenes/index.js';
-import { encodePng } from '../../src/image/png.js';
 import { forward, gradCam, loadModel, saliency, type ConvlensModel } from '../../src/node/index.js';
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
-import { download, fixturesDir, maxAbsDiff, openApp, readNpy, screenshot, settled, type AppPage } from './app-page.js';
+import { download, fixturesDir, maxAbsDiff, openApp, pastePicture, readNpy, screenshot, settled, type AppPage } from './app-page.js';
 
 /** Opens the first bright-sky tank scene on a page with the tank model open and returns the picture's seed. */
 async function openScene(app: AppPage): Promise<number> {
@@ -104,14 +103,7 @@ describe('the app on software WebGPU', () => {
       expect(await page.textContent('#backend')).toBe('WEBGPU');
       expect(await page.textContent('#model-notice')).toMatch(/differs from the CPU kernels.*runs this model on WebAssembly/);
       const scene = tankScene(5, { tank: true, sky: 'bright', size: 64 });
-      await page.evaluate((bytes) => {
-        const data = new DataTransfer();
-        data.items.add(new File([new Uint8Array(bytes)], 'scene.png', { type: 'image/png' }));
-        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-      }, Array.from(encodePng(scene.image)));
-      await page.waitForFunction(() => /scene\.png/.test(document.querySelector('#picture .hint')?.textContent ?? ''));
-      await page.waitForSelector('#predictions .prediction');
-      await settled(page);
+      await pastePicture(page, scene.image, 'scene.png');
       await screenshot(page, 'webgpu-model-notice-1280');
       const shown = await page.$$eval('#predictions .prediction', (rows) => rows.map((r) => Number((r as HTMLElement).dataset.index)));
       model = await loadModel(`${fixturesDir}models/googlenet.legacy.onnx`, { threads: 1 });
