@@ -1,9 +1,10 @@
 /**
  * onnxruntime-web as convlens's runtime: WebAssembly kernels by default, WebGPU on request.
  * WebGPU runs on onnxruntime-web's WebGPU build (its C++ WebGPU provider), not on the
- * JavaScript kernels of its default build: those fail on Convs without kernel_shape,
- * misplace ConvTranspose outputs under a larger begin pad, and reuse one ArgMax shader for
- * every reduced length, all forms gradient graphs contain.
+ * JavaScript kernels of its default build: those reuse one ArgMax shader for every reduced
+ * length (max-pool gradients of two window sizes on one page) and refuse ceil_mode pools;
+ * they also fail on Convs without kernel_shape and misplace ConvTranspose outputs under
+ * unequal pads, forms the gradient graphs now avoid.
  * WASM threads need SharedArrayBuffer, which browsers give only to cross-origin isolated
  * pages (served with `Cross-Origin-Opener-Policy: same-origin` and
  * `Cross-Origin-Embedder-Policy: require-corp`); elsewhere onnxruntime-web runs one thread,
@@ -134,13 +135,15 @@ function explained(build: typeof ort): OrtModule {
   };
 }
 
+const webGpuOrt = explained(ortWebGpu);
+
 const runtimes: Record<BrowserExecutionProvider, Runtime> = {
   wasm: { ort: explained(ort), sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB },
   // Nodes WebGPU has no kernel for (shape arithmetic, mostly) fall back to the WASM CPU kernels
   // inside onnxruntime-web, which it reports as a warning on the console for every such graph:
   // only errors are logged.
   webgpu: {
-    ort: explained(ortWebGpu), sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['webgpu'], logSeverityLevel: 3 }, memoryBudget: 512 * MiB,
+    ort: webGpuOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['webgpu'], logSeverityLevel: 3 }, memoryBudget: 512 * MiB,
   },
 };
 
@@ -150,7 +153,7 @@ const runtimes: Record<BrowserExecutionProvider, Runtime> = {
  * starting a second onnxruntime-web build in the page.
  */
 export const webGpuBuildCpu: Runtime = {
-  ort: explained(ortWebGpu), sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB,
+  ort: webGpuOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB,
 };
 
 /** The runtime for an execution provider; `BAD_OPTION` for an unknown one or WebGPU where the browser lacks it. */

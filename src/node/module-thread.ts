@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { ConvlensError, type ConvlensErrorCode } from '../errors.js';
 
 /**
  * The module `name` next to the module at `from` (an `import.meta.url`), with the same extension.
@@ -29,4 +30,17 @@ export function startModuleThread(url: URL, options: WorkerOptions = {}): Worker
   const tsx = new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json')));
   const code = `import(${JSON.stringify(tsx.href)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(code, { ...options, eval: true });
+}
+
+/** An error as a thread sends it: structured clones drop a ConvlensError's class, so its code travels apart. */
+export interface ThreadError { code: string | null; message: string }
+
+/** `e` as a thread's error reply. */
+export function threadError(e: unknown): ThreadError {
+  return { code: e instanceof ConvlensError ? e.code : null, message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The error a thread replied, a ConvlensError again when it was one. */
+export function errorFromThread(reply: ThreadError): Error {
+  return reply.code ? new ConvlensError(reply.code as ConvlensErrorCode, reply.message) : new Error(reply.message);
 }

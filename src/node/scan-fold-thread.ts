@@ -7,6 +7,7 @@ import { scanFromJson, scanToJson, type ScanSummaryJson } from '../dataset/scan-
 import { foldOutputs, type ScanSummary } from '../dataset/scan.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
+import { threadError, type ThreadError } from './module-thread.js';
 
 /** What the main thread sends: a scan's empty summary to fill, a batch to fold, or `finish` for the filled summary. */
 export type FoldRequest =
@@ -18,7 +19,7 @@ export type FoldRequest =
 export type FoldReply =
   | { kind: 'folded' }
   | { kind: 'done'; summary: ScanSummaryJson }
-  | { kind: 'error'; code: string | null; message: string };
+  | { kind: 'error' } & ThreadError;
 
 let scan: { summary: ScanSummary; outputName: string; range: [number, number] } | null = null;
 const port = parentPort!;
@@ -37,6 +38,6 @@ port.on('message', (request: FoldRequest) => {
       scan = null;
     }
   } catch (e) {
-    reply({ kind: 'error', code: e instanceof ConvlensError ? e.code : null, message: e instanceof Error ? e.message : String(e) });
+    reply({ kind: 'error', ...threadError(e) });
   }
 });

@@ -7,8 +7,8 @@
 import type { Worker } from 'node:worker_threads';
 import { scanFromJson, scanToJson, type ScanSummaryJson } from '../dataset/scan-shards.js';
 import type { ScanFolding, ScanSummary } from '../dataset/scan.js';
-import { ConvlensError, type ConvlensErrorCode } from '../errors.js';
-import { siblingModule, startModuleThread } from './module-thread.js';
+import { ConvlensError } from '../errors.js';
+import { errorFromThread, siblingModule, startModuleThread } from './module-thread.js';
 import type { FoldReply, FoldRequest } from './scan-fold-thread.js';
 
 /** Batches sent but not yet folded: one being folded and one waiting, so the thread does not idle between them. */
@@ -37,7 +37,7 @@ export class FoldingThread {
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new ConvlensError('RUNTIME', `The scan's folding thread stopped (exit code ${code}).`)));
     this.worker.on('message', (reply: FoldReply) => {
-      if (reply.kind === 'error') this.fail(reply.code ? new ConvlensError(reply.code as ConvlensErrorCode, reply.message) : new Error(reply.message));
+      if (reply.kind === 'error') this.fail(errorFromThread(reply));
       else if (reply.kind === 'done') this.summary = reply.summary;
       else this.inFlight--;
       this.wake();

@@ -6,8 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readScanBatch, type ScanBatch } from '../dataset/scan.js';
 import { ConvlensError } from '../errors.js';
 import { preprocessImages, type PreprocessSpec } from '../preprocess/preprocess-images.js';
-import { datasetFingerprint, openSpecDataset } from './scan-spec-dataset.js';
+import { matchesSpec, openSpecDataset } from './scan-spec-dataset.js';
 import type { ScanSpec } from './scan-spec.js';
+import { threadError, type ThreadError } from './module-thread.js';
 
 /** The dataset to open, its expected fingerprint, and how to read it. */
 export interface ReadThreadData { spec: Pick<ScanSpec, 'dataset' | 'fingerprint' | 'images'>; preprocess: PreprocessSpec; strict: boolean }
@@ -17,12 +18,12 @@ export interface ReadRequest { id: number; indices: number[] }
 
 export type ReadReply =
   | { id: number; kind: 'batch'; batch: ScanBatch }
-  | { id: number; kind: 'error'; code: string | null; message: string };
+  | { id: number; kind: 'error' } & ThreadError;
 
 const { spec, preprocess, strict } = workerData as ReadThreadData;
 const opened = (async () => {
   const data = await openSpecDataset(spec);
-  if (data.entries.length !== spec.images || datasetFingerprint(data) !== spec.fingerprint) {
+  if (!matchesSpec(data, spec)) {
     throw new ConvlensError('BAD_INPUT', `The dataset ${data.name} changed while the scan started (${data.entries.length} images now); scan it again once it stays the same.`);
   }
   return data;
@@ -32,6 +33,6 @@ const port = parentPort!;
 port.on('message', ({ id, indices }: ReadRequest) => {
   opened.then((data) => readScanBatch(data, indices, (images) => preprocessImages(images, preprocess), strict)).then(
     (batch) => port.postMessage({ id, kind: 'batch', batch } satisfies ReadReply, batch.x ? [batch.x.data.buffer as ArrayBuffer] : []),
-    (e: unknown) => port.postMessage({ id, kind: 'error', code: e instanceof ConvlensError ? e.code : null, message: e instanceof Error ? e.message : String(e) } satisfies ReadReply),
+    (e: unknown) => port.postMessage({ id, kind: 'error', ...threadError(e) } satisfies ReadReply),
   );
 });

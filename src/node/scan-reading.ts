@@ -7,8 +7,8 @@
 import type { Worker } from 'node:worker_threads';
 import type { ScanBatch } from '../dataset/scan.js';
 import type { ConvlensModel } from '../engine/model.js';
-import { ConvlensError, type ConvlensErrorCode } from '../errors.js';
-import { siblingModule, startModuleThread } from './module-thread.js';
+import { ConvlensError } from '../errors.js';
+import { errorFromThread, siblingModule, startModuleThread } from './module-thread.js';
 import type { ReadReply, ReadRequest, ReadThreadData } from './scan-read-thread.js';
 import type { ScanSpec } from './scan-spec.js';
 
@@ -36,7 +36,7 @@ export class ReadingThread {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (reply.kind === 'batch') waiting?.resolve(reply.batch);
-      else waiting?.reject(reply.code ? new ConvlensError(reply.code as ConvlensErrorCode, reply.message) : new Error(reply.message));
+      else waiting?.reject(errorFromThread(reply));
     });
   }
 

@@ -24,3 +24,7 @@ export function openSpecDataset(spec: { dataset: SpecDataset }): Promise<Dataset
   return 'path' in spec.dataset ? openDataset(spec.dataset.path) : demoDataset(spec.dataset.demo, { count: spec.dataset.count });
 }
 
+/** Whether `data` is the dataset a spec was made from: as many images, same fingerprint. */
+export function matchesSpec(data: DatasetSource, spec: { images: number; fingerprint: string }): boolean {
+  return data.entries.length === spec.images && datasetFingerprint(data) === spec.fingerprint;
+}

@@ -12,7 +12,7 @@ import type { DatasetSource } from '../dataset/source.js';
 import type { ConvlensModel, ModelOptions } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import { loadModel } from './index.js';
-import { datasetFingerprint, openSpecDataset, type SpecDataset } from './scan-spec-dataset.js';
+import { datasetFingerprint, matchesSpec, openSpecDataset, type SpecDataset } from './scan-spec-dataset.js';
 
 /** A scan any worker can run a shard of. Paths are absolute; the model may be an http(s) URL. */
 export interface ScanSpec {
@@ -44,7 +44,7 @@ export function scanSpec(model: ScanSpec['model'], dataset: ScanSpec['dataset'],
 /** What a spec names, checked against its fingerprint; the model runs `threads` CPU threads. */
 export async function openScanSpec(spec: ScanSpec, threads?: number): Promise<{ model: ConvlensModel; data: DatasetSource }> {
   const data = await openSpecDataset(spec);
-  if (data.entries.length !== spec.images || datasetFingerprint(data) !== spec.fingerprint) {
+  if (!matchesSpec(data, spec)) {
     throw new ConvlensError('BAD_INPUT', `The dataset ${data.name} here has ${data.entries.length} images${data.entries.length === spec.images ? ' with other names or labels' : ''}, `
       + `not the ${spec.images} the scan was started with; every worker must see the same dataset at the same path.`);
   }

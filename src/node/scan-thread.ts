@@ -4,8 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ScanSummaryJson } from '../dataset/scan-shards.js';
-import { ConvlensError } from '../errors.js';
 import { ShardRunner, type ScanSpec } from './scan-spec.js';
+import { threadError, type ThreadError } from './module-thread.js';
 
 /** What the main thread sends: a shard to scan. */
 export interface ShardRequest { spec: ScanSpec; range: [number, number] }
@@ -14,7 +14,7 @@ export interface ShardRequest { spec: ScanSpec; range: [number, number] }
 export type ShardReply =
   | { kind: 'progress'; done: number }
   | { kind: 'done'; summary: ScanSummaryJson }
-  | { kind: 'error'; code: string | null; message: string };
+  | { kind: 'error' } & ThreadError;
 
 const runner = new ShardRunner((workerData as { threads?: number }).threads);
 const port = parentPort!;
@@ -22,6 +22,6 @@ port.on('message', (request: ShardRequest) => {
   const reply = (r: ShardReply) => port.postMessage(r);
   runner.run(request.spec, request.range, (done) => reply({ kind: 'progress', done })).then(
     (summary) => reply({ kind: 'done', summary }),
-    (e: unknown) => reply({ kind: 'error', code: e instanceof ConvlensError ? e.code : null, message: e instanceof Error ? e.message : String(e) }),
+    (e: unknown) => reply({ kind: 'error', ...threadError(e) }),
   );
 });

@@ -8,8 +8,8 @@ import type { Worker } from 'node:worker_threads';
 import { mergeShards, shardRanges, shardSize, type ScanSummaryJson } from '../dataset/scan-shards.js';
 import type { ScanSummary } from '../dataset/scan.js';
 import type { ProgressOptions } from '../engine/engine.js';
-import { ConvlensError, type ConvlensErrorCode } from '../errors.js';
-import { siblingModule, startModuleThread } from './module-thread.js';
+import { ConvlensError } from '../errors.js';
+import { errorFromThread, siblingModule, startModuleThread } from './module-thread.js';
 import type { ScanSpec } from './scan-spec.js';
 import type { ShardReply, ShardRequest } from './scan-thread.js';
 
@@ -58,7 +58,7 @@ export async function scanWithThreads(spec: ScanSpec, options: ThreadScanOptions
         const onMessage = (reply: ShardReply) => {
           if (reply.kind === 'progress') { inShard.set(worker, reply.done); report(); return; }
           worker.off('message', onMessage);
-          if (reply.kind === 'error') { fail(reply.code ? new ConvlensError(reply.code as ConvlensErrorCode, reply.message) : new Error(reply.message)); return; }
+          if (reply.kind === 'error') { fail(errorFromThread(reply)); return; }
           done.push(reply.summary);
           finished += range[1] - range[0];
           inShard.set(worker, 0);
