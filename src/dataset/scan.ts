@@ -10,7 +10,7 @@ import { ConvlensError } from '../errors.js';
 import type { RgbImage } from '../preprocess/rgb-image.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { defaultCamLayer } from '../methods/method-skeleton.js';
-import { forward, itemShapeOf, type ForwardOptions } from '../methods/passes.js';
+import { forward, itemShapeOf } from '../methods/passes.js';
 import { LayerSummary, type RankBy } from './layer-summary.js';
 import { PredictionSummary } from './prediction-summary.js';
 import type { DatasetSource } from './source.js';
@@ -128,13 +128,6 @@ export interface ScanBatch { images: number[]; x: FloatTensor | null; skipped: S
 const READ_AHEAD = 2;
 
 /**
- * Scan sessions' intra-op threads sleep between their tasks instead of spinning: between runs
- * the scan folds and decodes on the main thread, and spinning onnxruntime threads would take
- * the cores that work needs (and the CPU of every other process) for nothing.
- */
-export const SCAN_SESSION: ForwardOptions['sessionOptions'] = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
-
-/**
  * Reads, decodes and preprocesses the images `indices` of `data`; unreadable ones are
  * skipped and listed, or thrown when `strict`.
  */
@@ -218,7 +211,7 @@ export async function scanDataset(model: ConvlensModel, data: DatasetSource, opt
     for (let from = start; from < end; from += batchSize) {
       const batch: ScanBatch = await reads.shift()!;
       readAhead();
-      const running = batch.x ? forward(model, padItems(batch.x, full), tensors, { signal: options.signal, sessionOptions: SCAN_SESSION }) : Promise.resolve(null);
+      const running = batch.x ? forward(model, padItems(batch.x, full), tensors, { signal: options.signal }) : Promise.resolve(null);
       running.catch(() => undefined);
       if (previous) await fold(...previous);
       previous = [batch, await running, Math.min(from + batchSize, end) - start];

@@ -9,7 +9,6 @@ import { product } from '../onnx/shapes/dims.js';
 import { inferShapes, type ShapeInfo } from '../onnx/shapes/index.js';
 import { onnxOpset } from '../onnx/opset.js';
 import type { Model } from '../onnx/types.js';
-import type { InferenceSession } from 'onnxruntime-common';
 import { chunkRanges, concatBatches, sliceBatch, sumBatches } from './batching.js';
 import { activationMemory } from './liveness.js';
 import { MiB, type Runtime } from './runtime.js';
@@ -34,8 +33,6 @@ export interface RunRequest {
   results: Record<string, 'concat' | 'sum'>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-  /** Session options for this request's sessions on top of the runtime's (a session per distinct set). */
-  sessionOptions?: InferenceSession.SessionOptions;
 }
 
 interface VariantMemory {
@@ -188,13 +185,13 @@ export class Engine {
    * is what it holds between runs: its weights (and weights folded from them) and its arena,
    * which grows to the chunk's peak of live tensors and stays allocated.
    */
-  private session(key: string, inputShape: number[], compile: RunRequest['compile'], memory: VariantMemory, options?: InferenceSession.SessionOptions) {
-    const cacheKey = `${key}|${inputShape.join('x')}${options ? `|${JSON.stringify(options)}` : ''}`;
+  private session(key: string, inputShape: number[], compile: RunRequest['compile'], memory: VariantMemory) {
+    const cacheKey = `${key}|${inputShape.join('x')}`;
     const bytes = this.fixedBytes(memory) + memory.perItem * inputShape[0];
     return this.sessions.acquire(cacheKey, bytes, this.runtime.memoryBudget, async () => {
       const compiled = compile(this.shapeInfo(inputShape));
       try {
-        const session = await this.runtime.ort.InferenceSession.create(encodeModel(compiled.model), { ...sessionDefaults, ...this.runtime.sessionOptions, ...options });
+        const session = await this.runtime.ort.InferenceSession.create(encodeModel(compiled.model), { ...sessionDefaults, ...this.runtime.sessionOptions });
         return { session, meta: compiled };
       } catch (e) {
         throw new ConvlensError('RUNTIME', `onnxruntime could not load the compiled ${key.split('|')[0]} graph: ${(e as Error).message}`, { cause: e });
@@ -224,7 +221,7 @@ export class Engine {
         const part = sliceBatch(t, start * r, count * r, size * r);
         feeds[name] = new ort.Tensor('float32', part.data, part.shape);
       }
-      const lease = await this.session(req.key, [size, ...input.shape.slice(1)], req.compile, memory, req.sessionOptions);
+      const lease = await this.session(req.key, [size, ...input.shape.slice(1)], req.compile, memory);
       const { session, meta } = lease;
       let out;
       try {

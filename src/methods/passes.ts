@@ -4,7 +4,7 @@
  */
 import { buildGradientGraph } from '../autodiff/gradient-graph.js';
 import type { ReluRule } from '../autodiff/vjp.js';
-import type { ProgressOptions, RunRequest } from '../engine/engine.js';
+import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
@@ -16,11 +16,8 @@ import { gatherItems, needsScores, resolveTargets, type ResolvedTargets } from '
 
 const SEED = 'convlens.seed';
 
-/** Options of a forward pass: progress, cancellation and session options of its own (see `RunRequest.sessionOptions`). */
-export type ForwardOptions = ProgressOptions & Pick<RunRequest, 'sessionOptions'>;
-
 /** Forward pass returning the given tensors (graph outputs or intermediate tensors). */
-export async function forward(model: ConvlensModel, x: FloatTensor, tensors: string[], options: ForwardOptions = {}): Promise<Record<string, FloatTensor>> {
+export async function forward(model: ConvlensModel, x: FloatTensor, tensors: string[], options: ProgressOptions = {}): Promise<Record<string, FloatTensor>> {
   model.checkInput(x);
   const results = Object.fromEntries(tensors.map((t) => [t, 'concat' as const]));
   const out = await model.engine.run({

@@ -49,10 +49,13 @@ describe('scan --queue', () => {
     const dir = tempDir();
     const queued = runCli([...args, '--queue', url, '--shard', '200', '--out', join(dir, 'queued')]);
     await a.waitFor(/shard \[\d+,\d+\] done/);
-    // Well inside A's next shard (about a second of work).
-    await new Promise((r) => setTimeout(r, 300));
+    // A is killed while both workers hold a shard (each takes about a second), so one is A's.
     const shards = new Queue<ShardJobData>(SHARD_QUEUE, { connection: { url } });
-    const active = (await shards.getActive()).map((j) => j.data.range);
+    let active: number[][] = [];
+    for (let tries = 0; active.length < 2 && tries < 200; tries++) {
+      active = (await shards.getActive()).map((j) => j.data.range);
+      if (active.length < 2) await new Promise((r) => setTimeout(r, 25));
+    }
     await shards.close();
     process.kill(await a.pid, 'SIGKILL');
     const result = await queued;

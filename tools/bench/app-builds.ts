@@ -14,7 +14,7 @@ import { startAppServer } from '../../src/cli/app-server.js';
 import { openPage } from '../../test/browser/chromium.js';
 import { dropModelToFirstGradCam } from './app-steps.js';
 import { benchChoice, exportedModelBytes } from './models.js';
-import { median } from './timing.js';
+import { median, settle } from './timing.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +43,8 @@ async function openBuild(dir: string) {
 }
 
 /** Runs one method alone in the Explanations tab and returns the worker's milliseconds. */
-function explainMs(page: Page, method: string): Promise<number> {
+async function explainMs(page: Page, method: string): Promise<number> {
+  await settle();
   return page.evaluate(async (wanted) => {
     for (const box of Array.from(document.querySelectorAll<HTMLInputElement>('.method input.use'))) box.checked = box.id === `use-${wanted}`;
     document.getElementById('explain-results')!.replaceChildren();

@@ -32,7 +32,7 @@ import { bundleApp } from '../app/bundle-app.js';
 import { rawSaliencyRun, ortDist, ortRoute } from './app-raw-ort.js';
 import { dropModelToFirstGradCam } from './app-steps.js';
 import { benchChoice, exportedModelBytes } from './models.js';
-import { median, timeMs } from './timing.js';
+import { median, settle, timeMs } from './timing.js';
 
 const { values } = parseArgs({
   options: {
@@ -103,6 +103,7 @@ try {
     const [ratios, knownRatios, webMs, nodeMs, knownMs] = [series(), series(), series(), series(), series()];
     for (let r = 0; r < reps; r++) {
       for (const method of ['gradcam', 'saliency'] as const) {
+        await settle();
         const web = (await explainOnly(page, [method]))[method];
         const ms = await timeMs(nodeRuns[method]);
         const known = await timeMs(nodeKnownTarget[method]);
@@ -112,6 +113,7 @@ try {
         ratios[method].push(web / ms);
         knownRatios[method].push(web / known);
         if (method === 'saliency') {
+          await settle();
           const raw = await rawRun();
           rawMs.push(raw);
           appOverRaw.push(web / raw);

@@ -15,7 +15,7 @@ import { openTestPage } from '../../test/browser/chromium.js';
 import { bundleBrowserEntry, bundleDir } from '../browser/bundle.js';
 import { crossOriginIsolation, startStaticServer } from '../browser/static-server.js';
 import { benchChoice, exportedModelBytes } from './models.js';
-import { median, timeMs } from './timing.js';
+import { median, settle, timeMs } from './timing.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,7 +65,7 @@ try {
     };
     return convlens.browserThreading();
   }, { url: `/models/${path.split('/').pop()}`, data: Array.from(input), shape: x.shape, layer });
-  const inBrowser = (m: (typeof methods)[number]) => chrome.page.evaluate((mm) => (window as unknown as { benchCall: (m: string) => Promise<number> }).benchCall(mm), m);
+  const inBrowser = async (m: (typeof methods)[number]) => { await settle(); return chrome.page.evaluate((mm) => (window as unknown as { benchCall: (m: string) => Promise<number> }).benchCall(mm), m); };
   const nodeCalls = {
     forward: () => forward(node, x, [node.outputName]),
     gradcam: () => gradCam(node, x, { layer, target: 0 }),

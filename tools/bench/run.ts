@@ -31,7 +31,7 @@ import { interleaved, type Case } from './interleaved.js';
 import { memorySuite } from './memory.js';
 import { benchOcclusion } from './occlusion.js';
 import { benchChoice, exportedModelBytes, type BenchModel } from './models.js';
-import { fastestPlainSession } from './plain-reference.js';
+import { describeSettings, fastestPlainSession } from './plain-reference.js';
 import { profileOps } from './profile.js';
 import { benchScoreCam } from './score-cam.js';
 import { synthesisSuite } from './synthesis.js';
@@ -92,10 +92,10 @@ async function coreSuite(m: ConvlensModel): Promise<void> {
   const plain = await fastestPlainSession(bytes, feeds, reps);
   const methods = coreMethods(x);
   const cases: Case[] = methods.map((c) => ({ name: c.name, target: c.target, run: () => c.method(m) }));
-  const rows = await interleaved({ name: `forward (onnxruntime, ${plain.threads} threads)`, run: plain.run }, cases, reps);
+  const rows = await interleaved({ name: `forward (onnxruntime, ${plain.threads} threads${plain.spinning ? ' spinning' : ''})`, run: plain.run }, cases, reps);
   const chunk = m.engine.chunkSize(m.itemShape, batch, 3);
   console.log(`\ncore: batch ${batch} at ${size}x${size}, ${reps} rounds, convlens on ${m.engine.runtime.sessionOptions.intraOpNumThreads} threads;`
-    + ` reference: the fastest plain onnxruntime forward pass (ms by threads: ${plain.msByThreads.map((t) => `${t.threads}: ${t.ms.toFixed(0)}`).join(', ')})`
+    + ` reference: the fastest plain onnxruntime forward pass (ms by setting: ${describeSettings(plain)})`
     + (chunk < batch ? `; gradient runs split the batch into chunks of ${chunk} (memory budget)` : ''));
   console.log('alternating: every round runs all the cases, so their sessions must share the memory budget');
   console.table(rows);

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { LayerSummary } from '../../src/dataset/layer-summary.js';
-import { SCAN_SESSION, scanDataset, type ScanOptions } from '../../src/dataset/scan.js';
+import { scanDataset, type ScanOptions } from '../../src/dataset/scan.js';
 import type { DatasetSource } from '../../src/dataset/source.js';
 import type { ConvlensModel } from '../../src/engine/model.js';
 import type { RgbImage } from '../../src/preprocess/rgb-image.js';
@@ -43,7 +43,7 @@ export async function scanStages({ model, folder, pipelined, x, plain, batch, la
     ['plain forward (reference)', plain],
     ['decode PNGs', async () => { images = await Promise.all(folder.entries.map((_, i) => folder.load(i))); }],
     ['preprocess', () => model.preprocess(images)],
-    ['tapped forward', async () => { outs = []; for (const b of batches) outs.push(await forward(model, b, tensors, { sessionOptions: SCAN_SESSION })); }],
+    ['tapped forward', async () => { outs = []; for (const b of batches) outs.push(await forward(model, b, tensors)); }],
     ['layer summaries', async () => {
       const summaries = layers.map((_, i) => new LayerSummary(tensors[i], itemShapeOf(model, tensors[i]), { k: 9, rank: 'mean' }));
       outs.forEach((o, b) => summaries.forEach((s, i) => s.add(o[tensors[i]], Array.from({ length: o[tensors[i]].shape[0] }, (_, k) => b * batch + k))));

@@ -1,7 +1,21 @@
 /** Wall-clock helpers shared by the benchmarks. */
 import type { FloatTensor } from '../../src/numeric/float-tensor.js';
 
+/**
+ * Idle milliseconds before each timed call. onnxruntime's intra-op threads keep spinning for
+ * 20 to 50 ms after a run: a plain ResNet-18 forward (2 threads, batch 1) timed right after a
+ * saliency call took 39 ms, after 20 ms idle 30 ms, after 50 ms 18 ms. Without the wait, every
+ * session of an interleaved round would run against the spinning threads of the one before,
+ * the reference forward pass included.
+ */
+const SETTLE_MS = 100;
+
+/** Waits until the threads of earlier runs (in this process or a browser's) are idle; call it before timing a run timed elsewhere. */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
+/** Wall time of one call of `run`, started once the threads of earlier runs are idle. */
 export async function timeMs(run: () => Promise<unknown>): Promise<number> {
+  await settle();
   const t0 = performance.now();
   await run();
   return performance.now() - t0;
