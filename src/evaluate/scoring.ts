@@ -7,7 +7,7 @@ import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
-import type { TargetOptions } from '../methods/method-skeleton.js';
+import { callSize, type TargetOptions } from '../methods/method-skeleton.js';
 import { defaultBatchSize } from '../methods/occlusion.js';
 import { forward, targetPass } from '../methods/passes.js';
 import { softmax } from '../numeric/softmax.js';
@@ -75,7 +75,9 @@ export async function targetScorer(model: ConvlensModel, x: FloatTensor, options
     for (let start = 0; start < count; start += batchSize) {
       const size = Math.min(batchSize, count - start);
       for (let j = 0; j < size; j++) images[j] = build(start + j, buffer.subarray(j * itemSize, (j + 1) * itemSize));
-      const batch = { data: size * itemSize === buffer.length ? buffer : buffer.subarray(0, size * itemSize), shape: [size, ...model.itemShape] };
+      // Items past `size` in a padded last call are the previous call's, scored and ignored.
+      const items = callSize(start, size, batchSize);
+      const batch = { data: items * itemSize === buffer.length ? buffer : buffer.subarray(0, items * itemSize), shape: [items, ...model.itemShape] };
       const out = (await forward(model, batch, [output], { signal: progress.signal ?? options.signal }))[output];
       for (let j = 0; j < size; j++) scores[start + j] = seedScore(out.data, j, images[j]);
       (progress.onProgress ?? options.onProgress)?.(start + size, count);

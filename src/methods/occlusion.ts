@@ -8,7 +8,7 @@ import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { gaussianBlur } from '../image/blur.js';
 import { normalizeItems } from './maps.js';
-import { explainedItems, forwardBatchSize, itemsByImage, seedScore, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { callSize, explainedItems, forwardBatchSize, itemsByImage, seedScore, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward, itemShapeOf, targetPass } from './passes.js';
 import { gatherItems } from './targets.js';
 
@@ -98,12 +98,15 @@ function fillSources(x: FloatTensor, fill: OcclusionFill, sigma: number): Float3
   throw new ConvlensError('BAD_OPTION', `Unknown occlusion fill ${JSON.stringify(fill)}; use "zero", "mean", "blur" or a number.`);
 }
 
-/** Occluded inputs `[start, start + count)`, numbered image by image, patch by patch in row-major grid order. */
-function occludedBatch(x: FloatTensor, sources: Float32Array[], g: Geometry, start: number, count: number): FloatTensor {
+/**
+ * Occluded inputs `[start, start + count)`, numbered image by image, patch by patch in
+ * row-major grid order, then zero items up to `items`.
+ */
+function occludedBatch(x: FloatTensor, sources: Float32Array[], g: Geometry, start: number, count: number, items: number): FloatTensor {
   const [, C, H, W] = x.shape;
   const size = C * H * W;
   const patches = g.gridH * g.gridW;
-  const data = new Float32Array(count * size);
+  const data = new Float32Array(items * size);
   for (let k = 0; k < count; k++) {
     const n = Math.floor((start + k) / patches);
     const p = (start + k) % patches;
@@ -117,7 +120,7 @@ function occludedBatch(x: FloatTensor, sources: Float32Array[], g: Geometry, sta
       }
     }
   }
-  return { data, shape: [count, C, H, W] };
+  return { data, shape: [items, C, H, W] };
 }
 
 interface ResolvedUnit { tensor: string; itemSize: number; start: number; count: number }
@@ -217,7 +220,7 @@ export async function occlusion(model: ConvlensModel, x: FloatTensor, options: O
   const itemsOf = itemsByImage(targets.image, N);
   for (let start = 0; start < total; start += batchSize) {
     const count = Math.min(batchSize, total - start);
-    const out = await forward(model, occludedBatch(x, sources, g, start, count), unit ? [unit.tensor] : [output], {
+    const out = await forward(model, occludedBatch(x, sources, g, start, count, callSize(start, count, batchSize)), unit ? [unit.tensor] : [output], {
       signal,
       onProgress: (done) => options.onProgress?.(start + done, total),
     });

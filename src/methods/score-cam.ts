@@ -7,7 +7,7 @@ import type { ConvlensModel } from '../engine/model.js';
 import { MapResizer } from '../image/resize.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { weightedSum } from './maps.js';
-import { camMap, explainedItems, forwardBatchSize, itemsByImage, spatialLayer, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
+import { callSize, camMap, explainedItems, forwardBatchSize, itemsByImage, spatialLayer, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward, targetPass } from './passes.js';
 import { gatherItems } from './targets.js';
 
@@ -131,14 +131,16 @@ export async function scoreCam(model: ConvlensModel, x: FloatTensor, options: Sc
   const buffer = new Float32Array(Math.min(batchSize, jobs.length) * itemSize);
   for (let start = 0; start < jobs.length; start += batchSize) {
     const count = Math.min(batchSize, jobs.length - start);
-    const data = buffer.subarray(0, count * itemSize);
+    // Items past `count` in a padded last call are the previous call's, scored and ignored.
+    const items = callSize(start, count, batchSize);
+    const data = buffer.subarray(0, items * itemSize);
     for (let i = 0; i < count; i++) {
       const j = jobs[start + i];
       const item = data.subarray(i * itemSize, (i + 1) * itemSize);
       if (j < 0) item.fill(0);
       else masked.write(item, Math.floor(j / K), j % K);
     }
-    const out = (await forward(model, { data, shape: [count, ...x.shape.slice(1)] }, [output], {
+    const out = (await forward(model, { data, shape: [items, ...x.shape.slice(1)] }, [output], {
       signal,
       onProgress: (done) => options.onProgress?.(start + done, jobs.length),
     }))[output];
