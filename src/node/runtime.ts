@@ -8,13 +8,13 @@ import { threadCount } from '../engine/threads.js';
  * The runtime with `threads` intra-op threads per session (default: every core the process
  * may use; onnxruntime's own default counts physical cores, often half of them).
  *
- * The threads sleep between tasks instead of spinning (onnxruntime's default). A spinning
- * session keeps its threads busy for 20 to 50 ms after each run, on the cores the next run
- * needs, and convlens runs several sessions of a model in turn (predictions, each method's
- * gradient graph, a scan's reads and folds between runs). On two cores, Grad-CAM and
- * saliency called in turn twice took 145 ms with sleeping threads against 227 ms spinning
- * (ResNet-18, one image) and 312 against 390 ms (MobileNetV3-Large, batch 8); one method
- * called alone or repeatedly timed within 5 % either way.
+ * The threads stop spinning as soon as a run returns (onnxruntime's default keeps them
+ * spinning for 20 to 50 ms after it, on the cores the next run needs): convlens runs several
+ * sessions of a model in turn (predictions, each method's gradient graph, a scan's reads and
+ * folds between runs). On two cores, Grad-CAM and saliency called in turn twice took 135 ms
+ * against 215 ms spinning on (ResNet-18, one image) and 289 against 384 ms (MobileNetV3-Large,
+ * batch 8). Within a run they still spin: threads that sleep between tasks took 149 and 320 ms,
+ * waking for each of a small model's many short kernels.
  *
  * @example
  * const runtime = nodeRuntimeWithThreads(4);
@@ -25,7 +25,7 @@ export function nodeRuntimeWithThreads(threads?: number): Runtime {
     ort,
     sessionOptions: {
       graphOptimizationLevel: 'all', executionProviders: ['cpu'], intraOpNumThreads: threadCount(threads, availableParallelism()),
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      extra: { session: { force_spinning_stop: '1' } },
     },
     memoryBudget: 2048 * MiB,
   };

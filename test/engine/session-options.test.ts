@@ -1,7 +1,7 @@
 /**
  * Session options in Node: every session a model compiles gets the runtime's options, with
- * intra-op threads that sleep between tasks, so one session's threads never spin on the
- * cores the next session's run needs.
+ * intra-op threads that stop spinning when a run returns, so one session's threads never
+ * spin on the cores the next session's run needs.
  */
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
@@ -14,7 +14,7 @@ import { saliency } from '../../src/methods/saliency.js';
 import { nodeRuntimeWithThreads } from '../../src/node/runtime.js';
 
 describe('Node session options', () => {
-  it('creates every session with the thread count asked for and sleeping intra-op threads', async () => {
+  it('creates every session with the thread count asked for and threads that stop spinning after a run', async () => {
     const created: ort.InferenceSession.SessionOptions[] = [];
     const spying: OrtModule = {
       Tensor: ort.Tensor,
@@ -27,7 +27,7 @@ describe('Node session options', () => {
     await saliency(model, x, { target: 0 });
     expect(created).toHaveLength(2);
     for (const options of created) {
-      expect(options).toMatchObject({ intraOpNumThreads: 2, graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } });
+      expect(options).toMatchObject({ intraOpNumThreads: 2, graphOptimizationLevel: 'all', extra: { session: { force_spinning_stop: '1' } } });
     }
     await model.dispose();
   });
