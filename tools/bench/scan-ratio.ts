@@ -2,8 +2,8 @@
  * The scan suite's headline ratio alone, for trying a change: the scan of 1000 PNGs against
  * the plain batched forward pass of the same images, in interleaved rounds, as wall time and
  * as CPU time of the whole process, with images per second. The plain pass also runs with
- * onnxruntime's threads not spinning, as the scan's do: on a loaded machine spinning threads
- * slow the reference itself, which flatters the scan's wall-time ratio.
+ * onnxruntime's threads not spinning: on a loaded machine spinning threads slow the
+ * reference itself, which flatters the scan's wall-time ratio.
  *
  *   tsx tools/bench/scan-ratio.ts [--reps 5] [--batch 32]
  */
