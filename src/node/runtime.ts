@@ -11,10 +11,11 @@ import { threadCount } from '../engine/threads.js';
  * The threads stop spinning as soon as a run returns (onnxruntime's default keeps them
  * spinning for 20 to 50 ms after it, on the cores the next run needs): convlens runs several
  * sessions of a model in turn (predictions, each method's gradient graph, a scan's reads and
- * folds between runs). On two cores, Grad-CAM and saliency called in turn twice took 135 ms
- * against 215 ms spinning on (ResNet-18, one image) and 289 against 384 ms (MobileNetV3-Large,
- * batch 8). Within a run they still spin: threads that sleep between tasks took 149 and 320 ms,
- * waking for each of a small model's many short kernels.
+ * folds between runs). On two cores (tools/bench/thread-policy.ts), Grad-CAM and saliency
+ * called in turn twice took 130 ms against 214 ms spinning on (ResNet-18, one image), and 318
+ * against 355 ms (MobileNetV3-Large, batch 8). One call alone times the same either way; one
+ * session run back to back gains from spinning (MobileNetV3 Grad-CAM three times in a row:
+ * 100 ms spinning, 115 ms here). Threads that sleep between tasks time about as these do.
  *
  * @example
  * const runtime = nodeRuntimeWithThreads(4);
