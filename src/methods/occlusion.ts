@@ -222,7 +222,7 @@ export async function occlusion(model: ConvlensModel, x: FloatTensor, options: O
     const count = Math.min(batchSize, total - start);
     const out = await forward(model, occludedBatch(x, sources, g, start, count, callSize(start, count, batchSize)), unit ? [unit.tensor] : [output], {
       signal,
-      onProgress: (done) => options.onProgress?.(start + done, total),
+      onProgress: (done) => options.onProgress?.(start + Math.min(done, count), total),
     });
     const after = unit ? unitScores(out[unit.tensor], unit) : null;
     for (let k = 0; k < count; k++) {

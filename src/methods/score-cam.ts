@@ -142,7 +142,7 @@ export async function scoreCam(model: ConvlensModel, x: FloatTensor, options: Sc
     }
     const out = (await forward(model, { data, shape: [items, ...x.shape.slice(1)] }, [output], {
       signal,
-      onProgress: (done) => options.onProgress?.(start + done, jobs.length),
+      onProgress: (done) => options.onProgress?.(start + Math.min(done, count), jobs.length),
     }))[output];
     for (let i = 0; i < count; i++) {
       const j = jobs[start + i];

@@ -1,7 +1,7 @@
 /**
  * Perturbation methods run every call of their batches at one shape: a last call short by at
  * most a quarter of a batch is padded (its extra items ignored), so one session serves every
- * call. The numbers equal those of one input per call.
+ * call. The numbers equal those of one input per call, and progress stops at the total.
  */
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
@@ -50,8 +50,10 @@ describe('padded last calls', () => {
 
   it('occlusion: 7 x 7 = 49 patches at 10 per call run as 5 calls of 10 (at 8, the last call of 1 is not padded), with the scores of one patch per call', async () => {
     const { model, batches } = recordingModel();
-    const padded = await occlusion(model, x, { patch: 8, stride: 4, target: 2, batchSize: 10 });
+    const progress: number[] = [];
+    const padded = await occlusion(model, x, { patch: 8, stride: 4, target: 2, batchSize: 10, onProgress: (done, total) => progress.push(done / total) });
     expect(padded.raw.shape).toEqual([1, 7, 7]);
+    expect(Math.max(...progress)).toBe(1);
     expect(batches.slice(1)).toEqual([10, 10, 10, 10, 10]);
     batches.length = 0;
     await occlusion(model, x, { patch: 8, stride: 4, target: 2, batchSize: 8 });
@@ -63,7 +65,9 @@ describe('padded last calls', () => {
 
   it('Score-CAM: 79 masked inputs (channels flat on this input share the all-zero one) at 16 per call run as 5 calls of 16, with the channel scores of one input per call', async () => {
     const { model, batches } = recordingModel();
-    const padded = await scoreCam(model, x, { target: 1, batchSize: 16 });
+    const progress: number[] = [];
+    const padded = await scoreCam(model, x, { target: 1, batchSize: 16, onProgress: (done, total) => progress.push(done / total) });
+    expect(Math.max(...progress)).toBe(1);
     expect(padded.channelScores.shape).toEqual([1, 96]);
     expect(batches.slice(1)).toEqual([16, 16, 16, 16, 16]);
     batches.length = 0;
