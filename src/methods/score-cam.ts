@@ -6,6 +6,7 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { MapResizer } from '../image/resize.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
+import { valueRange } from '../numeric/value-range.js';
 import { weightedSum } from './maps.js';
 import { callSize, camMap, explainedItems, forwardBatchSize, itemsByImage, spatialLayer, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { forward, targetPass } from './passes.js';
@@ -74,9 +75,7 @@ class MaskedInputs {
     const [, K, h, w] = this.A.shape;
     const up = this.up;
     this.resizer.resize(this.A.data.subarray((n * K + k) * h * w, (n * K + k + 1) * h * w), up);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < up.length; i++) { const v = up[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
+    const [lo, hi] = valueRange(up);
     const plane = H * W;
     if (!(hi > lo)) { out.fill(0, 0, C * plane); return; } // a flat channel masks everything
     const scale = 1 / (hi - lo);

@@ -2,6 +2,7 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
+import { valueRange } from '../numeric/value-range.js';
 import { checkSaliencyRule, type SaliencyOptions, type SaliencyResult } from './saliency.js';
 import { checkCopies, sumGradientsOverCopies, targetsOnInput } from './input-copies.js';
 import { maxAbsOverChannels, normalizeItems } from './maps.js';
@@ -49,9 +50,7 @@ function noisyCopy(x: FloatTensor, samples: number, noise: number, seed: number)
     for (; position < wanted; position++) normal();
     const image = x.data.subarray(n * size, (n + 1) * size);
     if (sigmaOf !== n) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of image) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      const [lo, hi] = valueRange(image);
       sigma = noise * (hi - lo);
       sigmaOf = n;
     }
