@@ -102,18 +102,26 @@ export class GraphBuilder {
 
   reduceSum(x: string, axes: number[], keepdims: boolean): string {
     if (axes.length === 0) return x;
-    if (this.opset >= 13) return this.op('ReduceSum', [x, this.constI(axes)], { keepdims: keepdims ? 1 : 0 });
-    return this.op('ReduceSum', [x], { axes, keepdims: keepdims ? 1 : 0 });
+    return this.reduce('ReduceSum', 13, x, axes, keepdims);
   }
 
   reduceMean(x: string, axes: number[], keepdims: boolean): string {
-    if (this.opset >= 18) return this.op('ReduceMean', [x, this.constI(axes)], { keepdims: keepdims ? 1 : 0 });
-    return this.op('ReduceMean', [x], { axes, keepdims: keepdims ? 1 : 0 });
+    return this.reduce('ReduceMean', 18, x, axes, keepdims);
+  }
+
+  reduceMin(x: string, axes: number[], keepdims: boolean): string {
+    return this.reduce('ReduceMin', 18, x, axes, keepdims);
   }
 
   reduceMax(x: string, axes: number[], keepdims: boolean): string {
-    if (this.opset >= 18) return this.op('ReduceMax', [x, this.constI(axes)], { keepdims: keepdims ? 1 : 0 });
-    return this.op('ReduceMax', [x], { axes, keepdims: keepdims ? 1 : 0 });
+    return this.reduce('ReduceMax', 18, x, axes, keepdims);
+  }
+
+  /** A reduction whose axes moved from an attribute to an input at opset `axesInput`. */
+  private reduce(opType: string, axesInput: number, x: string, axes: number[], keepdims: boolean): string {
+    const k = keepdims ? 1 : 0;
+    if (this.opset >= axesInput) return this.op(opType, [x, this.constI(axes)], { keepdims: k });
+    return this.op(opType, [x], { axes, keepdims: k });
   }
 
   unsqueeze(x: string, axes: number[]): string {

@@ -44,6 +44,20 @@ export interface GradientRequest {
    * for a fraction of the cost of copying the whole gradient out.
    */
   spatialMeans?: string[];
+  /**
+   * Appends nodes that read the gradients and forward tensors (a method's arithmetic on them,
+   * done in the graph rather than after it); returns the outputs they add.
+   */
+  extend?: (g: GradientOutputs) => ValueInfo[];
+}
+
+/** What {@link GradientRequest.extend} builds on. */
+export interface GradientOutputs {
+  b: GraphBuilder;
+  /** The tensor holding the gradient of a `wrt` tensor (its spatial means where asked). */
+  gradient(wrt: string): string;
+  /** A forward tensor, with each item repeated as the seeds' are when several share a forward item. */
+  forward(name: string): string;
 }
 
 export interface GradientGraph {
@@ -188,6 +202,18 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
     gradients.set(name, out);
     outputs.push(valueInfo(out, DataType.FLOAT, shape));
   });
+
+  if (request.extend) {
+    outputs.push(...request.extend({
+      b,
+      gradient: (wrt) => {
+        const g = gradients.get(wrt);
+        if (!g) throw new Error(`${wrt} is not among the tensors differentiated`);
+        return g;
+      },
+      forward: view,
+    }));
+  }
 
   const seedInputs = request.seeds.filter((s) => !s.topClass).map((s) => valueInfo(s.seed, DataType.FLOAT, gradShape(s.output)));
   const initializers = new Map([...graph.initializers, ...b.initializers]);

@@ -23,6 +23,23 @@ function linearAxis(inSize: number, outSize: number): { i0: Int32Array; i1: Int3
 }
 
 /**
+ * The `outSize x inSize` matrix of {@link MapResizer}'s taps along one axis, row-major: with
+ * `Ry` for the rows and `Rx` for the columns, `Ry · map · Rxᵀ` is the resampled map.
+ *
+ * @example
+ * bilinearMatrix(2, 4); // rows [1, 0], [0.75, 0.25], [0.25, 0.75], [0, 1]
+ */
+export function bilinearMatrix(inSize: number, outSize: number): Float32Array {
+  const { i0, i1, t } = linearAxis(inSize, outSize);
+  const m = new Float32Array(outSize * inSize);
+  for (let o = 0; o < outSize; o++) {
+    m[o * inSize + i0[o]] += 1 - t[o];
+    m[o * inSize + i1[o]] += t[o];
+  }
+  return m;
+}
+
+/**
  * Bilinear resampling of many `h x w` maps to `H x W`, with exactly the semantics of PyTorch
  * `F.interpolate(mode='bilinear', align_corners=False)` (no antialias). The taps along each
  * axis are computed once; each map is interpolated along rows first, then columns, which
@@ -60,7 +77,9 @@ export class MapResizer {
       const r0 = ys.i0[y] * W;
       const r1 = ys.i1[y] * W;
       const ty = ys.t[y];
-      for (let x = 0; x < W; x++) out[y * W + x] = rows[r0 + x] * (1 - ty) + rows[r1 + x] * ty;
+      const uy = 1 - ty;
+      const o = y * W;
+      for (let x = 0; x < W; x++) out[o + x] = rows[r0 + x] * uy + rows[r1 + x] * ty;
     }
   }
 }

@@ -2,6 +2,7 @@
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
+import { gradCamMaps } from './grad-cam-graph.js';
 import { weightedSum } from './maps.js';
 import { camMap, defaultCamLayer, explainedItems, spatialLayer, type CamMap, type ExplainedItems, type TargetOptions } from './method-skeleton.js';
 import { backward } from './passes.js';
@@ -35,22 +36,25 @@ export function spatialMeans(G: FloatTensor): Float32Array {
 export type GradientCamRule = (activations: FloatTensor, gradients: FloatTensor) => FloatTensor;
 
 /**
- * The driver every gradient-weighted CAM shares: one backward pass returns activations and
- * gradients for every requested layer, and `rule` turns each pair into a map. With
- * `'mean gradients'` the rule gets the gradients already averaged over the spatial dims
- * (`[M, C, 1, 1]`), for rules that need no more.
+ * The driver Grad-CAM's relatives share: one backward pass returns activations and gradients
+ * for every requested layer, and `rule` turns each pair into a map.
  *
  * @example
  * const cam = await gradientCams(model, x, { layer: 'layer4' }, (A, G) => weightedSum(A, spatialMeans(G)));
  */
-export async function gradientCams(model: ConvlensModel, x: FloatTensor, options: CamOptions, rule: GradientCamRule, uses: 'gradients' | 'mean gradients' = 'gradients'): Promise<CamResult> {
+export async function gradientCams(model: ConvlensModel, x: FloatTensor, options: CamOptions, rule: GradientCamRule): Promise<CamResult> {
+  const { layers, tensors } = camLayers(model, options);
+  const r = await backward(model, x, { ...options, wrt: tensors, taps: tensors });
+  const maps = layers.map(({ name, tensor }) => camMap(model, name, rule(r.taps[tensor], r.gradients[tensor])));
+  return { ...maps[0], layers: maps, ...explainedItems(r.targets, r.scores) };
+}
+
+/** The requested CAM layers (the last spatial one by default) and their distinct tensors. */
+function camLayers(model: ConvlensModel, options: CamOptions): { layers: { name: string; tensor: string }[]; tensors: string[] } {
   const requested = options.layer === undefined ? [defaultCamLayer(model)] : Array.isArray(options.layer) ? options.layer : [options.layer];
   if (requested.length === 0) throw new ConvlensError('BAD_OPTION', 'No layer was given; name at least one (see `convlens layers`).');
   const layers = requested.map((l) => spatialLayer(model, l));
-  const tensors = [...new Set(layers.map((l) => l.tensor))];
-  const r = await backward(model, x, { ...options, wrt: tensors, taps: tensors, spatialMeans: uses === 'mean gradients' ? tensors : undefined });
-  const maps = layers.map(({ name, tensor }) => camMap(model, name, rule(r.taps[tensor], r.gradients[tensor])));
-  return { ...maps[0], layers: maps, ...explainedItems(r.targets, r.scores) };
+  return { layers, tensors: [...new Set(layers.map((l) => l.tensor))] };
 }
 
 /** Grad-CAM's rule: channels weighted by their spatially averaged gradient. */
@@ -64,7 +68,10 @@ export const gradCamRule: GradientCamRule = (A, G) => weightedSum(A, spatialMean
  * const cam = await gradCam(model, x, { layer: 'layer4', target: 281 });
  * cam.map.shape; // [1, 224, 224]
  */
-export function gradCam(model: ConvlensModel, x: FloatTensor, options: CamOptions = {}): Promise<CamResult> {
-  // The graph averages the gradients itself; spatialMeans of [M, C, 1, 1] is then a copy.
-  return gradientCams(model, x, options, gradCamRule, 'mean gradients');
+export async function gradCam(model: ConvlensModel, x: FloatTensor, options: CamOptions = {}): Promise<CamResult> {
+  const { layers, tensors } = camLayers(model, options);
+  const [H, W] = model.itemShape.slice(1);
+  const r = await backward(model, x, { ...options, wrt: tensors, spatialMeans: tensors, extension: gradCamMaps(tensors, H, W) });
+  const maps = layers.map(({ name, tensor }) => ({ layer: name, raw: r.extended[`raw:${tensor}`], map: r.extended[`map:${tensor}`] }));
+  return { ...maps[0], layers: maps, ...explainedItems(r.targets, r.scores) };
 }

@@ -2,13 +2,14 @@
  * The two passes every method is made of: a forward pass that returns chosen tensors, and a
  * backward pass that returns gradients of a target (and forward tensors) from one run.
  */
-import { buildGradientGraph } from '../autodiff/gradient-graph.js';
+import { buildGradientGraph, type GradientOutputs } from '../autodiff/gradient-graph.js';
 import type { ReluRule } from '../autodiff/vjp.js';
 import type { ProgressOptions } from '../engine/engine.js';
 import type { ConvlensModel } from '../engine/model.js';
 import { ConvlensError } from '../errors.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import type { ShapeInfo } from '../onnx/shapes/index.js';
+import type { ValueInfo } from '../onnx/types.js';
 import { tapGraph } from '../onnx/variants.js';
 import { checkFiniteScores } from './finite-scores.js';
 import type { TargetOptions } from './method-skeleton.js';
@@ -83,6 +84,18 @@ export interface BackwardRequest extends TargetOptions {
   taps?: string[];
   /** `wrt` tensors whose gradients come back averaged over their spatial dims, `[M, C, 1, 1]`. */
   spatialMeans?: string[];
+  /** A method's own arithmetic on the gradients, done in the same run. */
+  extension?: GraphExtension;
+}
+
+/** Nodes a method appends to the gradient graph, whose outputs come back with one item per explained item. */
+export interface GraphExtension {
+  /** Names the compiled variant, beside the rest of the request. */
+  key: string;
+  /** Appends the nodes; returns the graph output of each named result. */
+  build(g: GradientOutputs): Record<string, ValueInfo>;
+  /** The names `build` returns. */
+  results: string[];
 }
 
 export interface BackwardResult {
@@ -91,6 +104,8 @@ export interface BackwardResult {
   taps: Record<string, FloatTensor>;
   /** Model outputs per explained item. */
   scores: FloatTensor;
+  /** The extension's results by name. */
+  extended: Record<string, FloatTensor>;
 }
 
 /** Gradients of the target with respect to `wrt`, plus taps and scores, from one batched run. */
@@ -114,14 +129,21 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
   const results: Record<string, 'concat' | 'sum'> = {};
   for (const w of req.wrt) results[`d:${w}`] = weights.includes(w) ? 'sum' : 'concat';
   for (const t of taps) results[`t:${t}`] = 'concat';
+  const extension = req.extension;
+  for (const r of extension?.results ?? []) results[`x:${r}`] = 'concat';
   const out = await model.engine.run({
-    key: `gradient|${relu}|${topClass ? 'top' : repeats}|${req.wrt.join(',')}|${taps.join(',')}|${(req.spatialMeans ?? []).join(',')}`,
+    key: `gradient|${relu}|${topClass ? 'top' : repeats}|${req.wrt.join(',')}|${taps.join(',')}|${(req.spatialMeans ?? []).join(',')}|${extension?.key ?? ''}`,
     compile: (info) => {
       const batched = repeats > 1 ? batchedTensors(model, info) : null;
+      const outputs: Record<string, string> = {};
       const g = buildGradientGraph(model.onnxModel, info, {
         wrt: req.wrt, seeds: [{ output, seed: SEED, topClass }], relu, taps, repeats: batched ? { count: repeats, batched } : undefined, spatialMeans: req.spatialMeans,
+        extend: extension && ((g) => {
+          const built = Object.entries(extension.build(g));
+          for (const [r, v] of built) outputs[`x:${r}`] = v.name;
+          return built.map(([, v]) => v);
+        }),
       });
-      const outputs: Record<string, string> = {};
       for (const w of req.wrt) outputs[`d:${w}`] = g.gradients.get(w)!;
       for (const t of taps) outputs[`t:${t}`] = t;
       return { model: g.model, outputs };
@@ -139,6 +161,7 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
     gradients: Object.fromEntries(req.wrt.map((w) => [w, out[`d:${w}`]])),
     taps: Object.fromEntries(taps.map((t) => [t, perItem(out[`t:${t}`])])),
     scores: perItem(out[`t:${output}`]),
+    extended: Object.fromEntries((extension?.results ?? []).map((r) => [r, out[`x:${r}`]])),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resizeMap } from '../../src/image/resize.js';
+import { bilinearMatrix, resizeMap } from '../../src/image/resize.js';
 import { centerCrop, resizeImage, resizeShorterSide } from '../../src/preprocess/resize-image.js';
 import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
@@ -64,6 +64,25 @@ describe('resizeMap (PyTorch bilinear, align_corners=False)', () => {
 
   it('rejects a map whose length does not match h x w', () => {
     expect(() => resizeMap(new Float32Array(5), 2, 2, 4, 4)).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
+  });
+});
+
+describe('bilinearMatrix', () => {
+  it('gives the hand-computed taps for 2 -> 4', () => {
+    expect(Array.from(bilinearMatrix(2, 4))).toEqual([1, 0, 0.75, 0.25, 0.25, 0.75, 0, 1]);
+  });
+
+  it('as Ry · map · Rxᵀ, equals resizeMap when growing 5x3 -> 17x11 and shrinking 6x6 -> 4x5', () => {
+    for (const [h, w, H, W] of [[5, 3, 17, 11], [6, 6, 4, 5]]) {
+      const map = Float32Array.from({ length: h * w }, (_, i) => Math.sin(i * 1.7) * 3);
+      const [ry, rx] = [bilinearMatrix(h, H), bilinearMatrix(w, W)];
+      const expected = resizeMap(map, h, w, H, W);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+        let v = 0;
+        for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) v += ry[y * h + i] * map[i * w + j] * rx[x * w + j];
+        expect(Math.abs(v - expected[y * W + x])).toBeLessThan(1e-5);
+      }
+    }
   });
 });
 
