@@ -6,7 +6,7 @@
  * the same numbers in convlens as in its training pipeline.
  */
 import { ConvlensError } from '../errors.js';
-import { centerCrop, resizeImage } from './resize-image.js';
+import { resizeAndCrop, resizeImage } from './resize-image.js';
 import type { FloatTensor } from '../numeric/float-tensor.js';
 import type { RgbImage } from './rgb-image.js';
 import { assertRgbImage } from './rgb-image.js';
@@ -133,7 +133,7 @@ export function resizeBeforeCrop(img: { width: number; height: number }, H: numb
 
 function cropGeometry(img: RgbImage, H: number, W: number, fraction: number): RgbImage {
   const [w, h] = resizeBeforeCrop(img, H, W, fraction);
-  return centerCrop(resizeImage(img, w, h), W, H);
+  return resizeAndCrop(img, w, h, W, H);
 }
 
 /**

@@ -51,36 +51,46 @@ function triangleTaps(inSize: number, outSize: number): AxisTaps {
   return { start, count, weights, stride };
 }
 
-function resampleRows(src: Float32Array | Uint8ClampedArray, w: number, h: number, outW: number): Float32Array {
-  const taps = triangleTaps(w, outW);
-  const out = new Float32Array(outW * h * 3);
-  for (let y = 0; y < h; y++) {
+/**
+ * Horizontal pass over source rows `[r0, r1)`: output columns `[x0, x0 + cw)` of a resample
+ * to `outW` columns, as `(r1 - r0) x cw` RGB floats.
+ */
+function resampleRows(src: Uint8ClampedArray, w: number, r0: number, r1: number, outW: number, x0: number, cw: number): Float32Array {
+  // The taps' fields are read into locals: V8 reloads an object's fields in the loop otherwise (a third slower).
+  const { start, count, weights, stride } = triangleTaps(w, outW);
+  const out = new Float32Array(cw * (r1 - r0) * 3);
+  let o = 0;
+  for (let y = r0; y < r1; y++) {
     const row = y * w * 3;
-    for (let x = 0; x < outW; x++) {
+    for (let x = x0; x < x0 + cw; x++, o += 3) {
       let r = 0, g = 0, b = 0;
-      const base = x * taps.stride;
-      let p = row + taps.start[x] * 3;
-      for (let k = 0; k < taps.count[x]; k++, p += 3) {
-        const wt = taps.weights[base + k];
+      const base = x * stride;
+      const n = count[x];
+      let p = row + start[x] * 3;
+      for (let k = 0; k < n; k++, p += 3) {
+        const wt = weights[base + k];
         r += src[p] * wt; g += src[p + 1] * wt; b += src[p + 2] * wt;
       }
-      const o = (y * outW + x) * 3;
       out[o] = r; out[o + 1] = g; out[o + 2] = b;
     }
   }
   return out;
 }
 
-function resampleColumns(src: Float32Array | Uint8ClampedArray, w: number, h: number, outH: number): Float32Array {
-  const taps = triangleTaps(h, outH);
+/**
+ * Vertical pass: output rows `[y0, y0 + ch)` of a resample with `taps`, reading `src`, which
+ * holds source rows from `r0` on, each `w` pixels wide.
+ */
+function resampleColumns(src: Float32Array | Uint8ClampedArray, w: number, r0: number, taps: AxisTaps, y0: number, ch: number): Float32Array {
+  const { start, count, weights, stride } = taps;
   const rowLen = w * 3;
-  const out = new Float32Array(rowLen * outH);
-  for (let y = 0; y < outH; y++) {
-    const o = y * rowLen;
-    const base = y * taps.stride;
-    for (let k = 0; k < taps.count[y]; k++) {
-      const wt = taps.weights[base + k];
-      const s = (taps.start[y] + k) * rowLen;
+  const out = new Float32Array(rowLen * ch);
+  for (let y = y0; y < y0 + ch; y++) {
+    const o = (y - y0) * rowLen;
+    const base = y * stride;
+    for (let k = 0; k < count[y]; k++) {
+      const wt = weights[base + k];
+      const s = (start[y] + k - r0) * rowLen;
       for (let i = 0; i < rowLen; i++) out[o + i] += src[s + i] * wt;
     }
   }
@@ -92,6 +102,31 @@ function toBytes(values: Float32Array): Uint8ClampedArray {
   // Math.round rounds halves up (like PIL); the clamped array alone would round them to even.
   for (let i = 0; i < values.length; i++) out[i] = Math.round(values[i]);
   return out;
+}
+
+/**
+ * The `cw x ch` region at (`left`, `top`) of `img` resized to `width x height`, computed for
+ * that region alone: a crop of a resize costs only the pixels it keeps.
+ */
+function resizedRegion(img: RgbImage, width: number, height: number, left: number, top: number, cw: number, ch: number): RgbImage {
+  const yTaps = height !== img.height ? triangleTaps(img.height, height) : null;
+  // Source rows the region reads.
+  let r0 = top;
+  let r1 = top + ch;
+  if (yTaps) {
+    r0 = yTaps.start[top];
+    r1 = 0;
+    for (let y = top; y < top + ch; y++) r1 = Math.max(r1, yTaps.start[y] + yTaps.count[y]);
+  }
+  let values: Float32Array | Uint8ClampedArray;
+  if (width !== img.width) {
+    values = resampleRows(img.data, img.width, r0, r1, width, left, cw);
+  } else {
+    values = new Uint8ClampedArray(cw * (r1 - r0) * 3);
+    for (let y = r0; y < r1; y++) values.set(img.data.subarray((y * img.width + left) * 3, (y * img.width + left + cw) * 3), (y - r0) * cw * 3);
+  }
+  if (yTaps) values = resampleColumns(values, cw, r0, yTaps, top, ch);
+  return { width: cw, height: ch, data: values instanceof Float32Array ? toBytes(values) : values };
 }
 
 /**
@@ -107,10 +142,24 @@ export function resizeImage(img: RgbImage, width: number, height: number): RgbIm
   assertPositiveInt(width, 'The target width');
   assertPositiveInt(height, 'The target height');
   if (width === img.width && height === img.height) return img;
-  let values: Float32Array | Uint8ClampedArray = img.data;
-  if (width !== img.width) values = resampleRows(values, img.width, img.height, width);
-  if (height !== img.height) values = resampleColumns(values, width, img.height, height);
-  return { width, height, data: values instanceof Float32Array ? toBytes(values) : values };
+  return resizedRegion(img, width, height, 0, 0, width, height);
+}
+
+/**
+ * `centerCrop(resizeImage(img, width, height), cropW, cropH)`, pixel for pixel, resampling
+ * only the pixels the crop keeps (a 224 x 224 scene resized to 256 and cropped to 224 does
+ * three quarters of the work).
+ *
+ * @example
+ * const seen = resizeAndCrop(photo, 341, 256, 224, 224);
+ */
+export function resizeAndCrop(img: RgbImage, width: number, height: number, cropW: number, cropH: number): RgbImage {
+  assertRgbImage(img);
+  assertPositiveInt(width, 'The target width');
+  assertPositiveInt(height, 'The target height');
+  const { left, top } = cropOffsets(width, height, cropW, cropH);
+  if (width === img.width && height === img.height) return centerCrop(img, cropW, cropH);
+  return resizedRegion(img, width, height, left, top, cropW, cropH);
 }
 
 /**
@@ -140,20 +189,24 @@ export function resizeShorterSide(img: RgbImage, size: number): RgbImage {
  */
 export function centerCrop(img: RgbImage, width: number, height: number): RgbImage {
   assertRgbImage(img);
-  assertPositiveInt(width, 'The crop width');
-  assertPositiveInt(height, 'The crop height');
-  if (width > img.width || height > img.height) {
-    throw new ConvlensError('BAD_OPTION',
-      `Cannot crop ${width}x${height} out of a ${img.width}x${img.height} image. ` +
-      'Resize the image first (resizeShorterSide) or ask for a smaller crop.');
-  }
+  const { left, top } = cropOffsets(img.width, img.height, width, height);
   if (width === img.width && height === img.height) return img;
-  const left = roundHalfEven((img.width - width) / 2);
-  const top = roundHalfEven((img.height - height) / 2);
   const data = new Uint8ClampedArray(width * height * 3);
   for (let y = 0; y < height; y++) {
     const from = ((top + y) * img.width + left) * 3;
     data.set(img.data.subarray(from, from + width * 3), y * width * 3);
   }
   return { width, height, data };
+}
+
+/** Where the centred `width x height` crop of a `W x H` picture starts; `BAD_OPTION` when it does not fit. */
+function cropOffsets(W: number, H: number, width: number, height: number): { left: number; top: number } {
+  assertPositiveInt(width, 'The crop width');
+  assertPositiveInt(height, 'The crop height');
+  if (width > W || height > H) {
+    throw new ConvlensError('BAD_OPTION',
+      `Cannot crop ${width}x${height} out of a ${W}x${H} image. ` +
+      'Resize the image first (resizeShorterSide) or ask for a smaller crop.');
+  }
+  return { left: roundHalfEven((W - width) / 2), top: roundHalfEven((H - height) / 2) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bilinearMatrix, resizeMap } from '../../src/image/resize.js';
-import { centerCrop, resizeImage, resizeShorterSide } from '../../src/preprocess/resize-image.js';
+import { centerCrop, resizeAndCrop, resizeImage, resizeShorterSide } from '../../src/preprocess/resize-image.js';
 import type { RgbImage } from '../../src/preprocess/rgb-image.js';
 
 /** Deterministic test picture: channel value from coordinates (same formula as the PyTorch reference script). */
@@ -83,6 +83,29 @@ describe('bilinearMatrix', () => {
         expect(Math.abs(v - expected[y * W + x])).toBeLessThan(1e-5);
       }
     }
+  });
+});
+
+describe('resizeAndCrop', () => {
+  // Growing, shrinking by large and odd factors, one side only, and no resize at all.
+  it.each([
+    [224, 224, 256, 256, 224, 224],
+    [500, 375, 341, 256, 224, 224],
+    [375, 500, 256, 341, 224, 224],
+    [97, 61, 40, 25, 33, 20],
+    [64, 48, 64, 80, 50, 70],
+    [64, 48, 90, 48, 31, 47],
+    [64, 48, 64, 48, 63, 47],
+  ])('%ix%i resized to %ix%i and cropped to %ix%i equals the crop of the whole resize, byte for byte', (w, h, W, H, cw, ch) => {
+    const img = pattern(w, h);
+    const whole = centerCrop(resizeImage(img, W, H), cw, ch);
+    const region = resizeAndCrop(img, W, H, cw, ch);
+    expect([region.width, region.height]).toEqual([cw, ch]);
+    expect(Buffer.from(region.data).equals(Buffer.from(whole.data))).toBe(true);
+  });
+
+  it('refuses a crop larger than the resized picture', () => {
+    expect(() => resizeAndCrop(pattern(10, 10), 20, 20, 21, 5)).toThrow(/Cannot crop 21x5 out of a 20x20 image/);
   });
 });
 
