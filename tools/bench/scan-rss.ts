@@ -4,7 +4,7 @@
  *
  *   tsx tools/bench/scan-rss.ts N [threads|one-thread]
  *
- * `threads` (default) reads and folds on worker threads, as the CLI does; their heaps count.
+ * `threads` (default) reads and folds on worker threads, as scanPipelined does; their heaps count.
  */
 import { readFileSync } from 'node:fs';
 import { demoDataset } from '../../src/dataset/demo-datasets.js';
