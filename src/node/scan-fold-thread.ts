@@ -32,7 +32,9 @@ port.on('message', (request: FoldRequest) => {
       throw new ConvlensError('RUNTIME', 'The folding thread got a batch before a scan started.');
     } else if (request.kind === 'batch') {
       foldOutputs(scan.summary, scan.outputName, request.outputs, request.images, request.labels);
-      reply({ kind: 'folded' });
+      // The outputs go back to be freed by the main thread, which collects often; this thread
+      // allocates too little of its own to collect them soon (see scan-read-thread.ts).
+      port.postMessage({ kind: 'folded' } satisfies FoldReply, [...new Set(Object.values(request.outputs).map((t) => t.data.buffer as ArrayBuffer))]);
     } else {
       reply({ kind: 'done', summary: scanToJson(scan.summary, scan.range) });
       scan = null;

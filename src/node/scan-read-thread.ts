@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readScanBatch, type ScanBatch } from '../dataset/scan.js';
 import { ConvlensError } from '../errors.js';
 import { preprocessImages, type PreprocessSpec } from '../preprocess/preprocess-images.js';
+import type { RgbImage } from '../preprocess/rgb-image.js';
 import { matchesSpec, openSpecDataset } from './scan-spec-dataset.js';
 import type { ScanSpec } from './scan-spec.js';
 import { threadError, type ThreadError } from './module-thread.js';
@@ -31,8 +32,27 @@ const opened = (async () => {
 opened.catch(() => undefined);
 const port = parentPort!;
 port.on('message', ({ id, indices }: ReadRequest) => {
-  opened.then((data) => readScanBatch(data, indices, (images) => preprocessImages(images, preprocess), strict)).then(
-    (batch) => port.postMessage({ id, kind: 'batch', batch } satisfies ReadReply, batch.x ? [batch.x.data.buffer as ArrayBuffer] : []),
+  // This thread allocates little JavaScript, so V8 collects its garbage rarely: the buffers of
+  // pictures it has preprocessed would gather up to V8's external-memory allowance (peak RSS
+  // 54 to 109 MiB higher at 20k images than at 2k). Handed on with the batch, they are freed
+  // by the main thread, which collects often. Node ignores those it cannot transfer (sharp's).
+  const finished = new Set<ArrayBuffer>();
+  const preprocessed = (images: RgbImage[]) => {
+    const x = preprocessImages(images, preprocess);
+    for (const { data } of images) if (ownsWholeBuffer(data)) finished.add(data.buffer);
+    return x;
+  };
+  opened.then((data) => readScanBatch(data, indices, preprocessed, strict)).then(
+    (batch) => port.postMessage({ id, kind: 'batch', batch } satisfies ReadReply, [...(batch.x ? [batch.x.data.buffer as ArrayBuffer] : []), ...finished]),
     (e: unknown) => port.postMessage({ id, kind: 'error', ...threadError(e) } satisfies ReadReply),
   );
 });
+
+/**
+ * Whether `data` spans a whole ArrayBuffer (not a SharedArrayBuffer, not a slice of Node's
+ * buffer pool). The datasets this thread opens make a new picture at every read, so detaching
+ * the buffer leaves no other view of it empty.
+ */
+function ownsWholeBuffer(data: Uint8ClampedArray): data is Uint8ClampedArray & { buffer: ArrayBuffer } {
+  return data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+}
