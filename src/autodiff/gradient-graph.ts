@@ -30,6 +30,12 @@ export interface GradientRequest {
   /** The scalar differentiated is the sum over seeds of <seed, output>. */
   seeds: GradientSeed[];
   relu?: ReluRule;
+  /**
+   * The graph runs on kernels that produce MaxPool's Indices output (onnxruntime's CPU
+   * kernels, in Node and WebAssembly; not WebGPU), so MaxPool gradients may read it: a
+   * cheaper graph. Default false: a graph every provider runs.
+   */
+  maxPoolIndices?: boolean;
   /** Forward tensors returned by the same run. */
   taps?: string[];
   /**
@@ -170,7 +176,7 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
     const diff = differentiableInputs(node);
     const proxy = repeat.active ? { ...node, inputs: node.inputs.map((n) => (n ? view(n) : n)), outputs: node.outputs.map((n) => (n ? view(n) : n)) } : node;
     const ctx: VjpContext = {
-      node: proxy, b, gy, relu, opset,
+      node: proxy, b, gy, relu, opset, maxPoolIndices: request.maxPoolIndices ?? false,
       needs: (i) => diff.includes(i) && !!node.inputs[i] && active.has(node.inputs[i]) && relevant.has(node.inputs[i]),
       shape: (name) => b.shapeOf(name),
       type: (name) => info.types.get(repeat.source(name)) ?? DataType.FLOAT,

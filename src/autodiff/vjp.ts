@@ -33,6 +33,8 @@ export interface VjpContext {
   constValue(name: string): number[] | undefined;
   readonly relu: ReluRule;
   readonly opset: number;
+  /** Whether the kernels that run the graph produce MaxPool's Indices output. */
+  readonly maxPoolIndices: boolean;
 }
 
 /**

@@ -140,12 +140,12 @@ const webGpuOrt = explained(ortWebGpu);
 const runtimes: Record<BrowserExecutionProvider, Runtime> = {
   // WASM threads stop spinning when a run returns, as Node's do (see nodeRuntimeWithThreads):
   // the app runs several sessions in turn. One call alone timed within 4 % either way.
-  wasm: { ort: explained(ort), sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'], extra: { session: { force_spinning_stop: '1' } } }, memoryBudget: 512 * MiB },
+  wasm: { ort: explained(ort), sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'], extra: { session: { force_spinning_stop: '1' } } }, memoryBudget: 512 * MiB, maxPoolIndices: true },
   // Nodes WebGPU has no kernel for (shape arithmetic, mostly) fall back to the WASM CPU kernels
   // inside onnxruntime-web, which it reports as a warning on the console for every such graph:
   // only errors are logged.
   webgpu: {
-    ort: webGpuOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['webgpu'], logSeverityLevel: 3 }, memoryBudget: 512 * MiB,
+    ort: webGpuOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['webgpu'], logSeverityLevel: 3 }, memoryBudget: 512 * MiB, maxPoolIndices: false,
   },
 };
 
@@ -155,7 +155,7 @@ const runtimes: Record<BrowserExecutionProvider, Runtime> = {
  * starting a second onnxruntime-web build in the page.
  */
 export const webGpuBuildCpu: Runtime = {
-  ort: webGpuOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB,
+  ort: webGpuOrt, sessionOptions: { graphOptimizationLevel: 'all', executionProviders: ['wasm'] }, memoryBudget: 512 * MiB, maxPoolIndices: true,
 };
 
 /** The runtime for an execution provider; `BAD_OPTION` for an unknown one or WebGPU where the browser lacks it. */

@@ -19,6 +19,8 @@ export interface Runtime {
    * chunks whose arena fits. Node defaults to 2 GiB, browsers to 512 MiB.
    */
   memoryBudget: number;
+  /** Whether its kernels produce MaxPool's Indices output, which gradient graphs then use. */
+  maxPoolIndices: boolean;
 }
 
 export const MiB = 1024 * 1024;

@@ -48,8 +48,9 @@ export async function guidedGradCam(model: ConvlensModel, x: FloatTensor, option
     key: `guided-gradcam|${tensor}|${output}`,
     compile: (info) => {
       const seeds = [{ output, seed: SEED }];
-      const cam = buildGradientGraph(model.onnxModel, info, { wrt: [tensor], seeds, relu: 'vanilla', taps: [tensor, output] });
-      const guided = buildGradientGraph(model.onnxModel, info, { wrt: [input], seeds, relu: 'guided' });
+      const { maxPoolIndices } = model.engine.runtime;
+      const cam = buildGradientGraph(model.onnxModel, info, { wrt: [tensor], seeds, relu: 'vanilla', taps: [tensor, output], maxPoolIndices });
+      const guided = buildGradientGraph(model.onnxModel, info, { wrt: [input], seeds, relu: 'guided', maxPoolIndices });
       const merged = mergeVariants(model.onnxModel, info, [cam.model, guided.model], `${model.onnxModel.graph.name}_guided_gradcam`);
       return {
         model: merged.model,

@@ -137,7 +137,7 @@ export async function backward(model: ConvlensModel, x: FloatTensor, req: Backwa
       const batched = repeats > 1 ? batchedTensors(model, info) : null;
       const outputs: Record<string, string> = {};
       const g = buildGradientGraph(model.onnxModel, info, {
-        wrt: req.wrt, seeds: [{ output, seed: SEED, topClass }], relu, taps, repeats: batched ? { count: repeats, batched } : undefined, spatialMeans: req.spatialMeans,
+        wrt: req.wrt, seeds: [{ output, seed: SEED, topClass }], relu, taps, maxPoolIndices: model.engine.runtime.maxPoolIndices, repeats: batched ? { count: repeats, batched } : undefined, spatialMeans: req.spatialMeans,
         extend: extension && ((g) => {
           const built = Object.entries(extension.build(g));
           for (const [r, v] of built) outputs[`x:${r}`] = v.name;

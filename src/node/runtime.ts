@@ -29,6 +29,7 @@ export function nodeRuntimeWithThreads(threads?: number): Runtime {
       extra: { session: { force_spinning_stop: '1' } },
     },
     memoryBudget: 2048 * MiB,
+    maxPoolIndices: true,
   };
 }
 

@@ -43,7 +43,7 @@ function withObjective(model: ConvlensModel, terms: ResolvedTerm[], inputShape: 
 export function compileObjectiveGraph(model: ConvlensModel, terms: ResolvedTerm[], inputShape: number[], relu: ReluRule = 'vanilla'): { model: Model; gradient: string } {
   const { graph, opset } = withObjective(model, terms, inputShape);
   const full = inferShapes(graph.graph, opset, { [model.inputName]: inputShape });
-  const g = buildGradientGraph(graph, full, { wrt: [model.inputName], seeds: [{ output: OBJECTIVE, seed: SEED }], relu, taps: [OBJECTIVE] });
+  const g = buildGradientGraph(graph, full, { wrt: [model.inputName], seeds: [{ output: OBJECTIVE, seed: SEED }], relu, taps: [OBJECTIVE], maxPoolIndices: model.engine.runtime.maxPoolIndices });
   return { model: g.model, gradient: g.gradients.get(model.inputName)! };
 }
 

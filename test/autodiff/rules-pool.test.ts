@@ -45,64 +45,84 @@ const averageCases: PoolCase[] = [
   { name: '3-D', x: [1, 2, 3, 4, 5], attrs: { kernel_shape: [2, 2, 3], strides: [1, 2, 2], pads: [0, 1, 1, 1, 0, 1] } },
 ];
 
+/** Both gradient forms: ArgMax over the gathered windows (any provider), and MaxPool's Indices (CPU kernels, opset 16 on). */
+const forms = [{ name: 'windows', maxPoolIndices: false }, { name: 'Indices', maxPoolIndices: true }];
+
 describe('MaxPool VJP', () => {
-  for (const c of maxCases) {
-    for (const opset of c.opsets ?? [17]) {
-      it(`${c.name} (opset ${opset}) matches finite differences`, async () => {
-        await checkVjp({ opset, inputs: { x: { shape: c.x, values: distinct(count(c.x), 3) } }, nodes: [{ op: 'MaxPool', inputs: ['x'], attrs: c.attrs }], eps: 4e-3 });
-      });
-    }
-  }
-
-  it('with the Indices output present matches finite differences', async () => {
-    await checkVjp({
-      inputs: { x: { shape: [1, 2, 6, 6], values: distinct(72, 5) } },
-      nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y', 'idx'], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } }],
-      output: 'y', eps: 4e-3,
-    });
-  });
-
-  it('sends the gradient of tied windows to the first maximum in row-major order', async () => {
-    // Every cell equal: each window's first cell (the padding never wins) takes the whole gradient.
-    const seed = [1, 2, 3, 4, 5, 6, 7, 8, 9];
-    const { gradients } = await caseGradients({
-      inputs: { x: { shape: [1, 1, 3, 3], values: new Array<number>(9).fill(0.5) } },
-      nodes: [{ op: 'MaxPool', inputs: ['x'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } }],
-    }, seed);
-    // Window (i, j) covers rows i-1..i+1 and columns j-1..j+1; its first real cell is (max(i-1, 0), max(j-1, 0)).
-    expect(Array.from(gradients.x)).toEqual([1 + 2 + 4 + 5, 3 + 6, 0, 7 + 8, 9, 0, 0, 0, 0]);
-  });
-
-  it('matches a first-maximum reference on inputs full of ties', async () => {
-    const [h, w, k, s, p] = [7, 6, 3, 2, 1];
-    const next = rng(11);
-    const x = Array.from({ length: 2 * h * w }, () => Math.floor(next() * 3));
-    const oh = Math.floor((h + 2 * p - k) / s) + 1;
-    const ow = Math.floor((w + 2 * p - k) / s) + 1;
-    const seed = Array.from({ length: 2 * oh * ow }, (_, i) => i + 1);
-    const { gradients } = await caseGradients({
-      opset: 13,
-      inputs: { x: { shape: [1, 2, h, w], values: x } },
-      nodes: [{ op: 'MaxPool', inputs: ['x'], attrs: { kernel_shape: [k, k], strides: [s, s], pads: [p, p, p, p] } }],
-    }, seed);
-    const expected = new Array<number>(x.length).fill(0);
-    for (let c = 0; c < 2; c++) {
-      for (let i = 0; i < oh; i++) {
-        for (let j = 0; j < ow; j++) {
-          let best = -1;
-          for (let a = 0; a < k; a++) {
-            for (let b = 0; b < k; b++) {
-              const [r, q] = [i * s - p + a, j * s - p + b];
-              if (r < 0 || q < 0 || r >= h || q >= w) continue;
-              const at = c * h * w + r * w + q;
-              if (best < 0 || x[at] > x[best]) best = at;
-            }
-          }
-          expected[best] += seed[c * oh * ow + i * ow + j];
+  for (const { name: form, maxPoolIndices } of forms) {
+    describe(`by ${form}`, () => {
+      for (const c of maxCases) {
+        for (const opset of maxPoolIndices ? [18] : c.opsets ?? [17]) {
+          it(`${c.name} (opset ${opset}) matches finite differences`, async () => {
+            await checkVjp({ opset, maxPoolIndices, inputs: { x: { shape: c.x, values: distinct(count(c.x), 3) } }, nodes: [{ op: 'MaxPool', inputs: ['x'], attrs: c.attrs }], eps: 4e-3 });
+          });
         }
       }
-    }
-    expect(Array.from(gradients.x)).toEqual(expected);
+
+      it('with the Indices output present (column-major storage_order) matches finite differences', async () => {
+        await checkVjp({
+          maxPoolIndices,
+          inputs: { x: { shape: [1, 2, 6, 6], values: distinct(72, 5) } },
+          nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y', 'idx'], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], storage_order: 1 } }],
+          output: 'y', eps: 4e-3,
+        });
+      });
+
+      it('sends the gradient of tied windows to the first maximum in row-major order', async () => {
+        // Every cell equal: each window's first cell (the padding never wins) takes the whole gradient.
+        const seed = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        const { gradients } = await caseGradients({
+          maxPoolIndices,
+          inputs: { x: { shape: [1, 1, 3, 3], values: new Array<number>(9).fill(0.5) } },
+          nodes: [{ op: 'MaxPool', inputs: ['x'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } }],
+        }, seed);
+        // Window (i, j) covers rows i-1..i+1 and columns j-1..j+1; its first real cell is (max(i-1, 0), max(j-1, 0)).
+        expect(Array.from(gradients.x)).toEqual([1 + 2 + 4 + 5, 3 + 6, 0, 7 + 8, 9, 0, 0, 0, 0]);
+      });
+
+      it('matches a first-maximum reference on inputs full of ties, over batch and channels', async () => {
+        const [n, ch, h, w, k, s, p] = [2, 3, 7, 6, 3, 2, 1];
+        const next = rng(11);
+        const x = Array.from({ length: n * ch * h * w }, () => Math.floor(next() * 3));
+        const oh = Math.floor((h + 2 * p - k) / s) + 1;
+        const ow = Math.floor((w + 2 * p - k) / s) + 1;
+        const seed = Array.from({ length: n * ch * oh * ow }, (_, i) => i + 1);
+        const { gradients, gradModel } = await caseGradients({
+          opset: maxPoolIndices ? 18 : 13,
+          maxPoolIndices,
+          inputs: { x: { shape: [n, ch, h, w], values: x } },
+          nodes: [{ op: 'MaxPool', inputs: ['x'], attrs: { kernel_shape: [k, k], strides: [s, s], pads: [p, p, p, p] } }],
+        }, seed);
+        expect(gradModel.graph.nodes.some((node) => node.opType === 'ScatterElements')).toBe(maxPoolIndices);
+        const expected = new Array<number>(x.length).fill(0);
+        for (let c = 0; c < n * ch; c++) {
+          for (let i = 0; i < oh; i++) {
+            for (let j = 0; j < ow; j++) {
+              let best = -1;
+              for (let a = 0; a < k; a++) {
+                for (let b = 0; b < k; b++) {
+                  const [r, q] = [i * s - p + a, j * s - p + b];
+                  if (r < 0 || q < 0 || r >= h || q >= w) continue;
+                  const at = c * h * w + r * w + q;
+                  if (best < 0 || x[at] > x[best]) best = at;
+                }
+              }
+              expected[best] += seed[c * oh * ow + i * ow + j];
+            }
+          }
+        }
+        expect(Array.from(gradients.x)).toEqual(expected);
+      });
+    });
+  }
+
+  it('keeps the windows form below opset 16, where ScatterElements cannot add', async () => {
+    const { gradModel } = await caseGradients({
+      opset: 15, maxPoolIndices: true,
+      inputs: { x: { shape: [1, 1, 4, 4], values: distinct(16, 2) } },
+      nodes: [{ op: 'MaxPool', inputs: ['x'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } }],
+    });
+    expect(gradModel.graph.nodes.map((node) => node.opType)).not.toContain('ScatterElements');
   });
 });
 

@@ -44,6 +44,8 @@ export interface VjpCase {
   /** Tensors to check (default: every float input and initializer). */
   wrt?: string[];
   relu?: ReluRule;
+  /** Compile for kernels that produce MaxPool's Indices output. */
+  maxPoolIndices?: boolean;
   eps?: number;
   /** Tolerance relative to the largest gradient magnitude. */
   tol?: number;
@@ -121,7 +123,7 @@ export async function caseGradients(c: VjpCase, seedValues?: number[]) {
   const outShape = info.shapes.get(output)!;
   const v = seedValues ?? Array.from({ length: count(outShape) }, () => next() * 2 - 1);
   const wrt = c.wrt ?? Object.entries(c.inputs).filter(([, i]) => !i.int64).map(([n]) => n);
-  const grad = buildGradientGraph(model, info, { wrt, seeds: [{ output, seed: 'seed' }], relu: c.relu, taps: [output] });
+  const grad = buildGradientGraph(model, info, { wrt, seeds: [{ output, seed: 'seed' }], relu: c.relu, taps: [output], maxPoolIndices: c.maxPoolIndices });
   for (const n of grad.model.graph.nodes) expect(n.domain, `gradient node ${n.opType}`).toBe('');
   const feeds: Record<string, ort.Tensor> = { seed: new ort.Tensor('float32', Float32Array.from(v), outShape) };
   for (const gi of model.graph.inputs) feeds[gi.name] = new ort.Tensor('float32', Float32Array.from(values[gi.name]), gi.shape as number[]);

@@ -24,6 +24,8 @@ export async function rawSaliencyRun(page: Page, model: ConvlensModel, x: FloatT
   const info = model.engine.shapeInfo(x.shape);
   const graph = buildGradientGraph(model.onnxModel, info, {
     wrt: [model.inputName], seeds: [{ output: model.outputName, seed }], relu: 'vanilla', taps: [model.outputName],
+    // The page runs it on onnxruntime-web's WebAssembly kernels, which produce MaxPool's Indices.
+    maxPoolIndices: true,
   });
   await writeFile(file, encodeModel(graph.model));
   const classes = info.shapes.get(model.outputName)![1];

@@ -49,8 +49,8 @@ if (values.save) {
   const layer = values.model.startsWith('resnet') ? 'layer4' : defaultCamLayer(m);
   const t = spatialLayer(m, layer).tensor;
   const g = values.method === 'gradcam'
-    ? buildGradientGraph(m.onnxModel, info, { wrt: [t], seeds, taps: [t, m.outputName], spatialMeans: [t] })
-    : buildGradientGraph(m.onnxModel, info, { wrt: [m.inputName], seeds, relu: values.method === 'guided' ? 'guided' : 'vanilla', taps: [m.outputName] });
+    ? buildGradientGraph(m.onnxModel, info, { wrt: [t], seeds, taps: [t, m.outputName], spatialMeans: [t], maxPoolIndices: m.engine.runtime.maxPoolIndices })
+    : buildGradientGraph(m.onnxModel, info, { wrt: [m.inputName], seeds, relu: values.method === 'guided' ? 'guided' : 'vanilla', taps: [m.outputName], maxPoolIndices: m.engine.runtime.maxPoolIndices });
   await writeFile(values.save, encodeModel(g.model));
   await m.dispose();
   console.log(`${values.method} graph of ${values.model} at batch ${batch} written to ${values.save}`);
