@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseGradients, checkVjp, float } from './vjp-harness.js';
+import { caseGradients, checkVjp, float, rng } from './vjp-harness.js';
 
 /** 24 values spread over [-4.6, 4.6], none within 0.05 of 0, ±2.5 or ±3 (the kinks tested here). */
 const spread = Array.from({ length: 24 }, (_, i) => -4.6 + i * 0.4 + 0.01);
@@ -24,6 +24,25 @@ describe('pointwise activation VJP rules', () => {
     expect(Array.from(hs.gradients.x)).toEqual([0, 1 / 6, 1 / 6, 0, 0].map(Math.fround));
     const sw = await caseGradients({ inputs: { x }, nodes: [{ op: 'HardSwish', inputs: ['x'] }] }, seed);
     Array.from(sw.gradients.x).forEach((g, i) => expect(g).toBeCloseTo([-0.5, 1 / 6, 0.5, 1.5, 1][i], 6));
+  });
+
+  it('HardSwish on channels onnxruntime blocks: the Clip form, exact at and next to ±3 and far out', async () => {
+    const next = rng(5);
+    // 2^-22 is the float32 spacing next to ±3.
+    const step = 2 ** -22;
+    const special = [-3, 3, -3 - step, -3 + step, 3 - step, 3 + step, 0, -0.5, 1e6, -1e6, 2.999, -2.999];
+    const values = Array.from({ length: 2 * 8 * 3 * 3 }, (_, i) => (i < special.length ? Math.fround(special[i]) : Math.fround((next() - 0.5) * 10)));
+    const seed = Array.from({ length: values.length }, () => next() * 2 - 1);
+    const { gradients, gradModel } = await caseGradients({ inputs: { x: { shape: [2, 8, 3, 3], values } }, nodes: [{ op: 'HardSwish', inputs: ['x'] }] }, seed);
+    const ops = gradModel.graph.nodes.map((n) => n.opType);
+    expect(ops).toContain('Clip');
+    expect(ops).not.toContain('Where');
+    const derivative = (v: number) => (v < -3 ? 0 : v <= 3 ? v / 3 + 0.5 : 1);
+    Array.from(gradients.x).forEach((g, i) => expect(g, `x = ${values[i]}`).toBeCloseTo(seed[i] * derivative(values[i]), 6));
+  });
+
+  it('HardSwish on channels onnxruntime blocks matches finite differences', async () => {
+    await checkVjp({ inputs: { x: { shape: [1, 16, 3, 2], values: Array.from({ length: 96 }, (_, i) => (i - 48) * 0.137 + 0.05) } }, nodes: [{ op: 'HardSwish', inputs: ['x'] }] });
   });
 
   it('PRelu gives gradients for the input and for per-channel and shared slopes', async () => {

