@@ -19,8 +19,11 @@ export interface Runtime {
    * chunks whose arena fits. Node defaults to 2 GiB, browsers to 512 MiB.
    */
   memoryBudget: number;
-  /** Whether its kernels produce MaxPool's Indices output, which gradient graphs then use. */
-  maxPoolIndices: boolean;
+  /**
+   * Whether its kernels produce MaxPool's Indices output (onnxruntime's CPU kernels do, in
+   * Node and WebAssembly; WebGPU's do not): gradient graphs then use it. Default false.
+   */
+  maxPoolIndices?: boolean;
 }
 
 export const MiB = 1024 * 1024;
