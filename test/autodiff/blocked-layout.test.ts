@@ -42,4 +42,42 @@ describe('gradient forms kept in onnxruntime\'s blocked layout (8k channels)', (
       expect(gradientOps(gradModel.graph.nodes).slice(-2)).toEqual(['Conv', 'Identity']);
     }
   });
+
+  it('GlobalAveragePool and ReduceMean over h x w: gy repeated by a nearest Resize, matching finite differences', async () => {
+    const cases: VjpCase[] = [
+      { inputs: { x: { shape: [2, 8, 3, 5] } }, nodes: [{ op: 'GlobalAveragePool', inputs: ['x'] }] },
+      { inputs: { x: { shape: [2, 8, 3, 5] } }, nodes: [{ op: 'ReduceMean', inputs: ['x'], attrs: { axes: [2, 3], keepdims: 1 } }] },
+      { inputs: { x: { shape: [1, 16, 4, 3] } }, nodes: [{ op: 'ReduceMean', inputs: ['x'], attrs: { axes: [2, 3], keepdims: 0 } }] },
+    ];
+    for (const c of cases) {
+      await checkVjp(c);
+      const ops = gradientOps((await caseGradients(c)).gradModel.graph.nodes);
+      expect(ops).toContain('Resize');
+      expect(ops).not.toContain('Expand');
+    }
+  });
+
+  it('a squeeze-excitation gate: Mul by a per-item, per-channel tensor repeated by Resize, both inputs matching finite differences', async () => {
+    const gate: VjpCase = { inputs: { x: { shape: [2, 8, 3, 4] }, s: { shape: [2, 8, 1, 1] } }, nodes: [{ op: 'Mul', inputs: ['x', 's'] }] };
+    await checkVjp(gate);
+    expect(gradientOps((await caseGradients(gate)).gradModel.graph.nodes)).toContain('Resize');
+    const block: VjpCase = {
+      inputs: { x: { shape: [2, 8, 3, 3] } },
+      nodes: [
+        { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['p'] },
+        { op: 'Sigmoid', inputs: ['p'], outputs: ['s'] },
+        { op: 'Mul', inputs: ['x', 's'], outputs: ['y'] },
+      ],
+    };
+    await checkVjp(block);
+  });
+
+  it('keeps Expand and broadcasting Mul where Resize does not apply (channels not blocked, a gate shared by the batch)', async () => {
+    const unblocked = gradientOps((await caseGradients({ inputs: { x: { shape: [2, 3, 3, 5] } }, nodes: [{ op: 'GlobalAveragePool', inputs: ['x'] }] })).gradModel.graph.nodes);
+    expect(unblocked).toContain('Expand');
+    expect(unblocked).not.toContain('Resize');
+    const shared: VjpCase = { inputs: { x: { shape: [2, 8, 3, 4] }, s: { shape: [1, 8, 1, 1] } }, nodes: [{ op: 'Mul', inputs: ['x', 's'] }] };
+    await checkVjp(shared);
+    expect(gradientOps((await caseGradients(shared)).gradModel.graph.nodes)).not.toContain('Resize');
+  });
 });

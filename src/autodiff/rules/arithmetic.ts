@@ -4,6 +4,7 @@
  */
 import { DataType } from '../../onnx/types.js';
 import type { VjpContext, VjpEntry } from '../vjp.js';
+import { spatialRepeat } from './blocked-layout.js';
 
 /** Reduces `g`, shaped like the node's first output, to the shape of input `i`. */
 function toInput(ctx: VjpContext, g: string, i: number): string {
@@ -78,7 +79,11 @@ const variadicShare = (scale: (n: number) => number): VjpEntry => ({
 export const arithmeticRules: Record<string, VjpEntry> = {
   Add: binary((_ctx, gy) => gy),
   Sub: binary((ctx, gy, i) => (i === 0 ? gy : ctx.b.op('Neg', [gy]))),
-  Mul: binary((ctx, gy, i) => ctx.b.op('Mul', [gy, ctx.node.inputs[1 - i]])),
+  Mul: binary((ctx, gy, i) => {
+    const other = ctx.node.inputs[1 - i];
+    // A per-item, per-channel gate (squeeze-excitation's) repeated to gy's shape keeps gy blocked.
+    return ctx.b.op('Mul', [gy, spatialRepeat(ctx, other, ctx.shape(other), ctx.shape(ctx.node.outputs[0])) ?? other]);
+  }),
   Div: binary((ctx, gy, i) => {
     const { b, node } = ctx;
     const [, d] = node.inputs;

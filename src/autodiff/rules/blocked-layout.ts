@@ -1,10 +1,12 @@
 /**
  * Gradient forms onnxruntime's CPU provider can keep in its blocked channel layout (NCHWc).
- * It runs Conv, Sum/Add, Mul of two blocked tensors, Relu and a few pools blocked, and
- * converts a tensor back to plain NCHW for every other consumer (Greater, Cast, Expand,
- * ConvTranspose, Pad). In a gradient graph one plain op on the residual stream of a ResNet
- * keeps every later Sum and ReLU mask plain and puts conversions around each Conv. These
- * forms are standard ONNX ops with the same values, written as depthwise convolutions.
+ * It runs Conv (with a fused activation such as HardSigmoid or Clip), Sum/Add, Mul of two
+ * same-shaped blocked tensors, Relu, a few pools and nearest Resize by whole scales blocked,
+ * and converts a tensor back to plain NCHW for every other consumer (Greater, Cast, Where,
+ * Expand, a Mul that broadcasts, ConvTranspose, Pad). In a gradient graph one plain op on the
+ * residual stream of a ResNet keeps every later Sum and ReLU mask plain and puts conversions
+ * around each Conv. These forms are standard ONNX ops with the same values, written as
+ * depthwise convolutions and Resizes.
  */
 import { float } from '../builder.js';
 import type { VjpContext } from '../vjp.js';
@@ -76,4 +78,24 @@ export function blockedHardSwishDerivative(ctx: VjpContext, x: string): string |
   const below = clippedAffine(ctx, x, shape, -STEEP, -3 * STEEP, 0, 0.5);
   const above = clippedAffine(ctx, x, shape, -STEEP, 3 * STEEP, -0.5, 0);
   return ctx.b.sum([inside, below, above]);
+}
+
+/**
+ * `small` (of shape `from`, [N, C, 1, 1]) repeated over the h x w positions of `shape` ([N, C, h, w]), as a
+ * squeeze-excitation gate's or a global pooling's gradient needs. A nearest Resize by whole
+ * scales runs blocked (onnxruntime's NCHWc Upsample), and so does the same-shape Mul or Sum
+ * that reads it; Expand, or a Mul that broadcasts, would take the full-size gradient they
+ * meet out of the blocked layout and keep everything after them plain. Undefined for other
+ * shapes, and before opset 11 (Resize's nearest_mode).
+ */
+export function spatialRepeat(ctx: VjpContext, small: string, from: number[], shape: number[]): string | undefined {
+  const repeats = from.length === 4 && shape.length === 4 && from[0] === shape[0] && from[1] === shape[1] && from[2] === 1 && from[3] === 1 && shape[2] * shape[3] > 1;
+  if (!repeats || !blockable(shape) || ctx.opset < 11) return undefined;
+  const scales = ctx.b.constF([1, 1, shape[2], shape[3]]);
+  return ctx.b.op('Resize', [small, '', scales], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+}
+
+/** `small` (of shape `from`) broadcast to `shape`: {@link spatialRepeat} where it applies, else Expand. */
+export function broadcastTo(ctx: VjpContext, small: string, from: number[], shape: number[]): string {
+  return spatialRepeat(ctx, small, from, shape) ?? ctx.b.op('Expand', [small, ctx.b.constI(shape)]);
 }

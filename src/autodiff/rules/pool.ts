@@ -9,6 +9,7 @@
 import { float } from '../builder.js';
 import type { VjpContext, VjpEntry } from '../vjp.js';
 import { attrInt, attrInts } from '../../onnx/attributes.js';
+import { broadcastTo } from './blocked-layout.js';
 import { scatterAttrs, windowAxes, type WindowAxis } from './window.js';
 
 const LOWEST_FLOAT = -3.4028234663852886e38;
@@ -118,7 +119,7 @@ export const poolRules: Record<string, VjpEntry> = {
       const { b } = ctx;
       const shape = ctx.shape(ctx.node.inputs[0]);
       const size = shape.slice(2).reduce((s, d) => s * d, 1);
-      return [b.op('Expand', [b.op('Mul', [ctx.gy[0]!, b.scalarF(1 / size)]), b.constI(shape)])];
+      return [broadcastTo(ctx, b.op('Mul', [ctx.gy[0]!, b.scalarF(1 / size)]), ctx.shape(ctx.node.outputs[0]), shape)];
     },
   },
   GlobalMaxPool: {

@@ -5,6 +5,7 @@
 import type { VjpContext, VjpEntry } from '../vjp.js';
 import { attrInt, attrInts } from '../../onnx/attributes.js';
 import { optionalInput } from '../vjp.js';
+import { broadcastTo } from './blocked-layout.js';
 
 /** The opset in which each reduction's axes moved from an attribute to input 1. */
 const AXES_INPUT_SINCE: Record<string, number> = {
@@ -58,7 +59,8 @@ function reduction(grad: (r: Reduction) => string): VjpEntry {
 
 /** Broadcasts a keepdims-shaped tensor to the input's shape (for purely linear reductions). */
 function expanded(r: Reduction, t: string): string {
-  return r.ctx.b.op('Expand', [t, r.ctx.b.constI(r.ctx.shape(r.ctx.node.inputs[0]))]);
+  const shape = r.ctx.shape(r.ctx.node.inputs[0]);
+  return broadcastTo(r.ctx, t, shape.map((d, i) => (r.axes.includes(i) ? 1 : d)), shape);
 }
 
 /**
