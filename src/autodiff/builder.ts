@@ -24,6 +24,11 @@ function toAttribute(v: AttrInput): Attribute {
 export class GraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly initializers = new Map<string, Tensor>();
+  /**
+   * Tensors that repeat a smaller one over every spatial position (a global pooling's
+   * gradient), by name, with the tensor they repeat: their spatial means are that tensor.
+   */
+  readonly spatialRepeats = new Map<string, string>();
   private counter = 0;
   private readonly constCache = new Map<string, string>();
 

@@ -200,7 +200,8 @@ export function buildGradientGraph(model: Model, info: ShapeInfo, request: Gradi
     let g = total(name) ?? b.op('ConstantOfShape', [b.constI(shape)]);
     if (request.spatialMeans?.includes(name) && shape.length > 2) {
       const spatial = shape.slice(2).map((_, i) => i + 2);
-      g = b.reduceMean(g, spatial, true);
+      // A gradient that is constant over space (a global pooling's) is its own mean.
+      g = b.spatialRepeats.get(g) ?? b.reduceMean(g, spatial, true);
       shape = [...shape.slice(0, 2), ...spatial.map(() => 1)];
     }
     const out = `${PREFIX}.d/${k}/${name}`;

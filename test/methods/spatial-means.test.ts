@@ -1,5 +1,6 @@
 /** Gradients averaged inside the graph equal the spatial means of the full gradients. */
 import { describe, expect, it } from 'vitest';
+import { buildGradientGraph } from '../../src/autodiff/gradient-graph.js';
 import { spatialMeans } from '../../src/methods/grad-cam.js';
 import { backward } from '../../src/methods/passes.js';
 import { loadModel } from '../../src/node/index.js';
@@ -22,6 +23,23 @@ describe('backward with spatialMeans', () => {
       expect(Array.from(pooled.taps[layer].data)).toEqual(Array.from(full.taps[layer].data));
     } finally {
       await model.dispose();
+    }
+  });
+
+  it('a layer read only by a global pooling gets its gradient\'s mean without averaging (the pooling\'s gradient is constant over space)', async () => {
+    for (const [name, exporter, averaged] of [['resnet_basic', 'legacy-dynbatch', false], ['densenet', 'dynamo', true]] as const) {
+      const refs = loadRefs(name);
+      const model = await loadModel(modelPath(refs.json.exports[exporter].file), { preprocess: 'unit' });
+      try {
+        const layer = model.resolveLayer(refs.json.layer);
+        const info = model.engine.shapeInfo([model.engine.fixedBatch ?? 2, ...model.itemShape]);
+        const g = buildGradientGraph(model.onnxModel, info, { wrt: [layer], seeds: [{ output: model.outputName, seed: 'seed' }], spatialMeans: [layer] });
+        const ops = g.model.graph.nodes.filter((n) => n.name.startsWith('convlens.grad')).map((n) => n.opType);
+        expect(ops.includes('ReduceMean'), `${name}: ${ops.join(' ')}`).toBe(averaged);
+        expect(ops.some((op) => op === 'Expand' || op === 'Resize')).toBe(averaged);
+      } finally {
+        await model.dispose();
+      }
     }
   });
 });

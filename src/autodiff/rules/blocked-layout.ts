@@ -95,7 +95,12 @@ export function spatialRepeat(ctx: VjpContext, small: string, from: number[], sh
   return ctx.b.op('Resize', [small, '', scales], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
 }
 
-/** `small` (of shape `from`) broadcast to `shape`: {@link spatialRepeat} where it applies, else Expand. */
+/**
+ * `small` (of shape `from`) broadcast to `shape`: {@link spatialRepeat} where it applies, else
+ * Expand. A result that repeats `small` over all spatial positions is noted in the builder.
+ */
 export function broadcastTo(ctx: VjpContext, small: string, from: number[], shape: number[]): string {
-  return spatialRepeat(ctx, small, from, shape) ?? ctx.b.op('Expand', [small, ctx.b.constI(shape)]);
+  const out = spatialRepeat(ctx, small, from, shape) ?? ctx.b.op('Expand', [small, ctx.b.constI(shape)]);
+  if (shape.length > 2 && from[0] === shape[0] && from[1] === shape[1] && from.slice(2).every((d) => d === 1)) ctx.b.spatialRepeats.set(out, small);
+  return out;
 }
