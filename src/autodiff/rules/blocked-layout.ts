@@ -16,12 +16,14 @@ const FLT_MAX = 3.4028234663852886e38;
 /** Channel counts onnxruntime blocks (its block is 8 or 16 channels, depending on the CPU). */
 const blockable = (shape: number[]) => shape.length >= 3 && shape[1] % 8 === 0;
 
-/** A depthwise Conv of `x` ([N, C, ...]) by `value` in every tap of a kernel of `kernel` taps per axis. */
-function depthwise(ctx: VjpContext, x: string, channels: number, kernel: number[], value: number): string {
+/** `scale * x + shift` per element of `x` (of shape `shape`, [N, C, ...]) as a 1 x 1 depthwise Conv. */
+function unitDepthwise(ctx: VjpContext, x: string, shape: number[], scale = 1, shift?: number): string {
   const { b } = ctx;
-  const taps = kernel.reduce((s, k) => s * k, 1);
-  const w = b.constF(new Float32Array(channels * taps).fill(value), [channels, 1, ...kernel]);
-  return b.conv('Conv', [x, w], kernel, { group: channels });
+  const c = shape[1];
+  const unit = shape.slice(2).map(() => 1);
+  const w = b.constF(new Float32Array(c).fill(scale), [c, 1, ...unit]);
+  const bias = shift === undefined ? [] : [b.constF(new Float32Array(c).fill(shift), [c])];
+  return b.conv('Conv', [x, w, ...bias], unit, { group: c });
 }
 
 /**
@@ -34,8 +36,7 @@ export function positiveMask(ctx: VjpContext, y: string): string {
   const { b } = ctx;
   const shape = ctx.shape(y);
   if (!blockable(shape)) return b.maskOf(b.op('Greater', [y, b.scalarF(0)]));
-  const copy = depthwise(ctx, y, shape[1], shape.slice(2).map(() => 1), 1);
-  return b.op('HardSigmoid', [copy], { alpha: float(FLT_MAX), beta: float(0) });
+  return b.op('HardSigmoid', [unitDepthwise(ctx, y, shape)], { alpha: float(FLT_MAX), beta: float(0) });
 }
 
 /**
@@ -44,7 +45,7 @@ export function positiveMask(ctx: VjpContext, y: string): string {
  * costs a conversion before every Conv and keeps the Sums and Muls after it plain.
  */
 export function intoBlockedLayout(ctx: VjpContext, x: string, shape: number[]): string {
-  return blockable(shape) ? depthwise(ctx, x, shape[1], shape.slice(2).map(() => 1), 1) : x;
+  return blockable(shape) ? unitDepthwise(ctx, x, shape) : x;
 }
 
 /**
@@ -52,13 +53,7 @@ export function intoBlockedLayout(ctx: VjpContext, x: string, shape: number[]): 
  * depthwise Conv with that weight and bias, and a Clip that onnxruntime fuses into it.
  */
 function clippedAffine(ctx: VjpContext, x: string, shape: number[], scale: number, shift: number, lo: number, hi: number): string {
-  const { b } = ctx;
-  const c = shape[1];
-  const spatial = shape.slice(2).map(() => 1);
-  const w = b.constF(new Float32Array(c).fill(scale), [c, 1, ...spatial]);
-  const bias = b.constF(new Float32Array(c).fill(shift), [c]);
-  const y = b.conv('Conv', [x, w, bias], spatial, { group: c });
-  return b.op('Clip', [y, b.scalarF(lo), b.scalarF(hi)]);
+  return ctx.b.op('Clip', [unitDepthwise(ctx, x, shape, scale, shift), ctx.b.scalarF(lo), ctx.b.scalarF(hi)]);
 }
 
 /** 2^100: scales any float's distance from ±3 (at least 2^-22) far past 1, without overflow for |x| < 2^27. */
