@@ -41,9 +41,8 @@ function firstMax(ctx: VjpContext, x: string, axis: number, count: number, rank:
  * gy added at the input positions MaxPool's Indices output names: a second MaxPool with
  * Indices, then ScatterElements with reduction add into zeros (overlapping windows can pick
  * the same position). Indices count from the start of the whole tensor, batch and channel
- * included, in row-major order (storage_order 0). For ResNet-50's stem pooling alone (batch 8,
- * 64 x 112 x 112, 2 threads) it took 32-44 ms where the windows form took 56-72 ms, and the
- * whole saliency graph went from 749-761 to 719-723 ms.
+ * included, in row-major order (storage_order 0). ResNet-50's saliency graph (batch 8, 2
+ * threads, tools/bench/gradients-ab.ts) went from 749-761 ms with the windows form to 719-723.
  */
 function maxPoolByIndices(ctx: VjpContext): string {
   const { b, node } = ctx;
